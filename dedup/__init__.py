@@ -1,0 +1,26 @@
+"""dedup: find and collapse near-duplicate paragraphs and repeated blocks."""
+
+from .collapse import Block, ExplainedText, Repeat, collapse, explain, find_repeats
+from .config import Config
+from .minhash import signatures, to_lean_minhash
+from .shingle import shingle_hash, shingles
+from .text import Paragraph, normalize, split_paragraphs, tokenize
+
+__all__ = [
+    "Block",
+    "ExplainedText",
+    "Repeat",
+    "collapse",
+    "explain",
+    "find_repeats",
+    "Config",
+    "Paragraph",
+    "normalize",
+    "shingle_hash",
+    "shingles",
+    "signatures",
+    "split_paragraphs",
+    "to_lean_minhash",
+    "tokenize",
+]
+__version__ = "0.1.0"

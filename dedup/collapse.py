@@ -1,0 +1,285 @@
+"""The within-document policy: matches -> runs -> repeats -> collapsed text.
+
+A paragraph is removed when an earlier *kept* paragraph has exact Jaccard
+similarity >= ``threshold`` with it, and it is either long (``min_tokens`` word
+tokens) or part of a run of such copies that mirrors an earlier run (each copy's
+witness follows the previous copy's witness) and holds a long one. So a footer
+or a "Read also" line inside a repeated body goes, and an isolated ``***`` or
+``Ya.`` stays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from .config import Config, resolve
+from .lsh import band_keys_of_sets, duplicate_classes, similar_pairs
+from .shingle import shingle_sets
+from .text import check_text, paragraph_spans
+
+__all__ = ["Repeat", "Block", "ExplainedText", "find_repeats", "iter_repeats", "collapse", "explain"]
+
+_KEPT, _PENDING, _REMOVED = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """One removal and its evidence.
+
+    ``[start, end)`` is the removed span of the input (the paragraph and its line
+    terminator); ``[witness_start, witness_end)`` is the kept earlier paragraph it
+    repeats; ``similarity`` is the exact Jaccard of their shingle sets; ``block``
+    numbers the repeated run it belongs to; ``index``/``witness_index`` are the
+    two paragraphs' positions among the paragraphs of the text.
+    """
+
+    start: int
+    end: int
+    witness_start: int
+    witness_end: int
+    similarity: float
+    block: int
+    index: int
+    witness_index: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of consecutive removed paragraphs that mirrors an earlier run."""
+
+    block: int
+    start: int
+    end: int
+    witness_start: int
+    witness_end: int
+    paragraphs: int
+    min_similarity: float
+
+
+@dataclass(frozen=True)
+class ExplainedText:
+    """A text, its collapse, and the evidence for every removal."""
+
+    text: str
+    collapsed: str
+    repeats: tuple[Repeat, ...]
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """The removed runs, in order."""
+        out: list[Block] = []
+        by: dict[int, list[Repeat]] = {}
+        for r in self.repeats:
+            by.setdefault(r.block, []).append(r)
+        for b, rs in sorted(by.items()):
+            out.append(
+                Block(
+                    b,
+                    rs[0].start,
+                    rs[-1].end,
+                    min(r.witness_start for r in rs),
+                    max(r.witness_end for r in rs),
+                    len(rs),
+                    min(r.similarity for r in rs),
+                )
+            )
+        return tuple(out)
+
+    def report(self, width: int = 72) -> str:
+        """A human-readable account of every removal."""
+
+        def clip(s: str) -> str:
+            s = " ".join(s.split())
+            return s if len(s) <= width else s[: width - 1] + "…"
+
+        lines = [
+            f"{len(self.repeats)} paragraph(s) removed in {len(self.blocks)} block(s); "
+            f"{len(self.text)} -> {len(self.collapsed)} characters"
+        ]
+        for r in self.repeats:
+            lines.append(
+                f"- block {r.block}: removed [{r.start}:{r.end}] {clip(self.text[r.start:r.end])!r}\n"
+                f"    repeats [{r.witness_start}:{r.witness_end}] "
+                f"{clip(self.text[r.witness_start:r.witness_end])!r} (Jaccard {r.similarity:.3f})"
+            )
+        return "\n".join(lines)
+
+
+class _Matches:
+    """Verified similar pairs between duplicate classes, as adjacency lists.
+
+    Only classes that can match anything are stored: those with more than one
+    member (a non-empty set matches itself) and those with a verified pair.
+    """
+
+    def __init__(self, cls: np.ndarray, nonempty: np.ndarray, left: np.ndarray, right: np.ndarray, sim: np.ndarray):
+        count = np.bincount(cls, minlength=len(nonempty))
+        self.adj: dict[int, list[tuple[int, float]]] = {
+            c: [(c, 1.0)] for c in np.flatnonzero((count > 1) & nonempty).tolist()
+        }
+        self.pair: dict[tuple[int, int], float] = {}
+        for a, b, s in zip(left.tolist(), right.tolist(), sim.tolist()):
+            self.adj.setdefault(a, []).append((b, s))
+            self.adj.setdefault(b, []).append((a, s))
+            self.pair[(a, b)] = s
+
+    def relevant(self, cls: np.ndarray) -> np.ndarray:
+        """Indices of the paragraphs whose class can match anything."""
+        mask = np.zeros(int(cls.max()) + 1 if len(cls) else 0, dtype=bool)
+        mask[list(self.adj)] = True
+        return np.flatnonzero(mask[cls])
+
+    def sim(self, a: int, b: int) -> float:
+        if a == b:
+            return 1.0 if a in self.adj else 0.0
+        return self.pair.get((a, b) if a < b else (b, a), 0.0)
+
+
+def _policy(
+    cls: np.ndarray, tokens: np.ndarray, m: _Matches, min_tokens: int
+) -> tuple[list[int], list[int], list[float], list[int]]:
+    """Decide removals left to right. Returns ``(removed, witness, similarity, block)``.
+
+    Paragraphs whose class matches nothing are kept without being visited; a
+    run is a maximal sequence of consecutive copies whose witnesses are
+    consecutive too, and it is removed iff it holds a long paragraph.
+    """
+    n = len(cls)
+    cl = cls.tolist()
+    long_ = (tokens >= min_tokens).tolist()
+    status = [_KEPT] * n
+    wit = [-1] * n
+    sims = [0.0] * n
+    first_kept: dict[int, int] = {}
+    # (class of i, class of i + 1) -> first i with both kept: a witness whose
+    # successor can witness our successor is found with one lookup.
+    first_pair: dict[tuple[int, int], int] = {}
+    removed: list[int] = []
+    blocks: list[int] = []
+    nblock = 0
+
+    def keep(i: int) -> None:
+        c = cl[i]
+        first_kept.setdefault(c, i)
+        if i and status[i - 1] == _KEPT:
+            first_pair.setdefault((cl[i - 1], c), i - 1)
+
+    def close(run: list[int]) -> None:
+        nonlocal nblock
+        if any(long_[i] for i in run):
+            for i in run:
+                status[i] = _REMOVED
+                removed.append(i)
+                blocks.append(nblock)
+            nblock += 1
+        else:
+            for i in run:
+                status[i] = _KEPT
+                keep(i)
+
+    run: list[int] = []
+    for j in m.relevant(cls).tolist():
+        cj = cl[j]
+        if run and run[-1] == j - 1:
+            w = wit[j - 1] + 1
+            if status[w] == _KEPT:
+                s = m.sim(cl[w], cj)
+                if s > 0.0:
+                    wit[j], sims[j], status[j] = w, s, _PENDING
+                    run.append(j)
+                    continue
+        if run:
+            close(run)
+            run = []
+        # Witness: prefer one whose successor matches our successor (the run
+        # continues), then the highest similarity, then the earliest.
+        best: tuple[bool, float, int] | None = None
+        nxt_adj = m.adj.get(cl[j + 1], ()) if j + 1 < n else ()
+        for c2, s in m.adj[cj]:
+            i = first_kept.get(c2)
+            if i is not None and (best is None or (False, s, -i) > best):
+                best = (False, s, -i)
+            for c3, _ in nxt_adj:
+                i = first_pair.get((c2, c3))
+                if i is not None and (best is None or (True, s, -i) > best):
+                    best = (True, s, -i)
+        if best is None:
+            keep(j)
+            continue
+        wit[j], sims[j], status[j] = -best[2], best[1], _PENDING
+        run = [j]
+    if run:
+        close(run)
+    order = sorted(range(len(removed)), key=removed.__getitem__)
+    rem = [removed[k] for k in order]
+    return rem, [wit[i] for i in rem], [sims[i] for i in rem], [blocks[k] for k in order]
+
+
+def iter_repeats(text: str, config: Config | None = None, *, encoding: str | None = None) -> Iterator[Repeat]:
+    """The repeats of ``text`` in order (see :func:`find_repeats`)."""
+    cfg = resolve(config)
+    text = check_text(text, encoding)
+    return iter(_find(text, cfg))
+
+
+def _find(text: str, cfg: Config) -> list[Repeat]:
+    starts, ends, cuts = paragraph_spans(text, cfg.mode)
+    if len(starts) < 2:
+        return []
+    sl, el = starts.tolist(), ends.tolist()
+    sets = shingle_sets([text[s:e] for s, e in zip(sl, el)], cfg)
+    cls, reps = duplicate_classes(sets)
+    rep_sets = sets.take(reps)
+    keys = band_keys_of_sets(rep_sets, cfg.num_perm, cfg.seed, *cfg.lsh)
+    left, right, sim = similar_pairs(rep_sets, keys, cfg.threshold, cfg.bucket_window)
+    matches = _Matches(cls, rep_sets.sizes > 0, left, right, sim)
+    rem, wit, sims, blocks = _policy(cls, sets.tokens, matches, cfg.min_tokens)
+    cl = cuts.tolist()
+    return [
+        Repeat(sl[i], cl[i], sl[w], el[w], s, b, i, w) for i, w, s, b in zip(rem, wit, sims, blocks)
+    ]
+
+
+def find_repeats(text: str, config: Config | None = None, *, encoding: str | None = None) -> list[Repeat]:
+    """Every paragraph :func:`collapse` removes, with the kept paragraph it repeats.
+
+    >>> t = "Lede.\\nA body paragraph with well over eight words in it.\\n(c) 2024\\n" * 2
+    >>> [(r.index, r.witness_index, r.similarity, r.block) for r in find_repeats(t)]
+    [(3, 0, 1.0, 0), (4, 1, 1.0, 0), (5, 2, 1.0, 0)]
+    """
+    return list(iter_repeats(text, config, encoding=encoding))
+
+
+def _cut(text: str, repeats: list[Repeat]) -> str:
+    parts, pos = [], 0
+    for r in repeats:
+        parts.append(text[pos : r.start])
+        pos = r.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def explain(text: str, config: Config | None = None, *, encoding: str | None = None) -> ExplainedText:
+    """The collapse of ``text`` together with the evidence for each removal."""
+    cfg = resolve(config)
+    text = check_text(text, encoding)
+    reps = _find(text, cfg)
+    return ExplainedText(text, _cut(text, reps), tuple(reps))
+
+
+def collapse(text: str, config: Config | None = None, *, encoding: str | None = None) -> str:
+    """``text`` with later copies of repeated paragraphs and blocks cut out.
+
+    Every other character is kept as it was; a text without repeats comes back
+    unchanged.
+
+    >>> long = "A long paragraph, repeated later on, of more than eight words."
+    >>> collapse(f"Ya.\\n{long}\\nTidak.\\n{long}\\nYa.\\n") == f"Ya.\\n{long}\\nTidak.\\nYa.\\n"
+    True
+    """
+    cfg = resolve(config)
+    text = check_text(text, encoding)
+    return _cut(text, _find(text, cfg))

@@ -1,0 +1,169 @@
+"""LSH banding, candidate pairs, exact Jaccard of CSR rows, exact-duplicate classes.
+
+Candidates from banding are only candidates: every pair is verified with the
+exact Jaccard of its two shingle-hash sets before anything acts on it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._mix import fmix64
+from .minhash import signatures_of_sets
+from .shingle import ShingleSets, chunk_bounds, ranges
+
+__all__ = ["band_keys", "band_keys_of_sets", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs"]
+
+_U = np.uint64
+_BAND_KEY = 0x2545F4914F6CDD1D
+#: Shingles (plus one per row) whose signatures are computed per block.
+_SIG_ROWS_CHUNK = 1 << 18
+#: Set elements gathered per chunk when intersecting pairs.
+_PAIR_CHUNK = 1 << 22
+
+
+def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """``(n, bands)`` ``uint64`` key of each band of each signature.
+
+    Equal bands give equal keys; different bands collide with probability
+    about 2**-64 (a collision only adds a candidate, which verification rejects).
+    """
+    n = sig.shape[0]
+    out = np.empty((n, bands), dtype=_U)
+    for k in range(bands):
+        acc = np.full(n, fmix64(np.array([_BAND_KEY + k], dtype=_U))[0], dtype=_U)
+        band = sig[:, k * rows : (k + 1) * rows].astype(_U)
+        for c in range(0, rows - 1, 2):  # two 32-bit values per mixing step
+            acc = fmix64(acc ^ ((band[:, c] << _U(32)) | band[:, c + 1]))
+        if rows % 2:
+            acc = fmix64(acc ^ band[:, rows - 1])
+        out[:, k] = acc
+    return out
+
+
+def band_keys_of_sets(sets: ShingleSets, num_perm: int, seed: int, bands: int, rows: int) -> np.ndarray:
+    """:func:`band_keys` of the signatures of ``sets``, computed a block of rows at a
+    time so that only the keys, never all signatures, are held at once."""
+    out = np.empty((len(sets), bands), dtype=_U)
+    for i0, i1 in chunk_bounds(sets.sizes + 1, _SIG_ROWS_CHUNK):
+        sig = signatures_of_sets(sets.take(np.arange(i0, i1)), num_perm, seed)
+        out[i0:i1] = band_keys(sig, bands, rows)
+    return out
+
+
+def candidate_pairs(keys: np.ndarray, window: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs ``(left, right)``, ``left < right``, that share a band key, unique and
+    sorted. Within a bucket each member is paired with the ``window`` members
+    before it (all of them in any bucket no larger than ``window + 1``), so the
+    output stays linear in ``n`` even when thousands of rows share a key.
+
+    >>> k = np.array([[1, 7], [2, 7], [1, 8]], dtype=np.uint64)
+    >>> [a.tolist() for a in candidate_pairs(k)]
+    [[0, 0], [1, 2]]
+    """
+    n, bands = keys.shape
+    found = []
+    for k in range(bands):
+        col = keys[:, k]
+        sk = np.sort(col)  # cheap test first: most bands of most rows are unique
+        dupvals = sk[1:][sk[1:] == sk[:-1]]
+        if len(dupvals) == 0:
+            continue
+        sub = np.flatnonzero(np.isin(col, dupvals))
+        order = sub[np.argsort(col[sub], kind="stable")]
+        sk = col[order]
+        m = len(order)
+        pos = np.arange(m, dtype=np.int64)
+        new = np.ones(m, dtype=bool)
+        new[1:] = sk[1:] != sk[:-1]
+        gstart = np.maximum.accumulate(np.where(new, pos, 0))
+        cnt = np.minimum(pos - gstart, window)
+        has = cnt > 0
+        p, c = pos[has], cnt[has]
+        left = order[ranges(p - c, c)]
+        right = np.repeat(order[p], c)
+        found.append(left * n + right)
+    if not found:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e.copy()
+    code = np.unique(np.concatenate(found))
+    return code // n, code % n
+
+
+def jaccard_pairs(sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Exact Jaccard similarity of rows ``left[i]`` and ``right[i]`` of a CSR, for
+    all pairs at once (0.0 when both rows are empty).
+
+    >>> from dedup.shingle import ShingleSets
+    >>> s = ShingleSets(np.array([1, 2, 3, 2, 3, 4], np.uint32), np.array([0, 3, 6, 6]), np.zeros(3, np.int64))
+    >>> jaccard_pairs(s, np.array([0, 0, 2]), np.array([1, 0, 2])).tolist()
+    [0.5, 1.0, 0.0]
+    """
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    sizes = sets.sizes
+    la, lb = sizes[left], sizes[right]
+    out = np.zeros(len(left), dtype=np.float64)
+    for i0, i1 in chunk_bounds(la + lb, _PAIR_CHUNK):
+        a, b = left[i0:i1], right[i0:i1]
+        na, nb = la[i0:i1], lb[i0:i1]
+        pid = np.arange(i1 - i0, dtype=_U) << _U(32)
+        ka = np.repeat(pid, na) | sets.values[ranges(sets.offsets[a], na)]
+        kb = np.repeat(pid, nb) | sets.values[ranges(sets.offsets[b], nb)]
+        keys = np.sort(np.concatenate((ka, kb)))
+        dup = keys[1:][keys[1:] == keys[:-1]]
+        inter = np.bincount((dup >> _U(32)).astype(np.int64), minlength=i1 - i0)
+        union = na + nb - inter
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[i0:i1] = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+    return out
+
+
+def duplicate_classes(sets: ShingleSets) -> tuple[np.ndarray, np.ndarray]:
+    """Group rows with identical sets: ``(class_of_row, representative_row)``.
+
+    Classes are numbered in order of first occurrence and represented by their
+    first row. Identity is decided by two independent 64-bit set fingerprints
+    plus the size (a false merge needs a 128-bit collision).
+
+    >>> from dedup.shingle import shingle_sets
+    >>> cls, rep = duplicate_classes(shingle_sets(["a b c", "x", "A, b c!", ""]))
+    >>> cls.tolist(), rep.tolist()
+    ([0, 1, 0, 2], [0, 1, 3])
+    """
+    n = len(sets)
+    sizes = sets.sizes
+    f1 = np.zeros(n, dtype=_U)
+    f2 = np.zeros(n, dtype=_U)
+    ne = np.flatnonzero(sizes > 0)
+    if len(ne):
+        v = sets.values.astype(_U)
+        starts = sets.offsets[ne]
+        f1[ne] = np.add.reduceat(fmix64(v ^ _U(0x8EBC6AF09C88C6E3)), starts)
+        f2[ne] = np.add.reduceat(fmix64(v ^ _U(0x589965CC75374CC3)), starts)
+    order = np.lexsort((sizes, f2, f1))
+    new = np.ones(n, dtype=bool)
+    if n > 1:
+        new[1:] = (f1[order][1:] != f1[order][:-1]) | (f2[order][1:] != f2[order][:-1]) | (
+            sizes[order][1:] != sizes[order][:-1]
+        )
+    group = np.cumsum(new) - 1
+    first = order[new]  # lexsort is stable: the first of a group is its smallest row
+    # renumber classes by first occurrence
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    cls = np.empty(n, dtype=np.int64)
+    cls[order] = rank[group]
+    return cls, np.sort(first)
+
+
+def similar_pairs(
+    sets: ShingleSets, keys: np.ndarray, threshold: float, window: int = 16
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """LSH candidates among the rows of ``sets`` (band ``keys``), verified:
+    ``(left, right, similarity)`` of the pairs with exact Jaccard >= ``threshold``
+    (compared with a 1e-12 tolerance, so 3/4 counts as 0.75)."""
+    left, right = candidate_pairs(keys, window)
+    sim = jaccard_pairs(sets, left, right)
+    ok = sim >= threshold - 1e-12
+    return left[ok], right[ok], sim[ok]

@@ -1,0 +1,120 @@
+"""MinHash signatures in bulk, bit-identical to ``datasketch.MinHash(scheme="affine32")``.
+
+datasketch's affine32 scheme pre-mixes each 32-bit input hash with the
+MurmurHash3 finalizer and applies ``h -> a_k * h + b_k (mod 2**32)`` for each
+permutation ``k``, keeping the minimum; an empty set keeps ``2**32 - 1``. The
+permutation parameters are taken from datasketch itself for the seed, so the
+two can never drift apart.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Iterable
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash
+
+from ._mix import fmix32
+from .config import Config, resolve
+from .shingle import ShingleSets, chunk_bounds, shingle_sets
+from .text import check_text
+
+__all__ = ["EMPTY", "permutations", "signatures", "signatures_of_sets", "to_lean_minhash"]
+
+#: The value of every slot of an empty set's signature (as in datasketch).
+EMPTY = np.uint32(0xFFFFFFFF)
+#: uint32 cells per chunk of the (shingles x permutations) product (16 MiB).
+_CELLS = 1 << 22
+
+
+@functools.lru_cache(maxsize=16)
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(a, b)``: the affine32 permutation parameters datasketch draws for ``seed``."""
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    a = np.ascontiguousarray(a, dtype=np.uint32)
+    b = np.ascontiguousarray(b, dtype=np.uint32)
+    a.setflags(write=False)
+    b.setflags(write=False)
+    return a, b
+
+
+def signatures_of_sets(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> np.ndarray:
+    """Signatures ``(len(sets), num_perm)`` ``uint32`` of CSR shingle-hash sets.
+
+    Layout: the shingles of a chunk times the permutations, ``(chunk, num_perm)``,
+    reduced per paragraph with ``np.minimum.reduceat`` along the shingle axis.
+    Chunks hold about 4M cells whatever the paragraph sizes, so a 10 MB paragraph
+    streams through in pieces.
+    """
+    a, b = permutations(num_perm, seed)
+    n = len(sets)
+    out = np.full((n, num_perm), EMPTY, dtype=np.uint32)
+    values, offsets = sets.values, sets.offsets
+    if len(values) == 0:
+        return out
+    hv = fmix32(values)
+    step = max(1, _CELLS // num_perm)
+    buf = np.empty((min(step, len(values)), num_perm), dtype=np.uint32)
+    for c0 in range(0, len(values), step):
+        c1 = min(c0 + step, len(values))
+        # rows with at least one shingle in [c0, c1)
+        r0 = int(np.searchsorted(offsets, c0, side="right")) - 1
+        r1 = int(np.searchsorted(offsets, c1, side="left"))
+        rows = np.arange(r0, r1, dtype=np.int64)
+        lo = np.maximum(offsets[rows], c0)
+        hi = np.minimum(offsets[rows + 1], c1)
+        nonempty = hi > lo
+        rows, lo = rows[nonempty], lo[nonempty]
+        m = c1 - c0
+        block = buf[:m]
+        np.multiply(hv[c0:c1, None], a[None, :], out=block)
+        block += b[None, :]
+        mins = np.minimum.reduceat(block, lo - c0, axis=0)
+        np.minimum(out[rows], mins, out=mins)
+        out[rows] = mins
+    return out
+
+
+def _texts(paragraphs: Iterable[object]) -> list[str]:
+    if isinstance(paragraphs, (str, bytes)):
+        raise TypeError(
+            "signatures() takes an iterable of paragraphs, got a single "
+            f"{type(paragraphs).__name__}; wrap it in a list or split it with dedup.split_paragraphs()"
+        )
+    out = []
+    for i, p in enumerate(paragraphs):
+        if not isinstance(p, str):
+            text = getattr(p, "text", None)
+            if not isinstance(text, str):
+                check_text(p, what=f"paragraphs[{i}]")
+            p = text
+        out.append(p)
+    return out
+
+
+def signatures(paragraphs: Iterable[object], config: Config | None = None) -> np.ndarray:
+    """MinHash signatures of paragraphs (``str`` or :class:`~dedup.Paragraph`).
+
+    Row ``i`` equals ``datasketch.MinHash(num_perm, seed, hashfunc=dedup.shingle_hash,
+    scheme="affine32")`` after ``update_batch(dedup.shingles(p_i))``, bit for bit.
+
+    >>> sig = signatures(["Baca juga: banjir di Samarinda", ""])
+    >>> sig.shape, sig.dtype.name, int(sig[1, 0]) == 2**32 - 1
+    ((2, 128), 'uint32', True)
+    """
+    cfg = resolve(config)
+    return signatures_of_sets(shingle_sets(_texts(paragraphs), cfg), cfg.num_perm, cfg.seed)
+
+
+def to_lean_minhash(row: np.ndarray, config: Config | None = None) -> LeanMinHash:
+    """A ``datasketch.LeanMinHash`` of one signature row, for ``MinHashLSH`` and its storages."""
+    cfg = resolve(config)
+    row = np.asarray(row)
+    if row.shape != (cfg.num_perm,) or row.dtype != np.uint32:
+        raise ValueError(
+            f"row must be a uint32 array of shape ({cfg.num_perm},) (one row of dedup.signatures "
+            f"with this config), got dtype {row.dtype} shape {row.shape}; did you forget to pass "
+            f"the same config (num_perm)?"
+        )
+    return LeanMinHash(seed=cfg.seed, hashvalues=row, scheme="affine32")

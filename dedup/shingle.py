@@ -1,0 +1,250 @@
+"""Shingles: word k-grams of a paragraph, hashed to 32 bits, in bulk as CSR.
+
+The hash of a shingle is defined by two pure functions, :func:`token_hash` and
+:func:`shingle_hash`; the bulk path computes the same values with numpy, so a
+user can hand ``shingle_hash`` to ``datasketch.MinHash(hashfunc=...)`` together
+with :func:`shingles` and get the same signature bit for bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from ._mix import M32, M64, fmix64, fmix64_int
+from .config import Config, resolve
+from .text import TOKEN_RE, fold, normalize, tokenize
+
+__all__ = ["ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "chunk_bounds"]
+
+_CHAR_KEY = 0x9E3779B97F4A7C15
+_LEN_KEY = 0xD6E8FEB86659FD93
+_SHINGLE_KEY = 0xA0761D6478BD642F
+_U = np.uint64
+#: Code points per numpy chunk when hashing tokens (bounds temporary memory).
+_CHAR_CHUNK = 1 << 20
+
+
+def token_hash(token: str) -> int:
+    """64-bit hash of one token: a sum of mixed ``(position, code point)`` keys,
+    mixed once more with the length. Stable across processes and machines.
+
+    >>> token_hash("berita")
+    8962819243792916230
+    """
+    acc = 0
+    for pos, ch in enumerate(token):
+        acc = (acc + fmix64_int(((pos << 21) | ord(ch)) ^ _CHAR_KEY)) & M64
+    return fmix64_int(acc ^ ((len(token) * _LEN_KEY) & M64))
+
+
+def shingle_hash(shingle: Sequence[str]) -> int:
+    """32-bit hash of a shingle (a tuple of tokens from :func:`shingles`).
+
+    Pass it to datasketch as ``MinHash(hashfunc=dedup.shingle_hash,
+    scheme="affine32")`` and feed that MinHash ``dedup.shingles(p)``.
+
+    >>> shingle_hash(("baca", "juga", "pilkada"))
+    3720830353
+    """
+    if isinstance(shingle, (str, bytes)):
+        raise TypeError(
+            f"shingle_hash takes a tuple of tokens as returned by dedup.shingles(), "
+            f"got {type(shingle).__name__} {shingle!r:.40}; did you pass a paragraph instead of its shingles?"
+        )
+    acc = _SHINGLE_KEY ^ len(shingle)
+    for tok in shingle:
+        acc = fmix64_int(acc ^ token_hash(tok))
+    return acc & M32
+
+
+def shingles(paragraph: str, config: Config | None = None) -> list[tuple[str, ...]]:
+    """The distinct shingles of a paragraph, in order of first occurrence.
+
+    Word ``shingle_size``-grams of :func:`~dedup.text.tokenize`; a paragraph with
+    fewer words is one shingle of all of them; one with no words at all (``***``)
+    is one shingle of its normalized text; an empty one has none.
+
+    >>> shingles("Ya, Pak. Ya!")
+    [('ya', 'pak', 'ya')]
+    >>> shingles("Ya.")
+    [('ya',)]
+    >>> shingles(" * * * ")
+    [('* * *',)]
+    """
+    k = resolve(config).shingle_size
+    if not isinstance(paragraph, str):
+        paragraph = getattr(paragraph, "text", paragraph)
+        if not isinstance(paragraph, str):
+            raise TypeError(f"paragraph must be str or dedup.Paragraph, got {type(paragraph).__name__}")
+    toks = tokenize(paragraph)
+    if not toks:
+        n = normalize(paragraph)
+        return [(n,)] if n else []
+    if len(toks) < k:
+        return [tuple(toks)]
+    return list(dict.fromkeys(tuple(toks[i : i + k]) for i in range(len(toks) - k + 1)))
+
+
+@dataclass(frozen=True)
+class ShingleSets:
+    """Shingle-hash sets of many paragraphs in CSR form.
+
+    Row ``i`` is ``values[offsets[i]:offsets[i + 1]]``: sorted, unique ``uint32``.
+    ``tokens[i]`` is the paragraph's number of word tokens.
+    """
+
+    values: np.ndarray
+    offsets: np.ndarray
+    tokens: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @property
+    def sizes(self) -> np.ndarray:
+        """Number of shingles in each row."""
+        return np.diff(self.offsets)
+
+    def row(self, i: int) -> np.ndarray:
+        """Row ``i`` (a view)."""
+        return self.values[self.offsets[i] : self.offsets[i + 1]]
+
+    def take(self, rows: np.ndarray) -> "ShingleSets":
+        """A new CSR holding only ``rows`` (in that order)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        sizes = self.sizes[rows]
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        idx = ranges(self.offsets[rows], sizes)
+        return ShingleSets(self.values[idx], offsets, self.tokens[rows])
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenation of ``arange(s, s + l)`` for each pair, vectorized.
+
+    >>> ranges(np.array([5, 0]), np.array([2, 3])).tolist()
+    [5, 6, 0, 1, 2]
+    """
+    lengths = np.asarray(lengths, dtype=np.int64)
+    total = int(lengths.sum())
+    excl = np.cumsum(lengths) - lengths
+    return np.repeat(np.asarray(starts, dtype=np.int64) - excl, lengths) + np.arange(total, dtype=np.int64)
+
+
+def chunk_bounds(sizes: np.ndarray, budget: int) -> list[tuple[int, int]]:
+    """Split items of these sizes into consecutive ``(i0, i1)`` groups of about
+    ``budget`` total size (an item larger than ``budget`` gets a group of its own).
+
+    >>> chunk_bounds(np.array([3, 3, 3, 10, 1]), 6)
+    [(0, 2), (2, 3), (3, 4), (4, 5)]
+    """
+    n = len(sizes)
+    out: list[tuple[int, int]] = []
+    cum = np.cumsum(sizes, dtype=np.int64)
+    i0 = 0
+    base = 0
+    while i0 < n:
+        i1 = int(np.searchsorted(cum, base + budget, side="right"))
+        i1 = max(i1, i0 + 1)
+        out.append((i0, i1))
+        base = int(cum[i1 - 1])
+        i0 = i1
+    return out
+
+
+def _span_hashes(cp: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """:func:`token_hash` of ``cp[s:s+l]`` for every span, vectorized and chunked."""
+    out = np.empty(len(starts), dtype=_U)
+    for i0, i1 in chunk_bounds(lens, _CHAR_CHUNK):
+        st, ln = starts[i0:i1], lens[i0:i1]
+        excl = np.cumsum(ln) - ln
+        rel = np.arange(int(ln.sum()), dtype=np.int64) - np.repeat(excl, ln)
+        keys = (rel.astype(_U) << _U(21)) | cp[np.repeat(st, ln) + rel].astype(_U)
+        keys ^= _U(_CHAR_KEY)
+        acc = np.add.reduceat(fmix64(keys), excl)
+        out[i0:i1] = fmix64(acc ^ (ln.astype(_U) * _U(_LEN_KEY)))
+    return out
+
+
+def _codepoints(s: str) -> np.ndarray:
+    return np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _token_stream(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token hashes and their row, in row order, plus word-token counts per row.
+
+    Rows without any word token but with visible text get one token: their
+    normalized text (``tokens`` stays 0 for them).
+    """
+    n = len(texts)
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != n - 1:  # a text holds NUL itself: it is not a token char
+        joined = "\x00".join(t.replace("\x00", " ") for t in texts)
+    items = TOKEN_RE.findall(fold(joined))
+    lens = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
+    cp = _codepoints("".join(items))
+    starts = np.cumsum(lens) - lens
+    is_sep = cp[starts] == 0
+    row = np.cumsum(is_sep) - is_sep
+    tok = ~is_sep
+    hashes = _span_hashes(cp, starts[tok], lens[tok])
+    rows = row[tok]
+    counts = np.bincount(rows, minlength=n).astype(np.int64)
+    empty = np.flatnonzero(counts == 0)
+    if len(empty):
+        fb = [normalize(texts[i]) for i in empty.tolist()]
+        keep = np.fromiter((bool(f) for f in fb), dtype=bool, count=len(fb))
+        if keep.any():
+            fb = [f for f in fb if f]
+            fl = np.fromiter(map(len, fb), dtype=np.int64, count=len(fb))
+            fh = _span_hashes(_codepoints("".join(fb)), np.cumsum(fl) - fl, fl)
+            hashes = np.concatenate((hashes, fh))
+            rows = np.concatenate((rows, empty[keep]))
+            order = np.argsort(rows, kind="stable")
+            hashes, rows = hashes[order], rows[order]
+    return hashes, rows, counts
+
+
+def shingle_sets(texts: Sequence[str], config: Config | None = None) -> ShingleSets:
+    """Shingle-hash sets of many texts at once (the bulk form of :func:`shingles`
+    mapped through :func:`shingle_hash`). Texts must be ``str``.
+
+    >>> s = shingle_sets(["Ya.", "", "a b c d"])
+    >>> s.sizes.tolist(), s.tokens.tolist()
+    ([1, 0, 2], [1, 0, 4])
+    >>> int(s.row(0)[0]) == shingle_hash(("ya",))
+    True
+    """
+    k = resolve(config).shingle_size
+    texts = list(texts)
+    n = len(texts)
+    if n == 0:
+        z = np.zeros(0, dtype=np.int64)
+        return ShingleSets(np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64), z)
+    h, rows, counts = _token_stream(texts)
+    m = np.bincount(rows, minlength=n).astype(np.int64)  # tokens incl. fallback
+    tok_off = np.cumsum(m) - m
+    nsh = np.where(m >= k, m - k + 1, np.minimum(m, 1))
+    width = np.where(m >= k, k, m)
+    total = int(nsh.sum())
+    excl = np.cumsum(nsh) - nsh
+    row_of = np.repeat(np.arange(n, dtype=np.int64), nsh)
+    start = np.repeat(tok_off - excl, nsh) + np.arange(total, dtype=np.int64)
+    w = np.repeat(width, nsh).astype(_U)
+    acc = _U(_SHINGLE_KEY) ^ w
+    last = max(len(h) - 1, 0)
+    for j in range(k):
+        active = w > _U(j)
+        if not active.any():
+            break
+        hj = h[np.minimum(start + j, last)] if len(h) else np.zeros(total, dtype=_U)
+        acc = np.where(active, fmix64(acc ^ hj), acc)
+    keys = np.unique((row_of.astype(_U) << _U(32)) | (acc & _U(M32)))
+    values = (keys & _U(M32)).astype(np.uint32)
+    sizes = np.bincount((keys >> _U(32)).astype(np.int64), minlength=n)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    return ShingleSets(values, offsets, counts)

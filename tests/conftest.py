@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+# Deterministic property tests: the same examples in every run and on every machine.
+settings.register_profile(
+    "dedup", derandomize=True, deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("dedup")
+
+
+def shared_file(rel: str) -> Path:
+    """A file under ../shared, or skip the test with the reason printed (-rs)."""
+    p = SHARED / rel
+    if not p.exists():
+        pytest.skip(f"{p} not found: ../shared (evaluation data) is absent in this checkout")
+    return p
