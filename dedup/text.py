@@ -24,20 +24,45 @@ __all__ = [
     "tokenize",
     "check_text",
     "LINE_TERMINATORS",
+    "TOKEN_RE",
+    "char_classes",
 ]
 
 #: Every line terminator ``str.splitlines`` knows: ``\r\n``, ``\n``, ``\r``, VT, FF,
 #: FS/GS/RS (``\x1c``-``\x1e``), NEL (U+0085), LINE and PARAGRAPH SEPARATOR.
 LINE_TERMINATORS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
-# Scripts written without spaces between words: each character is a token, so
-# shingles become character n-grams there.
+# Scripts written without spaces between words: each letter is a token there, so
+# shingles become character n-grams.
 _NOSPACE = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
-#: A word: a run of letters, numbers and combining marks; in a no-space script,
-#: one character with its marks. ``\x00`` is matched too, as the batch separator.
-TOKEN_RE = regex.compile(
-    rf"[{_NOSPACE}]\p{{M}}*|[[\p{{L}}\p{{N}}\p{{M}}]--[{_NOSPACE}]]+|\x00", flags=regex.V1
-)
+_S = rf"[[\p{{L}}\p{{N}}]&&[{_NOSPACE}]]"  # a letter or number of a no-space script
+_W = rf"[[\p{{L}}\p{{N}}]--[{_NOSPACE}]]"  # any other letter or number
+#: A token: one letter of a no-space script with the marks after it, or a run of
+#: other letters, numbers and marks (``\p{M}`` keeps Indic words whole).
+TOKEN_RE = regex.compile(rf"{_S}\p{{M}}*|[{_W}\p{{M}}]+", flags=regex.V1)
+
+#: Character classes of :func:`char_classes`.
+SEP, WORD, NOSPACE, MARK = 0, 1, 2, 3
+_CLASSES: np.ndarray | None = None
+
+
+def char_classes() -> np.ndarray:
+    """``uint8`` class of every code point (``SEP``, ``WORD``, ``NOSPACE``, ``MARK``),
+    derived once per process from the ``regex`` module's Unicode properties; the
+    bulk tokenizer reads it so that it splits exactly as :data:`TOKEN_RE`.
+    """
+    global _CLASSES
+    if _CLASSES is None:
+        every = np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+        table = np.zeros(0x110000, dtype=np.uint8)
+        for cls, member in ((WORD, _W), (NOSPACE, _S), (MARK, r"\p{M}")):
+            kept = regex.sub(rf"[^{member}]+", "", every, flags=regex.V1)
+            table[np.frombuffer(kept.encode("utf-32-le", "surrogatepass"), dtype="<u4")] = cls
+        table.setflags(write=False)
+        _CLASSES = table
+    return _CLASSES
+
+
 _FORMAT_RE = regex.compile(r"\p{Cf}+")
 _QUOTE_RE = regex.compile(r"[\p{Pi}\p{Pf}\"'`\u00b4\u2032\u2033]")
 _DASH_RE = regex.compile(r"\p{Pd}")
@@ -84,7 +109,11 @@ def fold(text: str) -> str:
     >>> fold("Ｓtraße\u200b")
     'strasse'
     """
-    t = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    if text.isascii():  # NFKC is the identity there, and there is no format character
+        return text.lower()
+    t = unicodedata.normalize("NFKC", text).casefold()
+    if not unicodedata.is_normalized("NFKC", t):
+        t = unicodedata.normalize("NFKC", t)
     return _FORMAT_RE.sub("", t)
 
 
@@ -103,14 +132,14 @@ def normalize(text: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Word tokens of ``normalize(text)``: runs of letters, numbers and marks;
-    in scripts without spaces (Han, kana, Thai, ...) one character each.
+    in scripts without spaces (Han, kana, Thai, ...) one letter (with its marks) each.
 
     >>> tokenize("Baca juga: Pilkada 2024, ASN’s!")
     ['baca', 'juga', 'pilkada', '2024', 'asn', 's']
     >>> tokenize("東京タワー")
     ['東', '京', 'タ', 'ワ', 'ー']
     """
-    return [t for t in TOKEN_RE.findall(fold(text)) if t != "\x00"]
+    return TOKEN_RE.findall(fold(text))
 
 
 @dataclass(frozen=True)

@@ -61,3 +61,16 @@ def test_blank_mode_spans_tile_the_text_from_the_first_paragraph(text):
     for s, e, c in zip(starts, ends, cuts):
         assert s < e <= c
     assert (cuts[:-1] == starts[1:]).all()
+
+
+MIXED = "aZ09_ éñ\u0301\u0300 ßİ ﬁ 東京 カタ ひら สวัสดี ເລ ខ្មែ ကို བོད नमस्ते 한국 ١٢ ½ Ⅻ \u200d\u00ad.,;—“”*\t\n\x00"
+
+
+@given(st.text(alphabet=MIXED, max_size=60) | st.text(max_size=60))
+def test_vectorized_tokenizer_equals_the_regex(text):
+    from dedup.shingle import _codepoints, token_spans
+    from dedup.text import TOKEN_RE, fold
+
+    f = fold(text)
+    starts, lens = token_spans(_codepoints(f))
+    assert [f[s : s + n] for s, n in zip(starts.tolist(), lens.tolist())] == TOKEN_RE.findall(f)
