@@ -16,7 +16,7 @@ from typing import Iterator
 import numpy as np
 
 from .config import Config, resolve
-from .lsh import band_keys_of_sets, duplicate_classes, similar_pairs
+from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
 from .shingle import shingle_sets
 from .text import check_text, paragraph_spans
 
@@ -233,8 +233,11 @@ def _find(text: str, cfg: Config) -> list[Repeat]:
     sets = shingle_sets([text[s:e] for s, e in zip(sl, el)], cfg)
     cls, reps = duplicate_classes(sets)
     rep_sets = sets.take(reps)
-    keys = band_keys_of_sets(rep_sets, cfg.num_perm, cfg.seed, *cfg.lsh)
-    left, right, sim = similar_pairs(rep_sets, keys, cfg.threshold, cfg.bucket_window)
+    if cfg.candidates == "exact":
+        left, right, sim = exact_pairs(rep_sets, cfg.threshold)
+    else:
+        keys = band_keys_of_sets(rep_sets, cfg.num_perm, cfg.seed, *cfg.lsh)
+        left, right, sim = similar_pairs(rep_sets, keys, cfg.threshold, cfg.bucket_window)
     matches = _Matches(cls, rep_sets.sizes > 0, left, right, sim)
     rem, wit, sims, blocks = _policy(cls, sets.tokens, matches, cfg.min_tokens)
     cl = cuts.tolist()

@@ -93,6 +93,9 @@ class Config:
         bucket_window: an LSH bucket larger than this pairs each member only
             with the ``bucket_window`` members before it (keeps pathological
             inputs linear; normal text never reaches it).
+        candidates: ``"lsh"`` (MinHash LSH banding, then exact verification) or
+            ``"exact"`` (all pairs above the threshold by prefix filtering: no
+            misses at all; the ground truth LSH is measured against).
 
     >>> Config().lsh
     (25, 4)
@@ -112,6 +115,7 @@ class Config:
     mode: Mode = "line"
     min_tokens: int = 8
     bucket_window: int = 16
+    candidates: Literal["lsh", "exact"] = "lsh"
 
     def __post_init__(self) -> None:
         def bad(name: str, what: str) -> ValueError:
@@ -133,6 +137,8 @@ class Config:
             raise bad("max_miss", "a number in (0, 1)")
         if self.mode not in _MODES:
             raise bad("mode", "'line' or 'blank'")
+        if self.candidates not in ("lsh", "exact"):
+            raise bad("candidates", "'lsh' or 'exact'")
         if (self.bands is None) != (self.rows is None):
             raise ValueError(
                 f"Config.bands and Config.rows must be given together or both left None "

@@ -10,9 +10,9 @@ import numpy as np
 
 from ._mix import fmix64
 from .minhash import signatures_of_sets
-from .shingle import ShingleSets, chunk_bounds, ranges
+from .shingle import ShingleSets, chunk_bounds, ranges, shingle_sets
 
-__all__ = ["band_keys", "band_keys_of_sets", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs"]
+__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs"]
 
 _U = np.uint64
 _BAND_KEY = 0x2545F4914F6CDD1D
@@ -25,20 +25,23 @@ _PAIR_CHUNK = 1 << 22
 def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """``(n, bands)`` ``uint64`` key of each band of each signature.
 
-    Equal bands give equal keys; different bands collide with probability
-    about 2**-64 (a collision only adds a candidate, which verification rejects).
+    Each band's key mixes a band-specific seed with its ``rows`` values, so keys
+    of different bands are unrelated and all keys can share one hash table. Equal
+    bands give equal keys; different bands collide with probability about 2**-64
+    (a collision only adds a candidate, which verification rejects).
     """
     n = sig.shape[0]
-    out = np.empty((n, bands), dtype=_U)
-    for k in range(bands):
-        acc = np.full(n, fmix64(np.array([_BAND_KEY + k], dtype=_U))[0], dtype=_U)
-        band = sig[:, k * rows : (k + 1) * rows].astype(_U)
-        for c in range(0, rows - 1, 2):  # two 32-bit values per mixing step
-            acc = fmix64(acc ^ ((band[:, c] << _U(32)) | band[:, c + 1]))
-        if rows % 2:
-            acc = fmix64(acc ^ band[:, rows - 1])
-        out[:, k] = acc
-    return out
+    band = sig[:, : bands * rows].reshape(n, bands, rows).astype(_U)
+    acc = np.broadcast_to(_band_seeds(bands), (n, bands)).copy()
+    for c in range(0, rows - 1, 2):  # two 32-bit values per mixing step
+        acc = fmix64(acc ^ ((band[:, :, c] << _U(32)) | band[:, :, c + 1]))
+    if rows % 2:
+        acc = fmix64(acc ^ band[:, :, rows - 1])
+    return acc
+
+
+def _band_seeds(bands: int) -> np.ndarray:
+    return fmix64(np.arange(bands, dtype=_U) + _U(_BAND_KEY))
 
 
 def band_keys_of_sets(sets: ShingleSets, num_perm: int, seed: int, bands: int, rows: int) -> np.ndarray:
@@ -52,8 +55,8 @@ def band_keys_of_sets(sets: ShingleSets, num_perm: int, seed: int, bands: int, r
 
 
 def candidate_pairs(keys: np.ndarray, window: int = 16) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs ``(left, right)``, ``left < right``, that share a band key, unique and
-    sorted. Within a bucket each member is paired with the ``window`` members
+    """Pairs ``(left, right)``, ``left < right``, that share a key (from
+    :func:`band_keys`, whose keys are unique to their band), unique and sorted. Within a bucket each member is paired with the ``window`` members
     before it (all of them in any bucket no larger than ``window + 1``), so the
     output stays linear in ``n`` even when thousands of rows share a key.
 
@@ -62,31 +65,28 @@ def candidate_pairs(keys: np.ndarray, window: int = 16) -> tuple[np.ndarray, np.
     [[0, 0], [1, 2]]
     """
     n, bands = keys.shape
-    found = []
-    for k in range(bands):
-        col = keys[:, k]
-        sk = np.sort(col)  # cheap test first: most bands of most rows are unique
-        dupvals = sk[1:][sk[1:] == sk[:-1]]
-        if len(dupvals) == 0:
-            continue
-        sub = np.flatnonzero(np.isin(col, dupvals))
-        order = sub[np.argsort(col[sub], kind="stable")]
-        sk = col[order]
-        m = len(order)
-        pos = np.arange(m, dtype=np.int64)
-        new = np.ones(m, dtype=bool)
-        new[1:] = sk[1:] != sk[:-1]
-        gstart = np.maximum.accumulate(np.where(new, pos, 0))
-        cnt = np.minimum(pos - gstart, window)
-        has = cnt > 0
-        p, c = pos[has], cnt[has]
-        left = order[ranges(p - c, c)]
-        right = np.repeat(order[p], c)
-        found.append(left * n + right)
-    if not found:
+    flat = keys.ravel()  # band seeds make keys of different bands unrelated: one table
+    sk = np.sort(flat)  # cheap test first: most keys are unique
+    dupvals = sk[1:][sk[1:] == sk[:-1]]
+    if len(dupvals) == 0:
         e = np.zeros(0, dtype=np.int64)
         return e, e.copy()
-    code = np.unique(np.concatenate(found))
+    sub = np.flatnonzero(np.isin(flat, dupvals))
+    order = sub[np.argsort(flat[sub], kind="stable")]  # stable: rows ascending within a bucket
+    sk = flat[order]
+    rows = order // bands
+    m = len(order)
+    pos = np.arange(m, dtype=np.int64)
+    new = np.ones(m, dtype=bool)
+    new[1:] = sk[1:] != sk[:-1]
+    gstart = np.maximum.accumulate(np.where(new, pos, 0))
+    cnt = np.minimum(pos - gstart, window)
+    has = cnt > 0
+    p, c = pos[has], cnt[has]
+    left = rows[ranges(p - c, c)]
+    right = np.repeat(rows[p], c)
+    diff = left != right  # a row can meet itself only through a 64-bit key collision
+    code = np.unique(left[diff] * n + right[diff])
     return code // n, code % n
 
 
@@ -164,6 +164,57 @@ def similar_pairs(
     ``(left, right, similarity)`` of the pairs with exact Jaccard >= ``threshold``
     (compared with a 1e-12 tolerance, so 3/4 counts as 0.75)."""
     left, right = candidate_pairs(keys, window)
+    sim = jaccard_pairs(sets, left, right)
+    ok = sim >= threshold - 1e-12
+    return left[ok], right[ok], sim[ok]
+
+
+def exact_pairs(sets: ShingleSets, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All pairs of rows with exact Jaccard >= ``threshold``, without LSH: the
+    ground truth LSH is measured against (and an exact mode for small inputs).
+
+    Prefix filtering (Chaudhuri et al. 2006; Bayardo et al. 2007): order the
+    elements rarest first; two sets with Jaccard >= t share an element among the
+    first ``|x| - ceil(t * |x|) + 1`` of each, so only rows sharing a prefix
+    element are compared. Complete, exact, and far below all pairs on text.
+
+    >>> s = shingle_sets(["a b c d e", "a b c d f", "x y z"])
+    >>> [a.tolist() for a in exact_pairs(s, 0.5)]
+    [[0], [1], [0.5]]
+    """
+    n = len(sets)
+    sizes = sets.sizes
+    values = sets.values
+    if n < 2 or len(values) == 0:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e.copy(), np.zeros(0, dtype=np.float64)
+    uniq, inv, freq = np.unique(values, return_inverse=True, return_counts=True)
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[np.lexsort((uniq, freq))] = np.arange(len(uniq))  # rarest first, ties by value
+    row = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    r = rank[inv.reshape(-1)]
+    order = np.lexsort((r, row))  # within each row, rarest first
+    pos = np.arange(len(values), dtype=np.int64) - np.repeat(sets.offsets[:-1], sizes)
+    need = np.ceil(threshold * sizes - 1e-9).astype(np.int64)
+    plen = sizes - need + 1
+    in_prefix = pos < np.repeat(plen, sizes)
+    pe, pr = r[order][in_prefix], row[order][in_prefix]
+    g = np.lexsort((pr, pe))
+    pe, pr = pe[g], pr[g]
+    m = len(pe)
+    idx = np.arange(m, dtype=np.int64)
+    new = np.ones(m, dtype=bool)
+    new[1:] = pe[1:] != pe[:-1]
+    gstart = np.maximum.accumulate(np.where(new, idx, 0))
+    cnt = idx - gstart
+    has = cnt > 0
+    left = pr[ranges(gstart[has], cnt[has])]
+    right = np.repeat(pr[has], cnt[has])
+    if len(left) == 0:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e.copy(), np.zeros(0, dtype=np.float64)
+    code = np.unique(np.minimum(left, right) * n + np.maximum(left, right))
+    left, right = code // n, code % n
     sim = jaccard_pairs(sets, left, right)
     ok = sim >= threshold - 1e-12
     return left[ok], right[ok], sim[ok]

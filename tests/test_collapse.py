@@ -194,9 +194,9 @@ def _brute_force_removed(text: str, cfg: dedup.Config) -> list[int]:
     return [i for i in range(n) if status[i] == "removed"]
 
 
-@given(documents())
-def test_equals_brute_force_all_pairs(text):
-    cfg = dedup.Config()
+@given(documents(), st.sampled_from(["lsh", "exact"]))
+def test_equals_brute_force_all_pairs(text, candidates):
+    cfg = dedup.Config(candidates=candidates)
     assert [r.index for r in dedup.find_repeats(text, cfg)] == _brute_force_removed(text, cfg)
 
 

@@ -35,7 +35,7 @@ def test_jaccard_pairs_equals_python_sets(rows):
 def test_candidate_pairs_equals_brute_force_for_small_buckets():
     r = np.random.default_rng(3)
     keys = r.integers(0, 6, size=(40, 5)).astype(np.uint64)
-    left, right = candidate_pairs(keys, window=100)
+    left, right = candidate_pairs(keys + np.arange(5, dtype=np.uint64) * 100, window=100)
     want = {(i, j) for i in range(40) for j in range(i + 1, 40) if (keys[i] == keys[j]).any()}
     assert set(zip(left.tolist(), right.tolist())) == want
     assert (left < right).all()
@@ -43,6 +43,7 @@ def test_candidate_pairs_equals_brute_force_for_small_buckets():
 
 def test_candidate_pairs_window_keeps_huge_buckets_linear():
     keys = np.zeros((10_000, 2), dtype=np.uint64)
+    keys[:, 1] = 1
     left, right = candidate_pairs(keys, window=4)
     assert len(left) <= 10_000 * 4
     assert ((right - left) <= 4).all()
@@ -75,3 +76,19 @@ def test_lsh_recall_on_planted_near_duplicates():
     assert all(jaccard_pairs(sets, np.array([a]), np.array([b]))[0] >= 0.75 for a, b in planted)
     assert planted <= found
     assert (sim >= cfg.threshold).all()
+
+
+@given(st.lists(st.sampled_from(["a b c d e", "a b c d f", "b c d e f", "x y z", "x y", "q", "a b c"]), max_size=12),
+       st.sampled_from([0.3, 0.5, 0.75, 0.9]))
+def test_exact_pairs_equals_all_pairs(texts, t):
+    from dedup.lsh import exact_pairs
+
+    sets = shingle_sets(texts)
+    left, right, sim = exact_pairs(sets, t)
+    got = set(zip(left.tolist(), right.tolist()))
+    want = set()
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            if jaccard_pairs(sets, np.array([i]), np.array([j]))[0] >= t:
+                want.add((i, j))
+    assert got == want
