@@ -11,8 +11,8 @@ import shlex
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -36,8 +36,9 @@ def machine() -> dict:
     import numpy
 
     try:
-        import rensa  # noqa: F401
         from importlib.metadata import version
+
+        import rensa  # noqa: F401
 
         rensa_v = version("rensa")
     except Exception:

@@ -13,7 +13,6 @@ import argparse
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 from _common import ROOT, SHARED, machine, provenance, save, update_docs
 

@@ -19,7 +19,6 @@ import argparse
 import json
 import time
 
-import numpy as np
 from _common import SHARED, machine, news_paragraphs, provenance, save, update_docs
 
 import dedup

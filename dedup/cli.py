@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict
 from importlib import resources
-from typing import Sequence
 
 from . import __version__
 from .collapse import explain

@@ -10,8 +10,8 @@ or a "Read also" line inside a repeated body goes, and an isolated ``***`` or
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from ._mix import fmix64
 from .minhash import signatures_of_sets
-from .shingle import ShingleSets, chunk_bounds, ranges, shingle_sets
+from .shingle import ShingleSets, chunk_bounds, ranges
 
 __all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs"]
 
@@ -178,6 +178,7 @@ def exact_pairs(sets: ShingleSets, threshold: float) -> tuple[np.ndarray, np.nda
     first ``|x| - ceil(t * |x|) + 1`` of each, so only rows sharing a prefix
     element are compared. Complete, exact, and far below all pairs on text.
 
+    >>> from dedup.shingle import shingle_sets
     >>> s = shingle_sets(["a b c d e", "a b c d f", "x y z"])
     >>> [a.tolist() for a in exact_pairs(s, 0.5)]
     [[0], [1], [0.5]]

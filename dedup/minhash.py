@@ -10,14 +10,14 @@ two can never drift apart.
 from __future__ import annotations
 
 import functools
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
 
 from ._mix import fmix32
 from .config import Config, resolve
-from .shingle import ShingleSets, chunk_bounds, shingle_sets
+from .shingle import ShingleSets, shingle_sets
 from .text import check_text
 
 __all__ = ["EMPTY", "permutations", "signatures", "signatures_of_sets", "to_lean_minhash"]
@@ -82,14 +82,16 @@ def _texts(paragraphs: Iterable[object]) -> list[str]:
             "signatures() takes an iterable of paragraphs, got a single "
             f"{type(paragraphs).__name__}; wrap it in a list or split it with dedup.split_paragraphs()"
         )
-    out = []
+    out: list[str] = []
     for i, p in enumerate(paragraphs):
-        if not isinstance(p, str):
-            text = getattr(p, "text", None)
-            if not isinstance(text, str):
-                check_text(p, what=f"paragraphs[{i}]")
-            p = text
-        out.append(p)
+        if isinstance(p, str):
+            out.append(p)
+            continue
+        text = getattr(p, "text", None)
+        if not isinstance(text, str):
+            check_text(p, what=f"paragraphs[{i}]")  # raises, naming the type
+            raise TypeError(f"paragraphs[{i}] must be str or dedup.Paragraph, got {type(p).__name__}")
+        out.append(text)
     return out
 
 

@@ -8,8 +8,8 @@ with :func:`shingles` and get the same signature bit for bit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -112,7 +112,7 @@ class ShingleSets:
         """Row ``i`` (a view)."""
         return self.values[self.offsets[i] : self.offsets[i + 1]]
 
-    def take(self, rows: np.ndarray) -> "ShingleSets":
+    def take(self, rows: np.ndarray) -> ShingleSets:
         """A new CSR holding only ``rows`` (in that order)."""
         rows = np.asarray(rows, dtype=np.int64)
         sizes = self.sizes[rows]

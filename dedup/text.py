@@ -7,8 +7,8 @@ never rewritten. Paragraphs are ``(start, end)`` spans into the caller's text.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import numpy as np
 import regex

@@ -183,7 +183,7 @@ def _brute_force_removed(text: str, cfg: dedup.Config) -> list[int]:
         if not cands:
             continue
 
-        def key(i):
+        def key(i, j=j):
             cont = j + 1 < n and status[i + 1] == "kept" and i + 1 < j and sim(i + 1, j + 1) >= cfg.threshold
             return (cont, sim(i, j), -i)
 

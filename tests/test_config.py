@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 from datasketch.lsh import _optimal_param
@@ -15,7 +17,7 @@ def test_defaults():
 
 
 def test_frozen():
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         dedup.Config().threshold = 0.5  # type: ignore[misc]
 
 
