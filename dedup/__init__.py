@@ -2,11 +2,17 @@
 
 from .collapse import Block, ExplainedText, Repeat, collapse, explain, find_repeats
 from .config import Config
+from .corpus import Corpus, CorpusSummary, DocResult, ParagraphInfo, dedupe
 from .minhash import signatures, to_lean_minhash
 from .shingle import shingle_hash, shingles
 from .text import Paragraph, normalize, split_paragraphs, tokenize
 
 __all__ = [
+    "Corpus",
+    "CorpusSummary",
+    "DocResult",
+    "ParagraphInfo",
+    "dedupe",
     "Block",
     "ExplainedText",
     "Repeat",

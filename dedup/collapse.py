@@ -10,17 +10,17 @@ or a "Read also" line inside a repeated body goes, and an isolated ``***`` or
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .config import Config, resolve
 from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
-from .shingle import shingle_sets
+from .shingle import ShingleSets, shingle_sets
 from .text import check_text, paragraph_spans
 
-__all__ = ["Repeat", "Block", "ExplainedText", "find_repeats", "iter_repeats", "collapse", "explain"]
+__all__ = ["Repeat", "Block", "ExplainedText", "Analysis", "analyze", "find_repeats", "iter_repeats", "collapse", "explain"]
 
 _KEPT, _PENDING, _REMOVED = 0, 1, 2
 
@@ -225,25 +225,90 @@ def iter_repeats(text: str, config: Config | None = None, *, encoding: str | Non
     return iter(_find(text, cfg))
 
 
-def _find(text: str, cfg: Config) -> list[Repeat]:
-    starts, ends, cuts = paragraph_spans(text, cfg.mode)
-    if len(starts) < 2:
-        return []
-    sl, el = starts.tolist(), ends.tolist()
-    sets = shingle_sets([text[s:e] for s, e in zip(sl, el)], cfg)
+@dataclass(frozen=True)
+class Analysis:
+    """The within-document analysis of a batch of texts: the one kernel that
+    :func:`collapse` (a batch of one) and the corpus driver both call.
+
+    Paragraph arrays cover all paragraphs of all texts, text after text;
+    ``doc_offsets[d]:doc_offsets[d + 1]`` are the paragraphs of text ``d``.
+    ``cls`` maps each paragraph to its exact-duplicate class in the batch,
+    ``rep_sets``/``keys`` hold each class's shingle set and LSH band keys.
+    """
+
+    starts: np.ndarray
+    ends: np.ndarray
+    cuts: np.ndarray
+    doc_offsets: np.ndarray
+    tokens: np.ndarray
+    cls: np.ndarray
+    rep_sets: ShingleSets
+    keys: np.ndarray | None
+    repeats: tuple[tuple[Repeat, ...], ...]
+
+
+def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False) -> Analysis:
+    """Split, shingle, sign and collapse many texts (already validated ``str``) at once.
+
+    Everything vectorizable runs once for the whole batch; the per-text work is
+    the candidate pairs among that text's classes and the policy. ``cross=True``
+    computes band keys even when ``cfg.candidates == "exact"`` (the corpus
+    driver needs them across documents).
+    """
+    spans = [paragraph_spans(t, cfg.mode) for t in texts]
+    counts = np.fromiter((len(sp[0]) for sp in spans), dtype=np.int64, count=len(spans))
+    doc_offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=doc_offsets[1:])
+    e64 = np.zeros(0, dtype=np.int64)
+    starts = np.concatenate([sp[0] for sp in spans]) if spans else e64
+    ends = np.concatenate([sp[1] for sp in spans]) if spans else e64
+    cuts = np.concatenate([sp[2] for sp in spans]) if spans else e64
+    paras = [t[s:e] for t, sp in zip(texts, spans) for s, e in zip(sp[0].tolist(), sp[1].tolist())]
+    sets = shingle_sets(paras, cfg)
     cls, reps = duplicate_classes(sets)
     rep_sets = sets.take(reps)
-    if cfg.candidates == "exact":
-        left, right, sim = exact_pairs(rep_sets, cfg.threshold)
-    else:
+    keys = None
+    if cfg.candidates == "lsh" or cross:
         keys = band_keys_of_sets(rep_sets, cfg.num_perm, cfg.seed, *cfg.lsh)
-        left, right, sim = similar_pairs(rep_sets, keys, cfg.threshold, cfg.bucket_window)
-    matches = _Matches(cls, rep_sets.sizes > 0, left, right, sim)
-    rem, wit, sims, blocks = _policy(cls, sets.tokens, matches, cfg.min_tokens)
-    cl = cuts.tolist()
-    return [
-        Repeat(sl[i], cl[i], sl[w], el[w], s, b, i, w) for i, w, s, b in zip(rem, wit, sims, blocks)
-    ]
+    out: list[tuple[Repeat, ...]] = []
+    for d in range(len(texts)):
+        p0, p1 = int(doc_offsets[d]), int(doc_offsets[d + 1])
+        out.append(tuple(_doc_repeats(cfg, starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
+                                      cls[p0:p1], rep_sets, keys)) if p1 - p0 >= 2 else ())
+    return Analysis(starts, ends, cuts, doc_offsets, sets.tokens, cls, rep_sets, keys, tuple(out))
+
+
+def _doc_repeats(
+    cfg: Config,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    cuts: np.ndarray,
+    tokens: np.ndarray,
+    batch_cls: np.ndarray,
+    rep_sets: ShingleSets,
+    keys: np.ndarray | None,
+) -> list[Repeat]:
+    """The policy on one text, given its paragraphs' batch classes."""
+    uniq, first, inv = np.unique(batch_cls, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # number the text's classes by first occurrence
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    cls = rank[inv.reshape(-1)]
+    members = uniq[order]
+    doc_sets = rep_sets.take(members)
+    if cfg.candidates == "exact":
+        left, right, sim = exact_pairs(doc_sets, cfg.threshold)
+    else:
+        assert keys is not None
+        left, right, sim = similar_pairs(doc_sets, keys[members], cfg.threshold, cfg.bucket_window)
+    matches = _Matches(cls, doc_sets.sizes > 0, left, right, sim)
+    rem, wit, sims, blocks = _policy(cls, tokens, matches, cfg.min_tokens)
+    sl, el, cl = starts.tolist(), ends.tolist(), cuts.tolist()
+    return [Repeat(sl[i], cl[i], sl[w], el[w], s, b, i, w) for i, w, s, b in zip(rem, wit, sims, blocks)]
+
+
+def _find(text: str, cfg: Config) -> list[Repeat]:
+    return list(analyze([text], cfg).repeats[0])
 
 
 def find_repeats(text: str, config: Config | None = None, *, encoding: str | None = None) -> list[Repeat]:

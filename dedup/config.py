@@ -95,6 +95,12 @@ class Config:
         candidates: ``"lsh"`` (MinHash LSH banding, then exact verification) or
             ``"exact"`` (all pairs above the threshold by prefix filtering: no
             misses at all; the ground truth LSH is measured against).
+        doc_threshold: two documents are near-duplicates (the same story
+            re-published) when the exact Jaccard of their shingle sets, after
+            within-document collapse and without boilerplate, is at least this.
+        boilerplate_min: a paragraph is boilerplate when its cluster occurs in
+            at least this many different document clusters (near-duplicate
+            documents count once, so a re-published story is not boilerplate).
 
     >>> Config().lsh
     (25, 4)
@@ -115,6 +121,8 @@ class Config:
     min_tokens: int = 8
     bucket_window: int = 16
     candidates: Literal["lsh", "exact"] = "lsh"
+    doc_threshold: float = 0.4
+    boilerplate_min: int = 5
 
     def __post_init__(self) -> None:
         def bad(name: str, what: str) -> ValueError:
@@ -126,12 +134,15 @@ class Config:
             ("shingle_size", 1, 64),
             ("min_tokens", 1, 1 << 30),
             ("bucket_window", 1, 1 << 20),
+            ("boilerplate_min", 2, 1 << 30),
         ):
             v = getattr(self, name)
             if not _is_int(v) or not lo <= v <= hi:
                 raise bad(name, f"an int in [{lo}, {hi}]")
         if not _is_real(self.threshold) or not 0.0 < self.threshold <= 1.0:
             raise bad("threshold", "a number in (0, 1]")
+        if not _is_real(self.doc_threshold) or not 0.0 < self.doc_threshold <= 1.0:
+            raise bad("doc_threshold", "a number in (0, 1]")
         if not _is_real(self.max_miss) or not 0.0 < self.max_miss < 1.0:
             raise bad("max_miss", "a number in (0, 1)")
         if self.mode not in _MODES:
@@ -162,8 +173,9 @@ class Config:
                 object.__setattr__(self, f.name, int(v))
             elif isinstance(v, np.floating):
                 object.__setattr__(self, f.name, float(v))
-        if isinstance(self.threshold, int):
-            object.__setattr__(self, "threshold", float(self.threshold))
+        for name in ("threshold", "doc_threshold", "max_miss"):
+            if isinstance(getattr(self, name), int):
+                object.__setattr__(self, name, float(getattr(self, name)))
 
     @property
     def lsh(self) -> tuple[int, int]:
@@ -171,6 +183,11 @@ class Config:
         if self.bands is not None and self.rows is not None:
             return self.bands, self.rows
         return lsh_params(float(self.threshold), self.num_perm, float(self.max_miss))
+
+    @property
+    def doc_lsh(self) -> tuple[int, int]:
+        """``(bands, rows)`` for document signatures, derived from ``doc_threshold``."""
+        return lsh_params(float(self.doc_threshold), self.num_perm, float(self.max_miss))
 
     def miss_probability(self, similarity: float | None = None) -> float:
         """Probability that LSH misses a pair of this similarity (default: the threshold)."""

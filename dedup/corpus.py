@@ -1,0 +1,567 @@
+"""The corpus driver: a stream of documents in, per-document results out.
+
+Documents are ingested in batches (:meth:`Corpus.add`): each batch goes
+through the same kernel as :func:`dedup.collapse` (:func:`dedup.collapse.analyze`),
+its distinct paragraph sets become *nodes* of a global index, and LSH candidates
+between the new nodes and everything indexed before are verified with the exact
+Jaccard. Only the index (shingle sets, band keys, verified pairs) stays in
+memory; texts go to the SQLite store. :meth:`Corpus.results` then computes the
+clusters once over everything (paragraph clusters, document clusters,
+boilerplate) and streams one :class:`DocResult` per document.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .cluster import components
+from .collapse import Analysis, Repeat, analyze
+from .config import Config, resolve
+from .index import Store
+from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs
+from .shingle import ShingleSets, ranges
+from .text import check_text
+
+__all__ = ["Corpus", "DocResult", "ParagraphInfo", "CorpusSummary", "dedupe"]
+
+_U = np.uint64
+
+
+@dataclass(frozen=True)
+class ParagraphInfo:
+    """What the corpus knows about one paragraph of a document.
+
+    ``cluster`` names the paragraph's near-duplicate cluster by its earliest
+    occurrence (``first_doc``, ``first_start``, ``first_end``), and
+    ``similarity`` is the exact Jaccard between this paragraph and that one
+    (1.0 when it is that one). ``doc_frequency`` counts the documents holding
+    the cluster and ``story_frequency`` the document clusters; ``boilerplate``
+    is ``story_frequency >= config.boilerplate_min``.
+    """
+
+    index: int
+    start: int
+    end: int
+    tokens: int
+    cluster: int
+    cluster_size: int
+    doc_frequency: int
+    story_frequency: int
+    boilerplate: bool
+    first_doc: str
+    first_start: int
+    first_end: int
+    similarity: float
+    removed: bool
+
+
+@dataclass(frozen=True)
+class DocResult:
+    """One document's result: its collapse with evidence, and its place in the corpus."""
+
+    id: str
+    text: str
+    collapsed: str
+    repeats: tuple[Repeat, ...]
+    paragraphs: tuple[ParagraphInfo, ...]
+    cluster: str
+    cluster_size: int
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (the text itself left out)."""
+        d = asdict(self)
+        d.pop("text")
+        return d
+
+
+@dataclass(frozen=True)
+class CorpusSummary:
+    """Corpus-wide figures: sizes, top boilerplate, largest document clusters."""
+
+    documents: int
+    paragraphs: int
+    paragraph_clusters: int
+    document_clusters: int
+    boilerplate_paragraphs: int
+    top_boilerplate: tuple[tuple[str, int, int], ...]  # (text, doc frequency, story frequency)
+    largest_document_clusters: tuple[tuple[str, int], ...]  # (representative id, size)
+
+
+class _NodeStore:
+    """Shingle sets of all nodes, kept as one CSR per batch (append is O(batch))."""
+
+    def __init__(self) -> None:
+        self.values: list[np.ndarray] = []
+        self.offsets: list[np.ndarray] = []
+        self.firsts: list[int] = []
+        self.n = 0
+
+    def append(self, sets: ShingleSets) -> int:
+        first = self.n
+        self.values.append(sets.values)
+        self.offsets.append(sets.offsets)
+        self.firsts.append(first)
+        self.n += len(sets)
+        return first
+
+    def take(self, nodes: np.ndarray) -> ShingleSets:
+        """The sets of ``nodes`` (global ids), in that order."""
+        nodes = np.asarray(nodes, dtype=np.int64)
+        firsts = np.asarray(self.firsts, dtype=np.int64)
+        which = np.searchsorted(firsts, nodes, side="right") - 1
+        sizes = np.empty(len(nodes), dtype=np.int64)
+        parts_idx: list[np.ndarray] = []
+        parts_val: list[np.ndarray] = []
+        for b in np.unique(which).tolist():
+            sel = np.flatnonzero(which == b)
+            local = nodes[sel] - self.firsts[b]
+            off = self.offsets[b]
+            sz = off[local + 1] - off[local]
+            sizes[sel] = sz
+            parts_idx.append(sel)
+            parts_val.append(self.values[b][ranges(off[local], sz)])
+        offsets = np.zeros(len(nodes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        values = np.empty(int(offsets[-1]), dtype=np.uint32)
+        for sel, vals in zip(parts_idx, parts_val):
+            values[ranges(offsets[sel], sizes[sel])] = vals
+        return ShingleSets(values, offsets, np.zeros(len(nodes), dtype=np.int64))
+
+
+class _BandIndex:
+    """Band keys of all nodes as a few sorted runs (a log-structured merge):
+    adding a batch is O(batch log batch) amortized, a query is a binary search per run."""
+
+    def __init__(self, window: int):
+        self.window = window
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, node of each key)
+
+    def add(self, keys: np.ndarray, first_node: int) -> None:
+        n, bands = keys.shape
+        flat = keys.ravel()
+        nodes = np.repeat(np.arange(first_node, first_node + n, dtype=np.int64), bands)
+        order = np.argsort(flat, kind="stable")
+        self.runs.append((flat[order], nodes[order]))
+        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
+            (k1, n1), (k2, n2) = self.runs[-2], self.runs[-1]
+            k, nd = np.concatenate((k1, k2)), np.concatenate((n1, n2))
+            order = np.argsort(k, kind="stable")  # older run first: nodes stay ascending per key
+            self.runs[-2:] = [(k[order], nd[order])]
+
+    def query(self, keys: np.ndarray, first_node: int) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs ``(old, new)``: each new node against the last ``window`` indexed
+        nodes sharing one of its band keys, in each run."""
+        n, bands = keys.shape
+        flat = keys.ravel()
+        owner = np.repeat(np.arange(first_node, first_node + n, dtype=np.int64), bands)
+        olds, news = [], []
+        for rk, rn in self.runs:
+            lo = np.searchsorted(rk, flat, side="left")
+            hi = np.searchsorted(rk, flat, side="right")
+            cnt = np.minimum(hi - lo, self.window)
+            has = cnt > 0
+            if has.any():
+                olds.append(rn[ranges((hi - cnt)[has], cnt[has])])
+                news.append(np.repeat(owner[has], cnt[has]))
+        if not olds:
+            e = np.zeros(0, dtype=np.int64)
+            return e, e.copy()
+        code = np.unique(np.concatenate(olds) * (first_node + n) + np.concatenate(news))
+        return code // (first_node + n), code % (first_node + n)
+
+
+def _analyze_chunk(texts: list[str], cfg: Config) -> Analysis:
+    return analyze(texts, cfg, cross=True)
+
+
+def _repeat_json(r: Repeat) -> list[Any]:
+    return [r.start, r.end, r.witness_start, r.witness_end, r.similarity, r.block, r.index, r.witness_index]
+
+
+class Corpus:
+    """Near-duplicate paragraphs, boilerplate and near-duplicate documents across a corpus.
+
+    >>> docs = [("a", "Lede one.\\nA shared footer line for every outlet here.\\n"),
+    ...         ("b", "Lede two.\\nA shared footer line for every outlet here.\\n")]
+    >>> with Corpus() as c:
+    ...     _ = c.add(docs)
+    ...     [(r.id, [p.cluster for p in r.paragraphs]) for r in c.results()]
+    [('a', [0, 1]), ('b', [2, 1])]
+
+    Args:
+        config: the :class:`~dedup.Config` (its corpus knobs: ``doc_threshold``,
+            ``boilerplate_min``).
+        index: path of a SQLite index to create or extend (incremental: documents
+            added today are matched against everything stored before); ``None``
+            keeps a temporary one that is deleted on :meth:`close`.
+        text_field, id_field: keys of dict documents.
+        n_jobs: worker processes for the per-batch kernel; the output does not
+            depend on it.
+        batch_size: documents per batch (and per index transaction).
+        dedupe_ids: skip a document whose id was seen before instead of raising.
+    """
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        index: str | os.PathLike[str] | None = None,
+        text_field: str = "text",
+        id_field: str = "id",
+        n_jobs: int = 1,
+        batch_size: int = 256,
+        dedupe_ids: bool = False,
+    ):
+        self.config = resolve(config)
+        if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
+            raise ValueError(f"n_jobs must be an int >= 1, got {n_jobs!r}")
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+            raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
+        for name, v in (("text_field", text_field), ("id_field", id_field)):
+            if not isinstance(v, str):
+                raise TypeError(f"{name} must be a str, got {type(v).__name__}")
+        self.text_field, self.id_field = text_field, id_field
+        self.n_jobs, self.batch_size, self.dedupe_ids = n_jobs, batch_size, dedupe_ids
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if index is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="dedup-")
+            index = Path(self._tmp.name) / "index.sqlite"
+        self.store = Store(index, self.config)
+        self.nodes = _NodeStore()
+        self.bands = _BandIndex(self.config.bucket_window)
+        self.edges: list[np.ndarray] = []
+        self.sims: list[np.ndarray] = []
+        self.skipped_ids = 0
+        self._load()
+
+    # -- lifecycle ---------------------------------------------------------------
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the index (and delete it if it was temporary)."""
+        self.store.close()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def _load(self) -> None:
+        self.n_docs, self.n_batches = self.store.counts()
+        for b in self.store.batches():
+            sets = ShingleSets(b["shingles"], b["offsets"], np.zeros(len(b["offsets"]) - 1, dtype=np.int64))
+            first = self.nodes.append(sets)
+            self.bands.add(b["keys"].reshape(len(sets), -1), first)
+            self.edges.append(b["edges"])
+            self.sims.append(b["sims"])
+
+    # -- ingestion ---------------------------------------------------------------
+    def _doc(self, pos: int, doc: object) -> tuple[str, str]:
+        if isinstance(doc, str):
+            return str(self.n_docs + pos), doc
+        if isinstance(doc, (bytes, bytearray)):
+            check_text(doc, what=f"document {pos}")
+        if isinstance(doc, Mapping):
+            if self.text_field not in doc:
+                raise ValueError(
+                    f"document {pos} has no {self.text_field!r} field (fields: {sorted(map(str, doc))[:10]}); "
+                    f"pass text_field= to name the text field"
+                )
+            text = doc[self.text_field]
+            did = doc.get(self.id_field, self.n_docs + pos)
+        elif isinstance(doc, tuple) and len(doc) == 2:
+            did, text = doc
+        else:
+            raise TypeError(
+                f"document {pos} must be a str, an (id, text) pair or a dict with a {self.text_field!r} field, "
+                f"got {type(doc).__name__}"
+            )
+        if isinstance(did, (int, np.integer)) and not isinstance(did, bool):
+            did = str(did)
+        if not isinstance(did, str):
+            raise TypeError(f"document {pos} has an id of type {type(did).__name__} ({did!r:.40}); ids must be str or int")
+        return did, check_text(text, what=f"text of document {pos} (id {did!r})")
+
+    def add(self, docs: Iterable[object]) -> int:
+        """Ingest documents (``str``, ``(id, text)`` or dicts); returns how many were added.
+
+        Holds one batch of texts at a time (``n_jobs`` batches with workers).
+        Each batch is stored in one transaction, so an error leaves the index as
+        it was after the previous batch.
+        """
+        if isinstance(docs, (str, bytes, Mapping)):
+            raise TypeError("add() takes an iterable of documents; wrap a single document in a list")
+        it = iter(docs)
+        added = 0
+        pool: Executor | None = None
+        if self.n_jobs > 1:
+            pool = ProcessPoolExecutor(self.n_jobs, mp_context=get_context("spawn"))
+        try:
+            pending: list[tuple[list[tuple[str, str]], Any]] = []
+            pos = 0
+            while True:
+                batch: list[tuple[str, str]] = []
+                for doc in it:
+                    batch.append(self._doc(pos, doc))
+                    pos += 1
+                    if len(batch) >= self.batch_size:
+                        break
+                if batch:
+                    batch = self._check_ids(batch, pos - len(batch))
+                if batch:
+                    texts = [t for _, t in batch]
+                    fut = pool.submit(_analyze_chunk, texts, self.config) if pool else None
+                    pending.append((batch, fut))
+                while pending and (not batch or len(pending) >= self.n_jobs):
+                    b, f = pending.pop(0)
+                    an = f.result() if f is not None else _analyze_chunk([t for _, t in b], self.config)
+                    self._ingest(b, an)
+                    added += len(b)
+                if not batch and not pending:
+                    break
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+        return added
+
+    def _check_ids(self, batch: list[tuple[str, str]], first_pos: int) -> list[tuple[str, str]]:
+        seen: dict[str, int] = {}
+        out = []
+        for k, (did, text) in enumerate(batch):
+            if did in seen:
+                if not self.dedupe_ids:
+                    raise ValueError(
+                        f"duplicate document id {did!r} at positions {first_pos + seen[did]} and {first_pos + k}; "
+                        f"make ids unique or pass dedupe_ids=True (--dedupe-ids) to keep the first"
+                    )
+                self.skipped_ids += 1
+                continue
+            seen[did] = k
+            out.append((did, text))
+        stored = self.store.existing_ids([d for d, _ in out])
+        if stored:
+            if not self.dedupe_ids:
+                did = next(iter(stored))
+                raise ValueError(
+                    f"duplicate document id {did!r} at position {first_pos + seen[did]}: the index already holds it "
+                    f"(document {stored[did]}); make ids unique or pass dedupe_ids=True (--dedupe-ids) to keep the first"
+                )
+            self.skipped_ids += len(stored)
+            out = [x for x in out if x[0] not in stored]
+        return out
+
+    def _ingest(self, batch: list[tuple[str, str]], an: Analysis) -> None:
+        cfg = self.config
+        assert an.keys is not None
+        first = self.nodes.n
+        # candidates: among the batch's own nodes, and against everything indexed
+        bl, br = candidate_pairs(an.keys, cfg.bucket_window)
+        ol, on = self.bands.query(an.keys, first)
+        left = np.concatenate((bl + first, ol))
+        right = np.concatenate((br + first, on))
+        involved, inv = np.unique(np.concatenate((left, right)), return_inverse=True)
+        old = involved[involved < first]  # sorted: the old nodes come first
+        joint = _concat_sets(self.nodes.take(old), an.rep_sets.take(involved[len(old) :] - first))
+        sim = jaccard_pairs(joint, inv[: len(left)], inv[len(left) :])
+        ok = sim >= cfg.threshold - 1e-12
+        edges = np.stack((left[ok], right[ok]), axis=1) if ok.any() else np.zeros((0, 2), dtype=np.int64)
+        sims = sim[ok]
+        # per-document records
+        docs = []
+        for d, (did, text) in enumerate(batch):
+            p0, p1 = int(an.doc_offsets[d]), int(an.doc_offsets[d + 1])
+            paras = np.stack(
+                (an.starts[p0:p1], an.ends[p0:p1], an.cuts[p0:p1], an.tokens[p0:p1], an.cls[p0:p1] + first), axis=1
+            ) if p1 > p0 else np.zeros((0, 5), dtype=np.int64)
+            docs.append((self.n_docs + d, did, text, paras, json.dumps([_repeat_json(r) for r in an.repeats[d]])))
+        self.store.write_batch(self.n_batches, docs, first, an.rep_sets.offsets, an.rep_sets.values, an.keys, edges, sims)
+        self.nodes.append(an.rep_sets)
+        self.bands.add(an.keys, first)
+        self.edges.append(edges)
+        self.sims.append(sims)
+        self.n_docs += len(batch)
+        self.n_batches += 1
+
+    # -- clustering ----------------------------------------------------------------
+    def _cluster(self) -> dict[str, np.ndarray]:
+        state = self.store.read_state()
+        if state is not None:
+            return state
+        cfg = self.config
+        edges = np.concatenate(self.edges) if self.edges else np.zeros((0, 2), dtype=np.int64)
+        node_comp = components(self.nodes.n, edges[:, 0], edges[:, 1])
+        # paragraphs, in corpus order
+        p_doc, p_node, p_tok, p_removed = [], [], [], []
+        for d, _, paras, reps in self.store.doc_paragraphs():
+            p_doc.append(np.full(len(paras), d, dtype=np.int64))
+            p_node.append(paras[:, 4])
+            p_tok.append(paras[:, 3])
+            rem = np.zeros(len(paras), dtype=bool)
+            idx = [r[6] for r in json.loads(reps)]
+            rem[idx] = True
+            p_removed.append(rem)
+        e = np.zeros(0, dtype=np.int64)
+        doc = np.concatenate(p_doc) if p_doc else e
+        node = np.concatenate(p_node) if p_node else e
+        removed = np.concatenate(p_removed) if p_removed else np.zeros(0, dtype=bool)
+        n_par = len(doc)
+        comp = node_comp[node] if n_par else e
+        # a cluster is named by its earliest paragraph
+        first_of_comp = np.full(self.nodes.n, n_par, dtype=np.int64)
+        np.minimum.at(first_of_comp, comp, np.arange(n_par, dtype=np.int64))
+        cluster = first_of_comp[comp]
+        size = np.bincount(cluster, minlength=n_par)[cluster] if n_par else e
+        doc_freq = _distinct_count(cluster, doc, n_par)
+        # documents: shingles of kept, non-boilerplate paragraphs (boilerplate by document count here)
+        candidate_boiler = doc_freq >= cfg.boilerplate_min
+        doc_cluster = self._doc_clusters(doc, node, removed | candidate_boiler)
+        story_freq = _distinct_count(cluster, doc_cluster[doc] if n_par else e, n_par)
+        boiler = story_freq >= cfg.boilerplate_min
+        # similarity of each paragraph to the earliest one of its cluster
+        sim = np.ones(n_par, dtype=np.float64)
+        diff = node != node[cluster] if n_par else np.zeros(0, dtype=bool)
+        if diff.any():
+            a, b = node[diff], node[cluster[diff]]
+            uniq, inv = np.unique(np.concatenate((a, b)), return_inverse=True)
+            sim[diff] = jaccard_pairs(self.nodes.take(uniq), inv[: len(a)], inv[len(a) :])
+        state = {
+            "doc": doc, "cluster": cluster, "size": size, "doc_freq": doc_freq, "story_freq": story_freq,
+            "boilerplate": boiler.astype(np.int8), "sim": sim, "doc_cluster": doc_cluster,
+        }
+        self.store.write_state(state)
+        return state
+
+    def _doc_clusters(self, doc: np.ndarray, node: np.ndarray, excluded: np.ndarray) -> np.ndarray:
+        cfg = self.config
+        n_docs = self.n_docs
+        keep = ~excluded
+        kd, kn = doc[keep], node[keep]
+        if len(kd) == 0:
+            return np.arange(n_docs, dtype=np.int64)
+        # one CSR row per document: the union of its paragraphs' sets
+        uniq, inv = np.unique(kn, return_inverse=True)
+        sets = self.nodes.take(uniq)
+        sizes = sets.sizes[inv]
+        vals = sets.values[ranges(sets.offsets[inv], sizes)]
+        owner = np.repeat(kd, sizes)
+        key = np.sort((owner.astype(_U) << _U(32)) | vals.astype(_U))
+        if len(key) > 1:
+            key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+        counts = np.bincount((key >> _U(32)).astype(np.int64), minlength=n_docs)
+        offsets = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        dsets = ShingleSets((key & _U(0xFFFFFFFF)).astype(np.uint32), offsets, np.zeros(n_docs, dtype=np.int64))
+        keys = band_keys_of_sets(dsets, cfg.num_perm, cfg.seed, *cfg.doc_lsh)
+        left, right = candidate_pairs(keys, cfg.bucket_window)
+        sim = jaccard_pairs(dsets, left, right)
+        ok = sim >= cfg.doc_threshold - 1e-12
+        return components(n_docs, left[ok], right[ok])
+
+    def results(self, *, start: int = 0) -> Iterator[DocResult]:
+        """One :class:`DocResult` per stored document (from document ``start``), in
+        order, with the final clusters over everything added so far."""
+        st = self._cluster()
+        cluster, size, doc_freq, story_freq = st["cluster"], st["size"], st["doc_freq"], st["story_freq"]
+        boiler, sim, doc_cluster, p_doc = st["boilerplate"], st["sim"], st["doc_cluster"], st["doc"]
+        doc_size = np.bincount(doc_cluster, minlength=self.n_docs)
+        p_first = np.searchsorted(p_doc, np.arange(self.n_docs + 1))
+        # where each cluster's first paragraph lives (document, span): fetched lazily
+        first_docs = np.unique(p_doc[np.unique(cluster)]) if len(cluster) else np.zeros(0, dtype=np.int64)
+        id_of = self.store.doc_ids(first_docs.tolist())
+        span_of: dict[int, tuple[int, int]] = {}
+        needed = set(np.unique(cluster).tolist())
+        for d, _, paras, _ in self.store.doc_paragraphs():
+            p0 = int(p_first[d])
+            for k in range(len(paras)):
+                if p0 + k in needed:
+                    span_of[p0 + k] = (int(paras[k, 0]), int(paras[k, 1]))
+        rep_ids = self.store.doc_ids(np.unique(doc_cluster).tolist())
+        for d, did, text, paras, reps_json in self.store.docs(start):
+            reps = tuple(Repeat(*r) for r in json.loads(reps_json))
+            removed = {r.index for r in reps}
+            p0 = int(p_first[d])
+            infos = []
+            for k in range(len(paras)):
+                g = p0 + k
+                c = int(cluster[g])
+                fs, fe = span_of[c]
+                infos.append(
+                    ParagraphInfo(
+                        k, int(paras[k, 0]), int(paras[k, 1]), int(paras[k, 3]), c, int(size[g]), int(doc_freq[g]),
+                        int(story_freq[g]), bool(boiler[g]), id_of[int(p_doc[c])], fs, fe, float(sim[g]), k in removed,
+                    )
+                )
+            parts, pos = [], 0
+            for r in reps:
+                parts.append(text[pos : r.start])
+                pos = r.end
+            parts.append(text[pos:])
+            yield DocResult(
+                did, text, "".join(parts), reps, tuple(infos), rep_ids[int(doc_cluster[d])], int(doc_size[doc_cluster[d]])
+            )
+
+    def summary(self, top: int = 20) -> CorpusSummary:
+        """Corpus-wide figures over everything added so far."""
+        st = self._cluster()
+        cluster, boiler = st["cluster"], st["boilerplate"].astype(bool)
+        doc_cluster = st["doc_cluster"]
+        bc = np.unique(cluster[boiler])
+        ranked = sorted(bc.tolist(), key=lambda c: (-int(st["story_freq"][c]), -int(st["doc_freq"][c]), c))[:top]
+        texts: dict[int, str] = {}
+        want: dict[int, list[int]] = {int(st["doc"][c]): [] for c in ranked}
+        for c in ranked:
+            want[int(st["doc"][c])].append(c)
+        p_first = np.searchsorted(st["doc"], np.arange(self.n_docs + 1))
+        for d, _, text, paras, _ in self.store.docs(0):
+            for c in want.get(d, ()):
+                k = c - int(p_first[d])
+                texts[c] = text[int(paras[k, 0]) : int(paras[k, 1])]
+        sizes = np.bincount(doc_cluster, minlength=self.n_docs)
+        big = [c for c in np.argsort(-sizes, kind="stable")[:top].tolist() if sizes[c] > 1]
+        ids = self.store.doc_ids(big)
+        return CorpusSummary(
+            documents=self.n_docs,
+            paragraphs=len(cluster),
+            paragraph_clusters=len(np.unique(cluster)),
+            document_clusters=len(np.unique(doc_cluster)),
+            boilerplate_paragraphs=int(boiler.sum()),
+            top_boilerplate=tuple((texts[c], int(st["doc_freq"][c]), int(st["story_freq"][c])) for c in ranked),
+            largest_document_clusters=tuple((ids[c], int(sizes[c])) for c in big),
+        )
+
+
+def _concat_sets(a: ShingleSets, b: ShingleSets) -> ShingleSets:
+    offsets = np.concatenate((a.offsets, b.offsets[1:] + a.offsets[-1]))
+    return ShingleSets(np.concatenate((a.values, b.values)), offsets, np.concatenate((a.tokens, b.tokens)))
+
+
+def _distinct_count(group: np.ndarray, member: np.ndarray, n: int) -> np.ndarray:
+    """For each element, the number of distinct ``member`` values in its ``group``."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    pairs = np.unique(np.stack((group, member), axis=1), axis=0)
+    per_group = np.bincount(pairs[:, 0], minlength=int(group.max()) + 1)
+    return per_group[group]
+
+
+def dedupe(docs: Iterable[object], config: Config | None = None, **kwargs: Any) -> Iterator[DocResult]:
+    """Ingest ``docs`` into a temporary index and stream the final results
+    (see :class:`Corpus` for the keyword arguments)."""
+    corpus = Corpus(config, **kwargs)
+    try:
+        corpus.add(docs)
+        yield from corpus.results()
+    finally:
+        corpus.close()

@@ -1,0 +1,230 @@
+"""The persistent corpus store: SQLite, one transaction per batch, no pickle.
+
+Arrays are stored as little-endian raw bytes with their dtype named in the
+column, texts as zlib-compressed UTF-8 (lone surrogates kept), small records as
+JSON. The file carries a schema version and the fingerprint of the
+:class:`~dedup.Config` it was built with; opening it with another version or
+config is a clear error instead of silently mixed results.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .config import Config
+
+__all__ = ["SCHEMA_VERSION", "IndexError_", "Store", "config_fingerprint"]
+
+SCHEMA_VERSION = 1
+
+#: Config fields that change what is stored (everything but performance knobs).
+_FINGERPRINT_FIELDS = (
+    "num_perm", "seed", "shingle_size", "threshold", "bands", "rows", "max_miss", "mode", "min_tokens",
+    "bucket_window", "candidates", "doc_threshold", "boilerplate_min",
+)
+
+
+class IndexError_(ValueError):
+    """An index file that cannot be used with this version or configuration."""
+
+
+def config_fingerprint(cfg: Config) -> dict[str, Any]:
+    """The stored identity of a configuration (plus the LSH parameters it resolves to)."""
+    d = asdict(cfg)
+    out = {k: d[k] for k in _FINGERPRINT_FIELDS if k in d}
+    out["lsh"] = list(cfg.lsh)
+    return out
+
+
+def _blob(a: np.ndarray) -> bytes:
+    return np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
+
+
+def _array(b: bytes, dtype: str) -> np.ndarray:
+    return np.frombuffer(b, dtype=np.dtype(dtype).newbyteorder("<")).astype(dtype)
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+    doc INTEGER PRIMARY KEY,        -- position in the corpus, 0-based
+    id TEXT NOT NULL UNIQUE,
+    text BLOB NOT NULL,             -- zlib(utf-8, surrogatepass)
+    paragraphs BLOB NOT NULL,       -- int64 [n, 5]: start, end, cut_end, tokens, node
+    repeats TEXT NOT NULL,          -- JSON list of within-document repeats
+    batch INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batches (
+    batch INTEGER PRIMARY KEY,
+    first_node INTEGER NOT NULL,
+    offsets BLOB NOT NULL,          -- int64 CSR offsets of the batch's node sets
+    shingles BLOB NOT NULL,         -- uint32 CSR values
+    keys BLOB NOT NULL,             -- uint64 [nodes, bands] LSH band keys
+    edges BLOB NOT NULL,            -- int64 [m, 2] verified node pairs found by this batch
+    sims BLOB NOT NULL              -- float64 [m] their exact Jaccard
+);
+CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, dtype TEXT NOT NULL, data BLOB NOT NULL);
+"""
+
+
+class Store:
+    """A SQLite file holding a corpus index (see the module docstring)."""
+
+    def __init__(self, path: str | os.PathLike[str], cfg: Config, *, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise FileNotFoundError(f"index {self.path} does not exist")
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError as e:
+            raise IndexError_(f"{self.path} is not a dedup index (SQLite says: {e}); pass a new path") from None
+        fp = json.dumps(config_fingerprint(cfg), sort_keys=True)
+        if "meta" not in tables:
+            if tables:
+                raise IndexError_(f"{self.path} is a SQLite file but not a dedup index; pass a new path")
+            with self.transaction():
+                for stmt in _SCHEMA.strip().split(";"):
+                    if stmt.strip():
+                        self.db.execute(stmt)
+                self.db.executemany(
+                    "INSERT INTO meta VALUES (?, ?)",
+                    [("schema_version", str(SCHEMA_VERSION)), ("config", fp), ("format", "dedup-index")],
+                )
+        meta = dict(self.db.execute("SELECT key, value FROM meta"))
+        if meta.get("format") != "dedup-index":
+            raise IndexError_(f"{self.path} is not a dedup index; pass a new path")
+        if meta.get("schema_version") != str(SCHEMA_VERSION):
+            raise IndexError_(
+                f"{self.path} has index schema version {meta.get('schema_version')}, this dedup reads version "
+                f"{SCHEMA_VERSION}; rebuild the index from the source documents"
+            )
+        if meta.get("config") != fp:
+            raise IndexError_(
+                f"{self.path} was built with a different Config:\n  stored: {meta.get('config')}\n  given:  {fp}\n"
+                f"open it with the stored config, or use a new index path"
+            )
+
+    # -- transactions ----------------------------------------------------------
+    class _Tx:
+        def __init__(self, db: sqlite3.Connection):
+            self.db = db
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.db.execute("BEGIN IMMEDIATE")
+            return self.db
+
+        def __exit__(self, et: object, ev: object, tb: object) -> None:
+            self.db.execute("COMMIT" if et is None else "ROLLBACK")
+
+    def transaction(self) -> _Tx:
+        """``with store.transaction():`` — all or nothing."""
+        return Store._Tx(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writes ----------------------------------------------------------------
+    def write_batch(
+        self,
+        batch: int,
+        docs: list[tuple[int, str, str, np.ndarray, str]],
+        first_node: int,
+        offsets: np.ndarray,
+        shingles: np.ndarray,
+        keys: np.ndarray,
+        edges: np.ndarray,
+        sims: np.ndarray,
+    ) -> None:
+        """Store one batch (its documents, node sets, band keys, edges) in one transaction.
+
+        Raises ``sqlite3.IntegrityError`` (nothing written) when a document id is
+        already in the index.
+        """
+        rows = [
+            (d, i, zlib.compress(t.encode("utf-8", "surrogatepass"), 1), _blob(p.astype(np.int64)), r, batch)
+            for d, i, t, p, r in docs
+        ]
+        with self.transaction():
+            self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self.db.execute(
+                "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (batch, first_node, _blob(offsets.astype(np.int64)), _blob(shingles.astype(np.uint32)),
+                 _blob(keys.astype(np.uint64)), _blob(edges.astype(np.int64)), _blob(sims.astype(np.float64))),
+            )
+            self.db.execute("DELETE FROM state")  # cluster state is stale now
+
+    def write_state(self, arrays: dict[str, np.ndarray]) -> None:
+        """Replace the stored cluster state (one transaction)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM state")
+            self.db.executemany(
+                "INSERT INTO state VALUES (?, ?, ?)", [(k, v.dtype.str.lstrip("<>|="), _blob(v)) for k, v in arrays.items()]
+            )
+
+    # -- reads -----------------------------------------------------------------
+    def existing_ids(self, ids: list[str]) -> dict[str, int]:
+        """Which of these ids the index holds already, with their document number."""
+        out: dict[str, int] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            q = f"SELECT id, doc FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update(dict(self.db.execute(q, chunk)))
+        return out
+
+    def counts(self) -> tuple[int, int]:
+        """``(documents, batches)`` stored."""
+        d = self.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        b = self.db.execute("SELECT COUNT(*) FROM batches").fetchone()[0]
+        return int(d), int(b)
+
+    def batches(self) -> Iterator[dict[str, Any]]:
+        """Every stored batch, in order, with its arrays decoded."""
+        for row in self.db.execute("SELECT * FROM batches ORDER BY batch"):
+            batch, first, off, sh, keys, edges, sims = row
+            yield {
+                "batch": batch,
+                "first_node": first,
+                "offsets": _array(off, "int64"),
+                "shingles": _array(sh, "uint32"),
+                "keys": _array(keys, "uint64"),
+                "edges": _array(edges, "int64").reshape(-1, 2),
+                "sims": _array(sims, "float64"),
+            }
+
+    def doc_paragraphs(self) -> Iterator[tuple[int, str, np.ndarray, str]]:
+        """``(doc, id, paragraphs [n, 5], repeats JSON)`` of every document, in order."""
+        for d, i, p, r in self.db.execute("SELECT doc, id, paragraphs, repeats FROM docs ORDER BY doc"):
+            yield d, i, _array(p, "int64").reshape(-1, 5), r
+
+    def docs(self, first: int = 0) -> Iterator[tuple[int, str, str, np.ndarray, str]]:
+        """``(doc, id, text, paragraphs, repeats JSON)`` from document ``first`` on, in order."""
+        for d, i, t, p, r in self.db.execute(
+            "SELECT doc, id, text, paragraphs, repeats FROM docs WHERE doc >= ? ORDER BY doc", (first,)
+        ):
+            yield d, i, zlib.decompress(t).decode("utf-8", "surrogatepass"), _array(p, "int64").reshape(-1, 5), r
+
+    def doc_ids(self, docs: list[int]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for i in range(0, len(docs), 500):
+            chunk = docs[i : i + 500]
+            q = f"SELECT doc, id FROM docs WHERE doc IN ({','.join('?' * len(chunk))})"
+            out.update(dict(self.db.execute(q, chunk)))
+        return out
+
+    def read_state(self) -> dict[str, np.ndarray] | None:
+        rows = self.db.execute("SELECT name, dtype, data FROM state").fetchall()
+        if not rows:
+            return None
+        return {n: _array(b, dt) for n, dt, b in rows}

@@ -1,0 +1,212 @@
+"""The corpus driver: same kernel as collapse, clusters, boilerplate, index, bad input."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+
+import pytest
+
+import dedup
+from dedup.index import IndexError_
+
+from .conftest import shared_file
+
+FOOTERS = [f"COPYRIGHT © Outlet {i} Media Group, all rights reserved 2024" for i in range(3)]
+AD = "ADVERTISEMENT"
+
+
+def story(k: int, rnd: random.Random) -> list[str]:
+    vocab = [f"w{k}_{i}" for i in range(400)]
+    return [" ".join(rnd.choice(vocab) for _ in range(rnd.randint(12, 30))) for _ in range(rnd.randint(6, 10))]
+
+
+def synthetic_corpus(n_stories: int = 30, seed: int = 5) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """Stories re-published by up to four outlets (a dateline on the lede, one paragraph dropped,
+    tags appended), a shared ad line and outlet footers; some copies carry the body twice.
+    Returns documents and each one's story."""
+    rnd = random.Random(seed)
+    docs, truth = [], {}
+    for k in range(n_stories):
+        paras = story(k, rnd)
+        for c in range(rnd.randint(1, 4)):
+            drop = rnd.randrange(1, len(paras)) if rnd.random() < 0.5 else -1  # at most one, never the lede
+            body = [p for i, p in enumerate(paras) if i != drop]
+            body = [p + " (ant)" if rnd.random() < 0.2 else p for p in body]
+            lines = [f"CITY {c} - " + body[0], *body[1:3], AD, *body[3:], FOOTERS[c % 3]]
+            if rnd.random() < 0.3:
+                lines = lines + lines[1:]
+            did = f"s{k}c{c}"
+            docs.append((did, "\n".join(lines)))
+            truth[did] = k
+    rnd.shuffle(docs)
+    return docs, truth
+
+
+def test_results_match_collapse_and_cluster_stories():
+    docs, truth = synthetic_corpus()
+    res = list(dedup.dedupe(docs))
+    assert [r.id for r in res] == [d for d, _ in docs]
+    for (_, text), r in zip(docs, res):
+        assert r.collapsed == dedup.collapse(text)  # one kernel for every driver
+        assert r.repeats == tuple(dedup.find_repeats(text))
+    by_cluster: dict[str, set[int]] = {}
+    for r in res:
+        by_cluster.setdefault(r.cluster, set()).add(truth[r.id])
+    assert all(len(s) == 1 for s in by_cluster.values())  # no two stories merged
+    assert len(by_cluster) == len(set(truth.values()))  # every story one cluster
+
+
+def test_boilerplate_is_counted_in_stories_not_documents():
+    docs, _ = synthetic_corpus()
+    res = list(dedup.dedupe(docs))
+    flagged = {r.text[p.start : p.end] for r in res for p in r.paragraphs if p.boilerplate}
+    assert AD in flagged and set(FOOTERS) <= flagged
+    # story paragraphs repeated by up to 4 outlets (and twice inside some copies) are not boilerplate
+    assert all(t == AD or t in FOOTERS for t in flagged)
+    p = next(p for r in res for p in r.paragraphs if r.text[p.start : p.end] == AD)
+    assert p.story_frequency == 30 and p.doc_frequency > 30
+
+
+def test_paragraph_evidence_points_at_the_earliest_copy():
+    docs, _ = synthetic_corpus()
+    res = list(dedup.dedupe(docs))
+    texts = dict(docs)
+    for r in res:
+        for p in r.paragraphs:
+            first = texts[p.first_doc][p.first_start : p.first_end]
+            a, b = (set(dedup.shingles(x)) for x in (first, r.text[p.start : p.end]))
+            assert p.similarity == pytest.approx(len(a & b) / len(a | b) if a | b else 1.0)
+
+
+@pytest.mark.parametrize("kw", [{"n_jobs": 2}, {"batch_size": 7}, {"batch_size": 1000}])
+def test_same_output_for_any_n_jobs_and_batch_size(kw):
+    docs, _ = synthetic_corpus(12)
+    base = [r.to_json() for r in dedup.dedupe(docs, batch_size=16)]
+    assert [r.to_json() for r in dedup.dedupe(docs, **kw)] == base
+
+
+def test_incremental_index_equals_one_pass(tmp_path):
+    docs, _ = synthetic_corpus(20)
+    one = [r.to_json() for r in dedup.dedupe(docs)]
+    path = tmp_path / "idx.sqlite"
+    with dedup.Corpus(index=path) as c:
+        assert c.add(docs[:25]) == 25
+    with dedup.Corpus(index=path) as c:  # tomorrow's crawl, matched against everything before
+        assert c.add(docs[25:]) == len(docs) - 25
+        assert [r.to_json() for r in c.results()] == one
+        s = c.summary()
+    assert s.documents == len(docs) and s.top_boilerplate[0][2] == 20
+
+
+def test_index_made_with_another_config_is_refused(tmp_path):
+    path = tmp_path / "idx.sqlite"
+    with dedup.Corpus(index=path) as c:
+        c.add(["Some text here.\nMore text."])
+    with pytest.raises(IndexError_, match="different Config"):
+        dedup.Corpus(dedup.Config(threshold=0.8), index=path)
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value='999' WHERE key='schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(IndexError_, match="schema version 999"):
+        dedup.Corpus(index=path)
+    other = tmp_path / "other.sqlite"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    db.close()
+    with pytest.raises(IndexError_, match="not a dedup index"):
+        dedup.Corpus(index=other)
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(IndexError_, match="not a dedup index"):
+        dedup.Corpus(index=junk)
+
+
+def test_document_forms():
+    res = list(dedup.dedupe(["plain text", ("b", "pair text"), {"id": 7, "text": "dict text"}, {"body": "x", "text": "y"}]))
+    assert [r.id for r in res] == ["0", "b", "7", "3"]
+    res = list(dedup.dedupe([{"doc": "a", "body": "hello"}], text_field="body", id_field="doc"))
+    assert res[0].id == "a"
+
+
+def test_empty_corpus_and_empty_documents():
+    assert list(dedup.dedupe([])) == []
+    res = list(dedup.dedupe(["", "   \n\n", "text"]))
+    assert [r.collapsed for r in res] == ["", "   \n\n", "text"]
+    assert res[0].paragraphs == ()
+
+
+def test_duplicate_ids():
+    docs = [("a", "one"), ("b", "two"), ("a", "three")]
+    with pytest.raises(ValueError, match=r"'a' at positions 0 and 2.*dedupe_ids"):
+        list(dedup.dedupe(docs))
+    with dedup.Corpus(dedupe_ids=True) as c:
+        assert c.add(docs) == 2 and c.skipped_ids == 1
+        assert [r.text for r in c.results()] == ["one", "two"]
+
+
+def test_duplicate_id_across_batches_and_sessions(tmp_path):
+    with pytest.raises(ValueError, match="already holds it"):
+        list(dedup.dedupe([("a", "one"), ("a", "two")], batch_size=1))
+
+
+@pytest.mark.parametrize(
+    "doc, err, match",
+    [
+        ({"id": "x"}, ValueError, "no 'text' field"),
+        ({"id": 1.5, "text": "t"}, TypeError, "id of type float"),
+        (("x", b"bytes"), TypeError, "decode"),
+        (("x", None), TypeError, "NoneType"),
+        (3, TypeError, "must be a str, an \\(id, text\\) pair"),
+    ],
+)
+def test_bad_documents_name_the_position(doc, err, match):
+    with pytest.raises(err, match=match):
+        list(dedup.dedupe(["fine", doc]))
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="n_jobs"):
+        dedup.Corpus(n_jobs=0)
+    with pytest.raises(TypeError, match="iterable of documents"):
+        with dedup.Corpus() as c:
+            c.add("one document")
+
+
+def test_failed_batch_leaves_the_index_as_it_was(tmp_path):
+    path = tmp_path / "idx.sqlite"
+    with dedup.Corpus(index=path, batch_size=2) as c:
+        with pytest.raises(TypeError):
+            c.add([("a", "one"), ("b", "two"), ("c", None)])
+    with dedup.Corpus(index=path) as c:
+        assert [r.id for r in c.results()] == ["a", "b"]
+
+
+def test_corpus_quality_bar():
+    score_py = shared_file("eval/score.py")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dedup_eval_score", score_py)
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    docs = score.read_jsonl(str(shared_file("eval/corpus.jsonl")))
+    truth = score.read_jsonl(str(shared_file("eval/corpus_truth.jsonl")))
+    pred = {
+        r.id: {
+            "id": r.id,
+            "doc_cluster": r.cluster,
+            "paragraph_clusters": [p.cluster for p in r.paragraphs],
+            "boilerplate": [p.boilerplate for p in r.paragraphs],
+            "collapsed": r.collapsed,
+        }
+        for r in dedup.dedupe(docs)
+    }
+    res = score.score_corpus(truth, pred, None)
+    print(json.dumps(res))
+    assert res["doc_cluster_ari"] >= 0.95
+    assert res["paragraph_pairs"]["f1"] >= 0.97
+    assert res["boilerplate"]["f1"] >= 0.95
+    assert res["collapse_exact_match"] >= 0.99
