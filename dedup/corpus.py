@@ -27,7 +27,7 @@ import numpy as np
 from .cluster import components
 from .collapse import Analysis, Repeat, analyze
 from .config import Config, resolve
-from .index import Store
+from .index import Store, compress_text
 from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs
 from .shingle import ShingleSets, ranges
 from .text import check_text
@@ -35,6 +35,8 @@ from .text import check_text
 __all__ = ["Corpus", "DocResult", "ParagraphInfo", "CorpusSummary", "dedupe"]
 
 _U = np.uint64
+#: Columns of the per-paragraph array kept for every stored paragraph.
+P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED = range(7)
 
 
 @dataclass(frozen=True)
@@ -162,8 +164,9 @@ class _BandIndex:
         """Pairs ``(old, new)``: each new node against the last ``window`` indexed
         nodes sharing one of its band keys, in each run."""
         n, bands = keys.shape
-        flat = keys.ravel()
-        owner = np.repeat(np.arange(first_node, first_node + n, dtype=np.int64), bands)
+        order = np.argsort(keys.ravel())  # sorted queries: the binary searches walk memory in order
+        flat = keys.ravel()[order]
+        owner = (order // bands + first_node).astype(np.int64)
         olds, news = [], []
         for rk, rn in self.runs:
             lo = np.searchsorted(rk, flat, side="left")
@@ -180,8 +183,9 @@ class _BandIndex:
         return code // (first_node + n), code % (first_node + n)
 
 
-def _analyze_chunk(texts: list[str], cfg: Config) -> Analysis:
-    return analyze(texts, cfg, cross=True)
+def _analyze_chunk(texts: list[str], cfg: Config) -> tuple[Analysis, list[bytes]]:
+    """The per-batch work that runs in a worker: the kernel, and compressing the texts."""
+    return analyze(texts, cfg, cross=True), [compress_text(t) for t in texts]
 
 
 def _repeat_json(r: Repeat) -> list[Any]:
@@ -241,6 +245,7 @@ class Corpus:
         self.bands = _BandIndex(self.config.bucket_window)
         self.edges: list[np.ndarray] = []
         self.sims: list[np.ndarray] = []
+        self._paras: list[np.ndarray] = []  # per batch: int64 [n, 7] (the P_* columns)
         self.skipped_ids = 0
         self._load()
 
@@ -266,6 +271,16 @@ class Corpus:
             self.bands.add(b["keys"].reshape(len(sets), -1), first)
             self.edges.append(b["edges"])
             self.sims.append(b["sims"])
+        for d, _, paras in self.store.doc_paragraphs():
+            self._paras.append(np.column_stack((np.full(len(paras), d, dtype=np.int64), paras)))
+
+    @property
+    def paragraphs(self) -> np.ndarray:
+        """int64 ``[paragraphs, 7]`` of every stored paragraph, in corpus order
+        (columns ``P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED``)."""
+        if len(self._paras) != 1:
+            self._paras = [np.concatenate(self._paras) if self._paras else np.zeros((0, 7), dtype=np.int64)]
+        return self._paras[0]
 
     # -- ingestion ---------------------------------------------------------------
     def _doc(self, pos: int, doc: object) -> tuple[str, str]:
@@ -297,7 +312,7 @@ class Corpus:
     def add(self, docs: Iterable[object]) -> int:
         """Ingest documents (``str``, ``(id, text)`` or dicts); returns how many were added.
 
-        Holds one batch of texts at a time (``n_jobs`` batches with workers).
+        Holds one batch of texts at a time (``2 * n_jobs`` batches with workers).
         Each batch is stored in one transaction, so an error leaves the index as
         it was after the previous batch.
         """
@@ -324,10 +339,10 @@ class Corpus:
                     texts = [t for _, t in batch]
                     fut = pool.submit(_analyze_chunk, texts, self.config) if pool else None
                     pending.append((batch, fut))
-                while pending and (not batch or len(pending) >= self.n_jobs):
+                while pending and (not batch or len(pending) >= 2 * self.n_jobs):
                     b, f = pending.pop(0)
-                    an = f.result() if f is not None else _analyze_chunk([t for _, t in b], self.config)
-                    self._ingest(b, an)
+                    an, blobs = f.result() if f is not None else _analyze_chunk([t for _, t in b], self.config)
+                    self._ingest(b, an, blobs)
                     added += len(b)
                 if not batch and not pending:
                     break
@@ -362,7 +377,7 @@ class Corpus:
             out = [x for x in out if x[0] not in stored]
         return out
 
-    def _ingest(self, batch: list[tuple[str, str]], an: Analysis) -> None:
+    def _ingest(self, batch: list[tuple[str, str]], an: Analysis, blobs: list[bytes]) -> None:
         cfg = self.config
         assert an.keys is not None
         first = self.nodes.n
@@ -379,14 +394,19 @@ class Corpus:
         edges = np.stack((left[ok], right[ok]), axis=1) if ok.any() else np.zeros((0, 2), dtype=np.int64)
         sims = sim[ok]
         # per-document records
-        docs = []
-        for d, (did, text) in enumerate(batch):
-            p0, p1 = int(an.doc_offsets[d]), int(an.doc_offsets[d + 1])
-            paras = np.stack(
-                (an.starts[p0:p1], an.ends[p0:p1], an.cuts[p0:p1], an.tokens[p0:p1], an.cls[p0:p1] + first), axis=1
-            ) if p1 > p0 else np.zeros((0, 5), dtype=np.int64)
-            docs.append((self.n_docs + d, did, text, paras, json.dumps([_repeat_json(r) for r in an.repeats[d]])))
+        n_par = len(an.starts)
+        removed = np.zeros(n_par, dtype=np.int64)
+        for d, reps in enumerate(an.repeats):
+            removed[[int(an.doc_offsets[d]) + r.index for r in reps]] = 1
+        cols = np.column_stack((an.starts, an.ends, an.cuts, an.tokens, an.cls + first, removed)).astype(np.int64)
+        docs = [
+            (self.n_docs + d, did, blobs[d], cols[an.doc_offsets[d] : an.doc_offsets[d + 1]],
+             json.dumps([_repeat_json(r) for r in an.repeats[d]]))
+            for d, (did, _) in enumerate(batch)
+        ]
         self.store.write_batch(self.n_batches, docs, first, an.rep_sets.offsets, an.rep_sets.values, an.keys, edges, sims)
+        doc_col = np.repeat(np.arange(self.n_docs, self.n_docs + len(batch), dtype=np.int64), np.diff(an.doc_offsets))
+        self._paras.append(np.column_stack((doc_col, cols)))
         self.nodes.append(an.rep_sets)
         self.bands.add(an.keys, first)
         self.edges.append(edges)
@@ -402,20 +422,9 @@ class Corpus:
         cfg = self.config
         edges = np.concatenate(self.edges) if self.edges else np.zeros((0, 2), dtype=np.int64)
         node_comp = components(self.nodes.n, edges[:, 0], edges[:, 1])
-        # paragraphs, in corpus order
-        p_doc, p_node, p_tok, p_removed = [], [], [], []
-        for d, _, paras, reps in self.store.doc_paragraphs():
-            p_doc.append(np.full(len(paras), d, dtype=np.int64))
-            p_node.append(paras[:, 4])
-            p_tok.append(paras[:, 3])
-            rem = np.zeros(len(paras), dtype=bool)
-            idx = [r[6] for r in json.loads(reps)]
-            rem[idx] = True
-            p_removed.append(rem)
+        par = self.paragraphs
+        doc, node, removed = par[:, P_DOC], par[:, P_NODE], par[:, P_REMOVED].astype(bool)
         e = np.zeros(0, dtype=np.int64)
-        doc = np.concatenate(p_doc) if p_doc else e
-        node = np.concatenate(p_node) if p_node else e
-        removed = np.concatenate(p_removed) if p_removed else np.zeros(0, dtype=bool)
         n_par = len(doc)
         comp = node_comp[node] if n_par else e
         # a cluster is named by its earliest paragraph
@@ -473,44 +482,42 @@ class Corpus:
         """One :class:`DocResult` per stored document (from document ``start``), in
         order, with the final clusters over everything added so far."""
         st = self._cluster()
-        cluster, size, doc_freq, story_freq = st["cluster"], st["size"], st["doc_freq"], st["story_freq"]
-        boiler, sim, doc_cluster, p_doc = st["boilerplate"], st["sim"], st["doc_cluster"], st["doc"]
+        par = self.paragraphs
+        cluster, doc_cluster, p_doc = st["cluster"], st["doc_cluster"], par[:, P_DOC]
         doc_size = np.bincount(doc_cluster, minlength=self.n_docs)
         p_first = np.searchsorted(p_doc, np.arange(self.n_docs + 1))
-        # where each cluster's first paragraph lives (document, span): fetched lazily
-        first_docs = np.unique(p_doc[np.unique(cluster)]) if len(cluster) else np.zeros(0, dtype=np.int64)
-        id_of = self.store.doc_ids(first_docs.tolist())
-        span_of: dict[int, tuple[int, int]] = {}
-        needed = set(np.unique(cluster).tolist())
-        for d, _, paras, _ in self.store.doc_paragraphs():
-            p0 = int(p_first[d])
-            for k in range(len(paras)):
-                if p0 + k in needed:
-                    span_of[p0 + k] = (int(paras[k, 0]), int(paras[k, 1]))
-        rep_ids = self.store.doc_ids(np.unique(doc_cluster).tolist())
-        for d, did, text, paras, reps_json in self.store.docs(start):
-            reps = tuple(Repeat(*r) for r in json.loads(reps_json))
-            removed = {r.index for r in reps}
-            p0 = int(p_first[d])
-            infos = []
-            for k in range(len(paras)):
-                g = p0 + k
-                c = int(cluster[g])
-                fs, fe = span_of[c]
-                infos.append(
-                    ParagraphInfo(
-                        k, int(paras[k, 0]), int(paras[k, 1]), int(paras[k, 3]), c, int(size[g]), int(doc_freq[g]),
-                        int(story_freq[g]), bool(boiler[g]), id_of[int(p_doc[c])], fs, fe, float(sim[g]), k in removed,
-                    )
+        first_doc = p_doc[cluster]  # each paragraph's cluster begins in this document
+        id_of = self.store.doc_ids(np.unique(np.concatenate((first_doc, doc_cluster))).tolist())
+        for d, did, text, _, reps_json in self.store.docs(start):
+            g0, g1 = int(p_first[d]), int(p_first[d + 1])
+            c = cluster[g0:g1]
+            infos = tuple(
+                map(
+                    ParagraphInfo,
+                    range(g1 - g0),
+                    par[g0:g1, P_START].tolist(),
+                    par[g0:g1, P_END].tolist(),
+                    par[g0:g1, P_TOKENS].tolist(),
+                    c.tolist(),
+                    st["size"][g0:g1].tolist(),
+                    st["doc_freq"][g0:g1].tolist(),
+                    st["story_freq"][g0:g1].tolist(),
+                    st["boilerplate"][g0:g1].astype(bool).tolist(),
+                    [id_of[x] for x in first_doc[g0:g1].tolist()],
+                    par[c, P_START].tolist(),
+                    par[c, P_END].tolist(),
+                    st["sim"][g0:g1].tolist(),
+                    par[g0:g1, P_REMOVED].astype(bool).tolist(),
                 )
+            )
+            reps = tuple(Repeat(*r) for r in json.loads(reps_json))
             parts, pos = [], 0
             for r in reps:
                 parts.append(text[pos : r.start])
                 pos = r.end
             parts.append(text[pos:])
-            yield DocResult(
-                did, text, "".join(parts), reps, tuple(infos), rep_ids[int(doc_cluster[d])], int(doc_size[doc_cluster[d]])
-            )
+            dc = int(doc_cluster[d])
+            yield DocResult(did, text, "".join(parts), reps, infos, id_of[dc], int(doc_size[dc]))
 
     def summary(self, top: int = 20) -> CorpusSummary:
         """Corpus-wide figures over everything added so far."""
@@ -519,15 +526,12 @@ class Corpus:
         doc_cluster = st["doc_cluster"]
         bc = np.unique(cluster[boiler])
         ranked = sorted(bc.tolist(), key=lambda c: (-int(st["story_freq"][c]), -int(st["doc_freq"][c]), c))[:top]
+        par = self.paragraphs
         texts: dict[int, str] = {}
-        want: dict[int, list[int]] = {int(st["doc"][c]): [] for c in ranked}
         for c in ranked:
-            want[int(st["doc"][c])].append(c)
-        p_first = np.searchsorted(st["doc"], np.arange(self.n_docs + 1))
-        for d, _, text, paras, _ in self.store.docs(0):
-            for c in want.get(d, ()):
-                k = c - int(p_first[d])
-                texts[c] = text[int(paras[k, 0]) : int(paras[k, 1])]
+            d = int(par[c, P_DOC])
+            text = next(self.store.docs(d))[2]
+            texts[c] = text[int(par[c, P_START]) : int(par[c, P_END])]
         sizes = np.bincount(doc_cluster, minlength=self.n_docs)
         big = [c for c in np.argsort(-sizes, kind="stable")[:top].tolist() if sizes[c] > 1]
         ids = self.store.doc_ids(big)

@@ -22,7 +22,7 @@ import numpy as np
 
 from .config import Config
 
-__all__ = ["SCHEMA_VERSION", "IndexError_", "Store", "config_fingerprint"]
+__all__ = ["SCHEMA_VERSION", "IndexError_", "Store", "compress_text", "config_fingerprint"]
 
 SCHEMA_VERSION = 1
 
@@ -31,6 +31,11 @@ _FINGERPRINT_FIELDS = (
     "num_perm", "seed", "shingle_size", "threshold", "bands", "rows", "max_miss", "mode", "min_tokens",
     "bucket_window", "candidates", "doc_threshold", "boilerplate_min",
 )
+
+
+def compress_text(text: str) -> bytes:
+    """How texts are stored: zlib of UTF-8, lone surrogates kept."""
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
 
 
 class IndexError_(ValueError):
@@ -59,7 +64,7 @@ CREATE TABLE IF NOT EXISTS docs (
     doc INTEGER PRIMARY KEY,        -- position in the corpus, 0-based
     id TEXT NOT NULL UNIQUE,
     text BLOB NOT NULL,             -- zlib(utf-8, surrogatepass)
-    paragraphs BLOB NOT NULL,       -- int64 [n, 5]: start, end, cut_end, tokens, node
+    paragraphs BLOB NOT NULL,       -- int64 [n, 6]: start, end, cut_end, tokens, node, removed
     repeats TEXT NOT NULL,          -- JSON list of within-document repeats
     batch INTEGER NOT NULL
 );
@@ -139,7 +144,7 @@ class Store:
     def write_batch(
         self,
         batch: int,
-        docs: list[tuple[int, str, str, np.ndarray, str]],
+        docs: list[tuple[int, str, bytes, np.ndarray, str]],
         first_node: int,
         offsets: np.ndarray,
         shingles: np.ndarray,
@@ -147,15 +152,13 @@ class Store:
         edges: np.ndarray,
         sims: np.ndarray,
     ) -> None:
-        """Store one batch (its documents, node sets, band keys, edges) in one transaction.
+        """Store one batch (its documents with texts from :func:`compress_text`, node
+        sets, band keys, edges) in one transaction.
 
         Raises ``sqlite3.IntegrityError`` (nothing written) when a document id is
         already in the index.
         """
-        rows = [
-            (d, i, zlib.compress(t.encode("utf-8", "surrogatepass"), 1), _blob(p.astype(np.int64)), r, batch)
-            for d, i, t, p, r in docs
-        ]
+        rows = [(d, i, t, _blob(p.astype(np.int64)), r, batch) for d, i, t, p, r in docs]
         with self.transaction():
             self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", rows)
             self.db.execute(
@@ -203,17 +206,17 @@ class Store:
                 "sims": _array(sims, "float64"),
             }
 
-    def doc_paragraphs(self) -> Iterator[tuple[int, str, np.ndarray, str]]:
-        """``(doc, id, paragraphs [n, 5], repeats JSON)`` of every document, in order."""
-        for d, i, p, r in self.db.execute("SELECT doc, id, paragraphs, repeats FROM docs ORDER BY doc"):
-            yield d, i, _array(p, "int64").reshape(-1, 5), r
+    def doc_paragraphs(self) -> Iterator[tuple[int, str, np.ndarray]]:
+        """``(doc, id, paragraphs [n, 6])`` of every document, in order."""
+        for d, i, p in self.db.execute("SELECT doc, id, paragraphs FROM docs ORDER BY doc"):
+            yield d, i, _array(p, "int64").reshape(-1, 6)
 
     def docs(self, first: int = 0) -> Iterator[tuple[int, str, str, np.ndarray, str]]:
         """``(doc, id, text, paragraphs, repeats JSON)`` from document ``first`` on, in order."""
         for d, i, t, p, r in self.db.execute(
             "SELECT doc, id, text, paragraphs, repeats FROM docs WHERE doc >= ? ORDER BY doc", (first,)
         ):
-            yield d, i, zlib.decompress(t).decode("utf-8", "surrogatepass"), _array(p, "int64").reshape(-1, 5), r
+            yield d, i, zlib.decompress(t).decode("utf-8", "surrogatepass"), _array(p, "int64").reshape(-1, 6), r
 
     def doc_ids(self, docs: list[int]) -> dict[int, str]:
         out: dict[int, str] = {}
