@@ -325,6 +325,8 @@ class Corpus:
             pool = ProcessPoolExecutor(self.n_jobs, mp_context=get_context("spawn"))
         try:
             pending: list[tuple[list[tuple[str, str]], Any]] = []
+            inflight: dict[str, int] = {}  # ids of batches read but not stored yet -> position
+            depth = 2 * self.n_jobs if pool else 1
             pos = 0
             while True:
                 batch: list[tuple[str, str]] = []
@@ -334,15 +336,17 @@ class Corpus:
                     if len(batch) >= self.batch_size:
                         break
                 if batch:
-                    batch = self._check_ids(batch, pos - len(batch))
+                    batch = self._check_ids(batch, pos - len(batch), inflight)
                 if batch:
                     texts = [t for _, t in batch]
                     fut = pool.submit(_analyze_chunk, texts, self.config) if pool else None
                     pending.append((batch, fut))
-                while pending and (not batch or len(pending) >= 2 * self.n_jobs):
+                while pending and (not batch or len(pending) >= depth):
                     b, f = pending.pop(0)
                     an, blobs = f.result() if f is not None else _analyze_chunk([t for _, t in b], self.config)
                     self._ingest(b, an, blobs)
+                    for did, _ in b:
+                        inflight.pop(did, None)
                     added += len(b)
                 if not batch and not pending:
                     break
@@ -351,29 +355,35 @@ class Corpus:
                 pool.shutdown(cancel_futures=True)
         return added
 
-    def _check_ids(self, batch: list[tuple[str, str]], first_pos: int) -> list[tuple[str, str]]:
-        seen: dict[str, int] = {}
-        out = []
+    def _check_ids(
+        self, batch: list[tuple[str, str]], first_pos: int, inflight: dict[str, int]
+    ) -> list[tuple[str, str]]:
+        """Drop (``dedupe_ids``) or refuse ids seen before: in this call (``inflight``
+        holds the positions of ids read but not stored yet) or in the index."""
+
+        def refuse(did: str, where: str) -> ValueError:
+            return ValueError(
+                f"duplicate document id {did!r} {where}; make ids unique or pass dedupe_ids=True "
+                f"(--dedupe-ids) to keep the first"
+            )
+
+        out, mine = [], {}
         for k, (did, text) in enumerate(batch):
-            if did in seen:
+            if did in inflight:
                 if not self.dedupe_ids:
-                    raise ValueError(
-                        f"duplicate document id {did!r} at positions {first_pos + seen[did]} and {first_pos + k}; "
-                        f"make ids unique or pass dedupe_ids=True (--dedupe-ids) to keep the first"
-                    )
+                    raise refuse(did, f"at positions {inflight[did]} and {first_pos + k}")
                 self.skipped_ids += 1
                 continue
-            seen[did] = k
+            inflight[did] = mine[did] = first_pos + k
             out.append((did, text))
         stored = self.store.existing_ids([d for d, _ in out])
         if stored:
             if not self.dedupe_ids:
                 did = next(iter(stored))
-                raise ValueError(
-                    f"duplicate document id {did!r} at position {first_pos + seen[did]}: the index already holds it "
-                    f"(document {stored[did]}); make ids unique or pass dedupe_ids=True (--dedupe-ids) to keep the first"
-                )
+                raise refuse(did, f"at position {mine[did]}: the index already holds it (document {stored[did]})")
             self.skipped_ids += len(stored)
+            for did in stored:
+                inflight.pop(did, None)
             out = [x for x in out if x[0] not in stored]
         return out
 

@@ -148,9 +148,15 @@ def test_duplicate_ids():
         assert [r.text for r in c.results()] == ["one", "two"]
 
 
-def test_duplicate_id_across_batches_and_sessions(tmp_path):
-    with pytest.raises(ValueError, match="already holds it"):
-        list(dedup.dedupe([("a", "one"), ("a", "two")], batch_size=1))
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_duplicate_id_across_batches_and_sessions(tmp_path, n_jobs):
+    with pytest.raises(ValueError, match=r"'a' at position(s 0 and)? 2"):
+        list(dedup.dedupe([("a", "one"), ("b", "x"), ("a", "two")], batch_size=1, n_jobs=n_jobs))
+    path = tmp_path / "idx.sqlite"
+    with dedup.Corpus(index=path) as c:
+        c.add([("a", "one")])
+    with dedup.Corpus(index=path) as c, pytest.raises(ValueError, match="already holds it"):
+        c.add([("b", "two"), ("a", "again")])
 
 
 @pytest.mark.parametrize(
