@@ -6,13 +6,17 @@ exact Jaccard of its two shingle-hash sets before anything acts on it.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
+from typing import Any
+
 import numpy as np
 
 from ._mix import fmix64
+from .config import Config, resolve
 from .minhash import signatures_of_sets
 from .shingle import ShingleSets, chunk_bounds, ranges
 
-__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs"]
+__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs"]
 
 _U = np.uint64
 _BAND_KEY = 0x2545F4914F6CDD1D
@@ -219,3 +223,43 @@ def exact_pairs(sets: ShingleSets, threshold: float) -> tuple[np.ndarray, np.nda
     sim = jaccard_pairs(sets, left, right)
     ok = sim >= threshold - 1e-12
     return left[ok], right[ok], sim[ok]
+
+
+def to_datasketch_lsh(
+    signatures: np.ndarray,
+    keys: Sequence[Hashable],
+    config: Config | None = None,
+    *,
+    storage_config: dict[str, Any] | None = None,
+    basename: bytes | None = None,
+) -> Any:
+    """A ``datasketch.MinHashLSH`` holding these signatures (rows of
+    :func:`dedup.signatures`) under ``keys``, banded exactly as dedup bands them.
+
+    ``storage_config`` is datasketch's: ``None`` for memory, or e.g.
+    ``{"type": "redis", "redis": {"host": "localhost", "port": 6379}}`` for users
+    who already run Redis (``pip install 'dedup[redis]'``). Candidates it returns
+    are unverified, as with any MinHashLSH; verify them with the exact Jaccard
+    (:func:`jaccard_pairs`) as dedup does.
+    """
+    from datasketch import MinHashLSH
+
+    from .minhash import to_lean_minhash
+
+    cfg = resolve(config)
+    signatures = np.asarray(signatures)
+    if signatures.ndim != 2 or signatures.shape[1] != cfg.num_perm or signatures.dtype != np.uint32:
+        raise ValueError(
+            f"signatures must be a uint32 array of shape (n, {cfg.num_perm}) from dedup.signatures with this "
+            f"config, got {signatures.dtype} {signatures.shape}"
+        )
+    if len(keys) != len(signatures):
+        raise ValueError(f"got {len(keys)} keys for {len(signatures)} signatures; give one key per row")
+    kwargs: dict[str, Any] = {"threshold": cfg.threshold, "num_perm": cfg.num_perm, "params": cfg.lsh}
+    if storage_config is not None:
+        kwargs["storage_config"] = dict(storage_config, basename=basename) if basename else storage_config
+    lsh = MinHashLSH(**kwargs)
+    with lsh.insertion_session() as session:
+        for key, row in zip(keys, signatures):
+            session.insert(key, to_lean_minhash(row, cfg))
+    return lsh
