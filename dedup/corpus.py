@@ -170,16 +170,18 @@ class _BandIndex:
         olds, news = [], []
         for rk, rn in self.runs:
             lo = np.searchsorted(rk, flat, side="left")
-            hi = np.searchsorted(rk, flat, side="right")
-            cnt = np.minimum(hi - lo, self.window)
-            has = cnt > 0
-            if has.any():
-                olds.append(rn[ranges((hi - cnt)[has], cnt[has])])
-                news.append(np.repeat(owner[has], cnt[has]))
+            hit = np.flatnonzero(rk[np.minimum(lo, len(rk) - 1)] == flat)  # most keys are new: search again only hits
+            if len(hit) == 0:
+                continue
+            hi = np.searchsorted(rk, flat[hit], side="right")
+            cnt = np.minimum(hi - lo[hit], self.window)
+            olds.append(rn[ranges(hi - cnt, cnt)])
+            news.append(np.repeat(owner[hit], cnt))
         if not olds:
             e = np.zeros(0, dtype=np.int64)
             return e, e.copy()
-        code = np.unique(np.concatenate(olds) * (first_node + n) + np.concatenate(news))
+        code = np.sort(np.concatenate(olds) * (first_node + n) + np.concatenate(news))
+        code = code[np.concatenate(([True], code[1:] != code[:-1]))]
         return code // (first_node + n), code % (first_node + n)
 
 
