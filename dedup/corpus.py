@@ -574,8 +574,18 @@ def _distinct_count(group: np.ndarray, member: np.ndarray, n: int) -> np.ndarray
 
 def dedupe(docs: Iterable[object], config: Config | None = None, **kwargs: Any) -> Iterator[DocResult]:
     """Ingest ``docs`` into a temporary index and stream the final results
-    (see :class:`Corpus` for the keyword arguments)."""
+    (see :class:`Corpus` for the keyword arguments, which are checked at once).
+
+    >>> [r.collapsed for r in dedupe(["Ya.", "A line of well over eight words, said twice.\\n" * 2])]
+    ['Ya.', 'A line of well over eight words, said twice.\\n']
+    """
+    if isinstance(docs, (str, bytes, Mapping)):
+        raise TypeError("dedupe() takes an iterable of documents; wrap a single document in a list")
     corpus = Corpus(config, **kwargs)
+    return _stream(corpus, docs)
+
+
+def _stream(corpus: Corpus, docs: Iterable[object]) -> Iterator[DocResult]:
     try:
         corpus.add(docs)
         yield from corpus.results()
