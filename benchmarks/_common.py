@@ -165,3 +165,13 @@ def synthetic_docs(n_paragraphs: int, seed: int = 0):
             if made >= n_paragraphs:
                 return
         k += 1
+
+
+def collapse_batch_chars(texts: list[str]) -> int:
+    """Collapse a batch of texts through the kernel; return the output size (a worker
+    function: module-level so spawned processes can import it)."""
+    import dedup
+    from dedup.collapse import _cut, analyze
+
+    an = analyze(texts, dedup.Config())
+    return sum(len(_cut(t, list(r))) for t, r in zip(texts, an.repeats))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -30,14 +31,14 @@ def main() -> None:
     t = time.perf_counter()
     p = subprocess.run(
         [sys.executable, str(score), "within", str(cases), "--call", "dedup:collapse", "--errors", str(errors)],
-        capture_output=True, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     if p.returncode:
         raise SystemExit(p.stderr)
     res = json.loads(p.stdout.strip().splitlines()[-1])
     res["seconds"] = time.perf_counter() - t
     m = machine()
-    save("within_quality", {"score": res, "machine": m})
+    save("within_quality_quick" if a.quick else "within_quality", {"score": res, "machine": m})
     print(json.dumps(res))
     if not (a.quick or a.no_docs):
         update_docs(
