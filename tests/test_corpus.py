@@ -216,3 +216,13 @@ def test_corpus_quality_bar():
     assert res["paragraph_pairs"]["f1"] >= 0.97
     assert res["boilerplate"]["f1"] >= 0.95
     assert res["collapse_exact_match"] >= 0.99
+
+
+def test_ten_megabyte_document():
+    rnd = random.Random(3)
+    words = [f"w{i}" for i in range(3000)]
+    big = " ".join(rnd.choice(words) for _ in range(10**7 // 6))
+    body = "\n".join(" ".join(rnd.choice(words) for _ in range(20)) for _ in range(5))
+    res = list(dedup.dedupe([("big", f"{big}\n{body}\n{big}"), ("small", body)]))
+    assert res[0].collapsed == f"{big}\n{body}\n"  # the second copy of the 10 MB paragraph goes
+    assert [p.cluster for p in res[1].paragraphs] == [p.cluster for p in res[0].paragraphs[1:6]]
