@@ -246,7 +246,6 @@ class Corpus:
         self.nodes = _NodeStore()
         self.bands = _BandIndex(self.config.bucket_window)
         self.edges: list[np.ndarray] = []
-        self.sims: list[np.ndarray] = []
         self._paras: list[np.ndarray] = []  # per batch: int64 [n, 7] (the P_* columns)
         self.skipped_ids = 0
         self._load()
@@ -272,7 +271,6 @@ class Corpus:
             first = self.nodes.append(sets)
             self.bands.add(b["keys"].reshape(len(sets), -1), first)
             self.edges.append(b["edges"])
-            self.sims.append(b["sims"])
         for d, _, paras in self.store.doc_paragraphs():
             self._paras.append(np.column_stack((np.full(len(paras), d, dtype=np.int64), paras)))
 
@@ -422,7 +420,6 @@ class Corpus:
         self.nodes.append(an.rep_sets)
         self.bands.add(an.keys, first)
         self.edges.append(edges)
-        self.sims.append(sims)
         self.n_docs += len(batch)
         self.n_batches += 1
 
@@ -458,7 +455,7 @@ class Corpus:
             uniq, inv = np.unique(np.concatenate((a, b)), return_inverse=True)
             sim[diff] = jaccard_pairs(self.nodes.take(uniq), inv[: len(a)], inv[len(a) :])
         state = {
-            "doc": doc, "cluster": cluster, "size": size, "doc_freq": doc_freq, "story_freq": story_freq,
+            "cluster": cluster, "size": size, "doc_freq": doc_freq, "story_freq": story_freq,
             "boilerplate": boiler.astype(np.int8), "sim": sim, "doc_cluster": doc_cluster,
         }
         self.store.write_state(state)
@@ -541,9 +538,7 @@ class Corpus:
         par = self.paragraphs
         texts: dict[int, str] = {}
         for c in ranked:
-            d = int(par[c, P_DOC])
-            text = next(self.store.docs(d))[2]
-            texts[c] = text[int(par[c, P_START]) : int(par[c, P_END])]
+            texts[c] = self.store.text(int(par[c, P_DOC]))[int(par[c, P_START]) : int(par[c, P_END])]
         sizes = np.bincount(doc_cluster, minlength=self.n_docs)
         big = [c for c in np.argsort(-sizes, kind="stable")[:top].tolist() if sizes[c] > 1]
         ids = self.store.doc_ids(big)

@@ -177,14 +177,27 @@ class Store:
             )
 
     # -- reads -----------------------------------------------------------------
-    def existing_ids(self, ids: list[str]) -> dict[str, int]:
-        """Which of these ids the index holds already, with their document number."""
-        out: dict[str, int] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            q = f"SELECT id, doc FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
+    def _lookup(self, key: str, value: str, keys: list[Any]) -> dict[Any, Any]:
+        """``{key: value}`` from the docs table for the stored ones among ``keys``."""
+        out: dict[Any, Any] = {}
+        for i in range(0, len(keys), 500):  # SQLite caps the number of bound parameters
+            chunk = keys[i : i + 500]
+            q = f"SELECT {key}, {value} FROM docs WHERE {key} IN ({','.join('?' * len(chunk))})"
             out.update(dict(self.db.execute(q, chunk)))
         return out
+
+    def existing_ids(self, ids: list[str]) -> dict[str, int]:
+        """Which of these ids the index holds already, with their document number."""
+        return self._lookup("id", "doc", ids)
+
+    def doc_ids(self, docs: list[int]) -> dict[int, str]:
+        """The ids of these document numbers."""
+        return self._lookup("doc", "id", docs)
+
+    def text(self, doc: int) -> str:
+        """The text of one document."""
+        (t,) = self.db.execute("SELECT text FROM docs WHERE doc = ?", (doc,)).fetchone()
+        return zlib.decompress(t).decode("utf-8", "surrogatepass")
 
     def counts(self) -> tuple[int, int]:
         """``(documents, batches)`` stored."""
@@ -217,14 +230,6 @@ class Store:
             "SELECT doc, id, text, paragraphs, repeats FROM docs WHERE doc >= ? ORDER BY doc", (first,)
         ):
             yield d, i, zlib.decompress(t).decode("utf-8", "surrogatepass"), _array(p, "int64").reshape(-1, 6), r
-
-    def doc_ids(self, docs: list[int]) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for i in range(0, len(docs), 500):
-            chunk = docs[i : i + 500]
-            q = f"SELECT doc, id FROM docs WHERE doc IN ({','.join('?' * len(chunk))})"
-            out.update(dict(self.db.execute(q, chunk)))
-        return out
 
     def read_state(self) -> dict[str, np.ndarray] | None:
         rows = self.db.execute("SELECT name, dtype, data FROM state").fetchall()
