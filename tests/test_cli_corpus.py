@@ -161,3 +161,34 @@ def test_mixed_input_kinds(tmp_path, capsys):
     (tmp_path / "b.txt").write_text("x")
     assert main(["corpus", str(tmp_path / "a.jsonl"), str(tmp_path / "b.txt"), "-o", str(tmp_path / "o"), "-q"]) == 1
     assert "mix kinds" in capsys.readouterr().err
+
+
+def test_interrupt_leaves_no_output(tmp_path, monkeypatch, capsys):
+    import dedup.cli
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, docs(3))
+    out.write_text("old output\n")
+
+    def interrupted(self, *a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(dedup.cli.DocResult, "to_json", interrupted)  # Ctrl-C while writing
+    assert main(["corpus", str(src), "-o", str(out), "-q"]) == 130
+    assert out.read_text() == "old output\n"  # the old file, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
+
+
+def test_progress_only_on_a_terminal(monkeypatch):
+    import sys
+
+    from dedup.cli import _progress
+
+    items = [1, 2, 3]
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert _progress(items, False, "x") is items
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert _progress(items, True, "x") is items  # --quiet
+    if __import__("importlib").util.find_spec("tqdm"):
+        bar = _progress(items, False, "x")
+        assert bar is not items and list(bar) == items
