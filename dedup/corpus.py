@@ -150,6 +150,8 @@ class _BandIndex:
 
     def add(self, keys: np.ndarray, first_node: int) -> None:
         n, bands = keys.shape
+        if n == 0:  # a batch of empty documents has no nodes
+            return
         flat = keys.ravel()
         nodes = np.repeat(np.arange(first_node, first_node + n, dtype=np.int64), bands)
         order = np.argsort(flat, kind="stable")

@@ -226,3 +226,37 @@ def test_ten_megabyte_document():
     res = list(dedup.dedupe([("big", f"{big}\n{body}\n{big}"), ("small", body)]))
     assert res[0].collapsed == f"{big}\n{body}\n"  # the second copy of the 10 MB paragraph goes
     assert [p.cluster for p in res[1].paragraphs] == [p.cluster for p in res[0].paragraphs[1:6]]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LINES = [
+    "The council voted on Tuesday to open a weekly night market along the river quay.",
+    "Stalls will open at six in the evening every Friday, with lighting paid by a grant.",
+    "Local fishermen said they would sell the morning catch at reduced prices after dark.",
+    FOOTERS[0],
+    AD,
+    "***",
+    "Ya.",
+]
+
+
+@settings(max_examples=40)
+@given(st.lists(st.lists(st.sampled_from(_LINES), max_size=8), max_size=6), st.integers(1, 4))
+def test_corpus_properties(doc_lines, batch_size):
+    docs = [(f"d{i}", "\n".join(lines)) for i, lines in enumerate(doc_lines)]
+    res = list(dedup.dedupe(docs, batch_size=batch_size))
+    assert [r.id for r in res] == [d for d, _ in docs]
+    for (_, text), r in zip(docs, res):
+        assert r.collapsed == dedup.collapse(text)
+        assert len(r.paragraphs) == len(dedup.split_paragraphs(text))
+    # identical paragraphs share a cluster; a cluster is named by its first occurrence
+    first: dict[str, int] = {}
+    for r in res:
+        for p in r.paragraphs:
+            t = r.text[p.start : p.end]
+            first.setdefault(t, p.cluster)
+            assert p.cluster == first[t]
+            assert p.boilerplate == (p.story_frequency >= dedup.Config().boilerplate_min)
+            assert 1 <= p.story_frequency <= p.doc_frequency <= p.cluster_size
