@@ -243,9 +243,13 @@ _LINES = [
 
 
 @settings(max_examples=40)
-@given(st.lists(st.lists(st.sampled_from(_LINES), max_size=8), max_size=6), st.integers(1, 4))
-def test_corpus_properties(doc_lines, batch_size):
-    docs = [(f"d{i}", "\n".join(lines)) for i, lines in enumerate(doc_lines)]
+@given(
+    st.lists(st.lists(st.sampled_from(_LINES), max_size=8), max_size=6),
+    st.integers(1, 4),
+    st.sampled_from(["\n", "\r\n", "\u2028", "\n \n"]),
+)
+def test_corpus_properties(doc_lines, batch_size, sep):
+    docs = [(f"d{i}", sep.join(lines)) for i, lines in enumerate(doc_lines)]
     res = list(dedup.dedupe(docs, batch_size=batch_size))
     assert [r.id for r in res] == [d for d, _ in docs]
     for (_, text), r in zip(docs, res):
