@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -29,12 +30,14 @@ from .collapse import Analysis, Repeat, analyze
 from .config import Config, resolve
 from .index import Store, compress_text
 from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs
-from .shingle import ShingleSets, ranges
+from .shingle import ShingleSets, chunk_bounds, ranges
 from .text import check_text
 
 __all__ = ["Corpus", "DocResult", "ParagraphInfo", "CorpusSummary", "dedupe"]
 
 _U = np.uint64
+#: Below this many shingle values, document signatures are computed in-process.
+_PARALLEL_MIN_VALUES = 1 << 22
 #: Columns of the per-paragraph array kept for every stored paragraph.
 P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED = range(7)
 
@@ -213,8 +216,8 @@ class Corpus:
             added today are matched against everything stored before); ``None``
             keeps a temporary one that is deleted on :meth:`close`.
         text_field, id_field: keys of dict documents.
-        n_jobs: worker processes for the per-batch kernel; the output does not
-            depend on it.
+        n_jobs: processes sharing the per-batch kernel, this one included (so
+            ``n_jobs=2`` starts one worker); the output does not depend on it.
         batch_size: documents per batch (and per index transaction).
         dedupe_ids: skip a document whose id was seen before instead of raising.
     """
@@ -249,6 +252,10 @@ class Corpus:
         self.bands = _BandIndex(self.config.bucket_window)
         self.edges: list[np.ndarray] = []
         self._paras: list[np.ndarray] = []  # per batch: int64 [n, 7] (the P_* columns)
+        self._pool: Executor | None = None
+        self._added = self._pos = 0
+        self._exhausted = False
+        self._inflight: dict[str, int] = {}
         self.skipped_ids = 0
         self._load()
 
@@ -260,7 +267,8 @@ class Corpus:
         self.close()
 
     def close(self) -> None:
-        """Close the index (and delete it if it was temporary)."""
+        """Stop the workers, close the index (and delete it if it was temporary)."""
+        self._stop_workers()
         self.store.close()
         if self._tmp is not None:
             self._tmp.cleanup()
@@ -314,48 +322,85 @@ class Corpus:
     def add(self, docs: Iterable[object]) -> int:
         """Ingest documents (``str``, ``(id, text)`` or dicts); returns how many were added.
 
-        Holds one batch of texts at a time (``2 * n_jobs`` batches with workers).
+        Holds one batch of texts at a time (up to ``2 * n_jobs`` with workers).
         Each batch is stored in one transaction, so an error leaves the index as
         it was after the previous batch.
         """
         if isinstance(docs, (str, bytes, Mapping)):
             raise TypeError("add() takes an iterable of documents; wrap a single document in a list")
         it = iter(docs)
-        added = 0
-        pool: Executor | None = None
-        if self.n_jobs > 1:
-            pool = ProcessPoolExecutor(self.n_jobs, mp_context=get_context("spawn"))
+        pool = self._workers()
+        self._added = 0
+        self._pos = 0
+        self._exhausted = False
+        self._inflight = {}  # ids of batches read but not stored yet -> position
+        # Batches are ingested in input order. The workers are kept fed with a few batches each;
+        # this process ingests every batch that is ready and, rather than wait for one that is
+        # not, reads the next batch and runs the kernel on it itself.
+        feed, ahead = 2 * (self.n_jobs - 1), 4 * self.n_jobs
+        pending: deque[tuple[list[tuple[str, str]], Any]] = deque()
         try:
-            pending: list[tuple[list[tuple[str, str]], Any]] = []
-            inflight: dict[str, int] = {}  # ids of batches read but not stored yet -> position
-            depth = 2 * self.n_jobs if pool else 1
-            pos = 0
             while True:
-                batch: list[tuple[str, str]] = []
-                for doc in it:
-                    batch.append(self._doc(pos, doc))
-                    pos += 1
-                    if len(batch) >= self.batch_size:
+                while pool is not None and len(pending) < ahead and sum(
+                    isinstance(x, Future) and not x.done() for _, x in pending
+                ) < feed:
+                    batch = self._read(it)
+                    if not batch:
                         break
-                if batch:
-                    batch = self._check_ids(batch, pos - len(batch), inflight)
-                if batch:
-                    texts = [t for _, t in batch]
-                    fut = pool.submit(_analyze_chunk, texts, self.config) if pool else None
-                    pending.append((batch, fut))
-                while pending and (not batch or len(pending) >= depth):
-                    b, f = pending.pop(0)
-                    an, blobs = f.result() if f is not None else _analyze_chunk([t for _, t in b], self.config)
-                    self._ingest(b, an, blobs)
-                    for did, _ in b:
-                        inflight.pop(did, None)
-                    added += len(b)
-                if not batch and not pending:
+                    pending.append((batch, pool.submit(_analyze_chunk, [t for _, t in batch], self.config)))
+                if pending and (not isinstance(pending[0][1], Future) or pending[0][1].done()):
+                    self._ingest_next(pending)
+                    continue
+                if len(pending) < ahead:
+                    batch = self._read(it)
+                    if batch:
+                        pending.append((batch, _analyze_chunk([t for _, t in batch], self.config)))
+                        continue
+                if not pending:
+                    if self._exhausted:
+                        break
+                    continue
+                self._ingest_next(pending)  # waits for the oldest batch
+        except BaseException:
+            self._stop_workers()
+            raise
+        return self._added
+
+    def _read(self, it: Iterator[object]) -> list[tuple[str, str]]:
+        """The next batch of valid documents with new ids ([] at the end of the input)."""
+        while not self._exhausted:
+            batch: list[tuple[str, str]] = []
+            for doc in it:
+                batch.append(self._doc(self._pos, doc))
+                self._pos += 1
+                if len(batch) >= self.batch_size:
                     break
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
-        return added
+            else:
+                self._exhausted = True
+            batch = self._check_ids(batch, self._pos - len(batch), self._inflight) if batch else batch
+            if batch:  # (a batch of skipped duplicate ids is empty: read on)
+                return batch
+        return []
+
+    def _ingest_next(self, pending: deque[tuple[list[tuple[str, str]], Any]]) -> None:
+        b, res = pending.popleft()
+        an, blobs = res.result() if isinstance(res, Future) else res
+        self._ingest(b, an, blobs)
+        for did, _ in b:
+            self._inflight.pop(did, None)
+        self._added += len(b)
+
+    def _workers(self) -> Executor | None:
+        """The ``n_jobs - 1`` worker processes that share the work with this one (started
+        once, on first use; ``None`` with ``n_jobs=1``)."""
+        if self.n_jobs > 1 and self._pool is None:
+            self._pool = ProcessPoolExecutor(self.n_jobs - 1, mp_context=get_context("spawn"))
+        return self._pool
+
+    def _stop_workers(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
     def _check_ids(
         self, batch: list[tuple[str, str]], first_pos: int, inflight: dict[str, int]
@@ -483,11 +528,27 @@ class Corpus:
         offsets = np.zeros(n_docs + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
         dsets = ShingleSets((key & _U(0xFFFFFFFF)).astype(np.uint32), offsets, np.zeros(n_docs, dtype=np.int64))
-        keys = band_keys_of_sets(dsets, cfg.num_perm, cfg.seed, *cfg.doc_lsh)
+        keys = self._band_keys(dsets, cfg.doc_lsh)
         left, right = candidate_pairs(keys, cfg.bucket_window)
         sim = jaccard_pairs(dsets, left, right)
         ok = sim >= cfg.doc_threshold - 1e-12
         return components(n_docs, left[ok], right[ok])
+
+    def _band_keys(self, sets: ShingleSets, lsh: tuple[int, int]) -> np.ndarray:
+        """:func:`band_keys_of_sets`, split over the workers when there are any and
+        the work is large (the keys do not depend on the split)."""
+        cfg = self.config
+        pool = self._workers() if len(sets.values) > _PARALLEL_MIN_VALUES else None
+        if pool is None:
+            return band_keys_of_sets(sets, cfg.num_perm, cfg.seed, *lsh)
+        parts = chunk_bounds(sets.sizes + 1, (len(sets.values) + len(sets)) // self.n_jobs + 1)
+        futs = [
+            pool.submit(band_keys_of_sets, sets.take(np.arange(i0, i1)), cfg.num_perm, cfg.seed, *lsh)
+            for i0, i1 in parts[1:]
+        ]
+        i0, i1 = parts[0]  # this process takes the first share
+        mine = band_keys_of_sets(sets.take(np.arange(i0, i1)), cfg.num_perm, cfg.seed, *lsh)
+        return np.concatenate([mine, *(f.result() for f in futs)])
 
     def results(self, *, start: int = 0) -> Iterator[DocResult]:
         """One :class:`DocResult` per stored document (from document ``start``), in
@@ -499,13 +560,15 @@ class Corpus:
         p_first = np.searchsorted(p_doc, np.arange(self.n_docs + 1))
         first_doc = p_doc[cluster]  # each paragraph's cluster begins in this document
         id_of = self.store.doc_ids(np.unique(np.concatenate((first_doc, doc_cluster))).tolist())
+        bounds = p_first.tolist()
+        cols: list[list[Any]] = []
+        base = end = -1
         for d, did, text, _, reps_json in self.store.docs(start):
-            g0, g1 = int(p_first[d]), int(p_first[d + 1])
-            c = cluster[g0:g1]
-            infos = tuple(
-                map(
-                    ParagraphInfo,
-                    range(g1 - g0),
+            if d >= end:  # the columns of the next 512 documents as Python lists, sliced per document
+                end = min(d + 512, self.n_docs)
+                g0, g1 = bounds[d], bounds[end]
+                base, c = g0, cluster[g0:g1]
+                cols = [
                     par[g0:g1, P_START].tolist(),
                     par[g0:g1, P_END].tolist(),
                     par[g0:g1, P_TOKENS].tolist(),
@@ -519,8 +582,9 @@ class Corpus:
                     par[c, P_END].tolist(),
                     st["sim"][g0:g1].tolist(),
                     par[g0:g1, P_REMOVED].astype(bool).tolist(),
-                )
-            )
+                ]
+            a, b = bounds[d] - base, bounds[d + 1] - base
+            infos = tuple(map(ParagraphInfo, range(b - a), *(col[a:b] for col in cols)))
             reps = tuple(Repeat(*r) for r in json.loads(reps_json))
             parts, pos = [], 0
             for r in reps:

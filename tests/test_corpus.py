@@ -81,7 +81,10 @@ def test_paragraph_evidence_points_at_the_earliest_copy():
 
 
 @pytest.mark.parametrize("kw", [{"n_jobs": 2}, {"batch_size": 7}, {"batch_size": 1000}])
-def test_same_output_for_any_n_jobs_and_batch_size(kw):
+def test_same_output_for_any_n_jobs_and_batch_size(kw, monkeypatch):
+    import dedup.corpus
+
+    monkeypatch.setattr(dedup.corpus, "_PARALLEL_MIN_VALUES", 0)  # document signatures in the workers too
     docs, _ = synthetic_corpus(12)
     base = [r.to_json() for r in dedup.dedupe(docs, batch_size=16)]
     assert [r.to_json() for r in dedup.dedupe(docs, **kw)] == base
