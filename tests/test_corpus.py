@@ -267,3 +267,11 @@ def test_corpus_properties(doc_lines, batch_size, sep):
             assert p.cluster == first[t]
             assert p.boilerplate == (p.story_frequency >= dedup.Config().boilerplate_min)
             assert 1 <= p.story_frequency <= p.doc_frequency <= p.cluster_size
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_batch_of_skipped_duplicates_does_not_end_the_input(n_jobs):
+    docs = [("a", "one"), ("a", "again"), ("b", "two"), ("c", "three")]
+    with dedup.Corpus(dedupe_ids=True, batch_size=1, n_jobs=n_jobs) as c:
+        assert c.add(docs) == 3 and c.skipped_ids == 1
+        assert [r.id for r in c.results()] == ["a", "b", "c"]
