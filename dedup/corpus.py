@@ -253,7 +253,7 @@ class Corpus:
         self.edges: list[np.ndarray] = []
         self._paras: list[np.ndarray] = []  # per batch: int64 [n, 7] (the P_* columns)
         self._pool: Executor | None = None
-        self._added = self._pos = 0
+        self._added = self._pos = self._base = 0
         self._exhausted = False
         self._inflight: dict[str, int] = {}
         self.skipped_ids = 0
@@ -295,7 +295,7 @@ class Corpus:
     # -- ingestion ---------------------------------------------------------------
     def _doc(self, pos: int, doc: object) -> tuple[str, str]:
         if isinstance(doc, str):
-            return str(self.n_docs + pos), doc
+            return str(self._base + pos), doc
         if isinstance(doc, (bytes, bytearray)):
             check_text(doc, what=f"document {pos}")
         if isinstance(doc, Mapping):
@@ -305,7 +305,7 @@ class Corpus:
                     f"pass text_field= to name the text field"
                 )
             text = doc[self.text_field]
-            did = doc.get(self.id_field, self.n_docs + pos)
+            did = doc.get(self.id_field, self._base + pos)
         elif isinstance(doc, tuple) and len(doc) == 2:
             did, text = doc
         else:
@@ -322,7 +322,8 @@ class Corpus:
     def add(self, docs: Iterable[object]) -> int:
         """Ingest documents (``str``, ``(id, text)`` or dicts); returns how many were added.
 
-        Holds one batch of texts at a time (up to ``2 * n_jobs`` with workers).
+        Holds one batch of texts at a time (up to ``4 * n_jobs`` with workers).
+        Documents without an id are numbered by their position in the corpus.
         Each batch is stored in one transaction, so an error leaves the index as
         it was after the previous batch.
         """
@@ -330,6 +331,7 @@ class Corpus:
             raise TypeError("add() takes an iterable of documents; wrap a single document in a list")
         it = iter(docs)
         pool = self._workers()
+        self._base = self.n_docs  # documents without an id are numbered from here
         self._added = 0
         self._pos = 0
         self._exhausted = False

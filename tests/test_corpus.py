@@ -275,3 +275,14 @@ def test_a_batch_of_skipped_duplicates_does_not_end_the_input(n_jobs):
     with dedup.Corpus(dedupe_ids=True, batch_size=1, n_jobs=n_jobs) as c:
         assert c.add(docs) == 3 and c.skipped_ids == 1
         assert [r.id for r in c.results()] == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_documents_without_ids_are_numbered_by_corpus_position(tmp_path, n_jobs):
+    path = tmp_path / "idx.sqlite"
+    with dedup.Corpus(index=path, batch_size=7, n_jobs=n_jobs) as c:
+        c.add([f"doc number {i}" for i in range(30)])
+    with dedup.Corpus(index=path, batch_size=7) as c:
+        c.add([f"doc number {i}" for i in range(30, 45)])
+        assert [r.id for r in c.results()] == [str(i) for i in range(45)]
+        assert all(r.text == f"doc number {r.id}" for r in c.results())
