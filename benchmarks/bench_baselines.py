@@ -41,35 +41,35 @@ def _cut_lines(text: str, drop) -> str:
     return "".join(out)
 
 
-def ccnet(text: str) -> str:
-    seen: set[bytes] = set()
+def _drop_later_copies(text: str, key) -> str:
+    """Drop every line whose ``key`` (None: never dropped) was seen on an earlier line."""
+    seen: set = set()
 
     def drop(line: str) -> bool:
-        n = unicodedata.normalize("NFD", line.lower())
-        n = "".join(c for c in n if not unicodedata.combining(c))
-        n = _PUNCT.sub("", _DIGIT.sub("0", n)).strip()
-        h = hashlib.sha1(n.encode()).digest()[:8]
-        if h in seen:
+        k = key(line)
+        if k is None:
+            return False
+        if k in seen:
             return True
-        seen.add(h)
+        seen.add(k)
         return False
 
     return _cut_lines(text, drop)
+
+
+def _ccnet_key(line: str) -> bytes:
+    n = unicodedata.normalize("NFD", line.lower())
+    n = "".join(c for c in n if not unicodedata.combining(c))
+    n = _PUNCT.sub("", _DIGIT.sub("0", n)).strip()
+    return hashlib.sha1(n.encode()).digest()[:8]
+
+
+def ccnet(text: str) -> str:
+    return _drop_later_copies(text, _ccnet_key)
 
 
 def trafilatura(text: str) -> str:
-    seen: set[str] = set()
-
-    def drop(line: str) -> bool:
-        key = line.strip()
-        if len(key) <= 100:
-            return False
-        if key in seen:
-            return True
-        seen.add(key)
-        return False
-
-    return _cut_lines(text, drop)
+    return _drop_later_copies(text, lambda line: line.strip() if len(line.strip()) > 100 else None)
 
 
 def datasketch_lsh(text: str) -> str:
