@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from .config import Config
+from .text import text_model
 
 __all__ = ["SCHEMA_VERSION", "IndexError_", "Store", "compress_text", "config_fingerprint"]
 
@@ -47,6 +48,7 @@ def config_fingerprint(cfg: Config) -> dict[str, Any]:
     d = asdict(cfg)
     out = {k: d[k] for k in _FINGERPRINT_FIELDS if k in d}
     out["lsh"] = list(cfg.lsh)
+    out["doc_lsh"] = list(cfg.doc_lsh)
     return out
 
 
@@ -96,6 +98,7 @@ class Store:
         except sqlite3.DatabaseError as e:
             raise IndexError_(f"{self.path} is not a dedup index (SQLite says: {e}); pass a new path") from None
         fp = json.dumps(config_fingerprint(cfg), sort_keys=True)
+        model = json.dumps(text_model(), sort_keys=True)
         if "meta" not in tables:
             if tables:
                 raise IndexError_(f"{self.path} is a SQLite file but not a dedup index; pass a new path")
@@ -105,7 +108,8 @@ class Store:
                         self.db.execute(stmt)
                 self.db.executemany(
                     "INSERT INTO meta VALUES (?, ?)",
-                    [("schema_version", str(SCHEMA_VERSION)), ("config", fp), ("format", "dedup-index")],
+                    [("schema_version", str(SCHEMA_VERSION)), ("config", fp), ("format", "dedup-index"),
+                     ("text_model", model)],
                 )
         meta = dict(self.db.execute("SELECT key, value FROM meta"))
         if meta.get("format") != "dedup-index":
@@ -114,6 +118,13 @@ class Store:
             raise IndexError_(
                 f"{self.path} has index schema version {meta.get('schema_version')}, this dedup reads version "
                 f"{SCHEMA_VERSION}; rebuild the index from the source documents"
+            )
+        if meta.get("text_model") != model:
+            raise IndexError_(
+                f"{self.path} was built with other Unicode tables (NFKC / character classes):\n"
+                f"  stored: {meta.get('text_model')}\n  here:   {model}\n"
+                f"text would be tokenized differently; use the Python and regex versions it was built with, "
+                f"or rebuild the index"
             )
         if meta.get("config") != fp:
             raise IndexError_(

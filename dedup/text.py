@@ -26,6 +26,7 @@ __all__ = [
     "LINE_TERMINATORS",
     "TOKEN_RE",
     "char_classes",
+    "text_model",
 ]
 
 #: Every line terminator ``str.splitlines`` knows: ``\r\n``, ``\n``, ``\r``, VT, FF,
@@ -67,6 +68,23 @@ _FORMAT_RE = regex.compile(r"\p{Cf}+")
 _QUOTE_RE = regex.compile(r"[\p{Pi}\p{Pf}\"'`\u00b4\u2032\u2033]")
 _DASH_RE = regex.compile(r"\p{Pd}")
 _SPACE_RE = regex.compile(r"\s+")
+
+
+def text_model() -> dict[str, str]:
+    """What tokenization depends on beyond the config: the Unicode version of
+    ``unicodedata`` (NFKC, casefold) and a digest of the character-class table
+    derived from the ``regex`` module. Stored in indexes, so an index is not
+    silently extended with differently tokenized text after an upgrade.
+
+    >>> sorted(text_model())
+    ['char_classes', 'unicode']
+    """
+    import hashlib
+
+    return {
+        "unicode": unicodedata.unidata_version,
+        "char_classes": hashlib.sha256(char_classes().tobytes()).hexdigest()[:16],
+    }
 
 
 def check_text(text: object, encoding: str | None = None, *, what: str = "text") -> str:

@@ -110,6 +110,12 @@ def test_index_made_with_another_config_is_refused(tmp_path):
     with pytest.raises(IndexError_, match="different Config"):
         dedup.Corpus(dedup.Config(threshold=0.8), index=path)
     db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value='{\"unicode\": \"9.0.0\"}' WHERE key='text_model'")
+    db.commit()
+    db.close()
+    with pytest.raises(IndexError_, match="other Unicode tables"):
+        dedup.Corpus(index=path)
+    db = sqlite3.connect(path)
     db.execute("UPDATE meta SET value='999' WHERE key='schema_version'")
     db.commit()
     db.close()
