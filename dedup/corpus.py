@@ -630,8 +630,10 @@ def _distinct_count(group: np.ndarray, member: np.ndarray, n: int) -> np.ndarray
     """For each element, the number of distinct ``member`` values in its ``group``."""
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    pairs = np.unique(np.stack((group, member), axis=1), axis=0)
-    per_group = np.bincount(pairs[:, 0], minlength=int(group.max()) + 1)
+    width = int(member.max()) + 1  # both are ids below the number of paragraphs: the key fits int64
+    key = np.sort(group * width + member)
+    first = key[np.concatenate(([True], key[1:] != key[:-1]))]
+    per_group = np.bincount(first // width, minlength=int(group.max()) + 1)
     return per_group[group]
 
 
