@@ -23,6 +23,16 @@ sys.path.insert(0, str(ROOT))
 from dedup.io import write_atomic  # noqa: E402
 
 
+def scorer():
+    """The reference scorer ../shared/eval/score.py, imported as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dedup_eval_score", SHARED / "eval" / "score.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def machine() -> dict:
     cpu = platform.processor() or platform.machine()
     try:
@@ -171,7 +181,7 @@ def collapse_batch_chars(texts: list[str]) -> int:
     """Collapse a batch of texts through the kernel; return the output size (a worker
     function: module-level so spawned processes can import it)."""
     import dedup
-    from dedup.collapse import _cut, analyze
+    from dedup.collapse import analyze, cut_repeats
 
     an = analyze(texts, dedup.Config())
-    return sum(len(_cut(t, list(r))) for t, r in zip(texts, an.repeats))
+    return sum(len(cut_repeats(t, r)) for t, r in zip(texts, an.repeats))

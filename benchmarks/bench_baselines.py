@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import time
 import unicodedata
 
 import regex
-from _common import SHARED, machine, provenance, save, update_docs
+from _common import SHARED, machine, provenance, save, scorer, update_docs
 from datasketch import MinHash, MinHashLSH
 
 import dedup
@@ -100,9 +99,7 @@ def main() -> None:
     path = SHARED / "eval" / "score.py"
     if not path.exists():
         raise SystemExit("this benchmark needs ../shared/eval")
-    spec = importlib.util.spec_from_file_location("dedup_eval_score", path)
-    score = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(score)
+    score = scorer()
     cases = score.read_jsonl(str(SHARED / "eval" / "within.jsonl"))
     if a.quick:
         cases, a.no_docs = cases[:60], True

@@ -9,21 +9,13 @@ document threshold. The default config is read off these curves (plot: plot.py).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import time
 
 import numpy as np
-from _common import SHARED, machine, provenance, save, update_docs
+from _common import SHARED, machine, provenance, save, scorer, update_docs
 
 import dedup
-from dedup.collapse import _cut, analyze
-
-
-def scorer():
-    spec = importlib.util.spec_from_file_location("dedup_eval_score", SHARED / "eval" / "score.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from dedup.collapse import analyze, cut_repeats
 
 
 def main() -> None:
@@ -47,7 +39,7 @@ def main() -> None:
         for t in a.thresholds:
             cfg = dedup.Config(threshold=t, shingle_size=k)
             an = analyze(texts, cfg)
-            out = {c["id"]: _cut(x, list(r)) for c, x, r in zip(cases, texts, an.repeats)}
+            out = {c["id"]: cut_repeats(x, r) for c, x, r in zip(cases, texts, an.repeats)}
             res = score.score_within(cases, out, None)
             within.append({"shingle_size": k, "threshold": t, **res})
             print(k, t, res["removal_precision"], res["removal_recall"], res["doc_exact_match"], flush=True)

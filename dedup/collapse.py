@@ -20,7 +20,7 @@ from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pair
 from .shingle import ShingleSets, shingle_sets
 from .text import check_text, paragraph_spans
 
-__all__ = ["Repeat", "Block", "ExplainedText", "Analysis", "analyze", "find_repeats", "iter_repeats", "collapse", "explain"]
+__all__ = ["Repeat", "Block", "ExplainedText", "Analysis", "analyze", "cut_repeats", "find_repeats", "iter_repeats", "collapse", "explain"]
 
 _KEPT, _PENDING, _REMOVED = 0, 1, 2
 
@@ -321,7 +321,8 @@ def find_repeats(text: str, config: Config | None = None, *, encoding: str | Non
     return list(iter_repeats(text, config, encoding=encoding))
 
 
-def _cut(text: str, repeats: list[Repeat]) -> str:
+def cut_repeats(text: str, repeats: Sequence[Repeat]) -> str:
+    """``text`` without the spans of ``repeats`` (sorted, disjoint)."""
     parts, pos = [], 0
     for r in repeats:
         parts.append(text[pos : r.start])
@@ -335,7 +336,7 @@ def explain(text: str, config: Config | None = None, *, encoding: str | None = N
     cfg = resolve(config)
     text = check_text(text, encoding)
     reps = _find(text, cfg)
-    return ExplainedText(text, _cut(text, reps), tuple(reps))
+    return ExplainedText(text, cut_repeats(text, reps), tuple(reps))
 
 
 def collapse(text: str, config: Config | None = None, *, encoding: str | None = None) -> str:
@@ -350,4 +351,4 @@ def collapse(text: str, config: Config | None = None, *, encoding: str | None = 
     """
     cfg = resolve(config)
     text = check_text(text, encoding)
-    return _cut(text, _find(text, cfg))
+    return cut_repeats(text, _find(text, cfg))

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from .cluster import components
-from .collapse import Analysis, Repeat, analyze
+from .collapse import Analysis, Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import Store, compress_text
 from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs
@@ -588,13 +588,8 @@ class Corpus:
             a, b = bounds[d] - base, bounds[d + 1] - base
             infos = tuple(map(ParagraphInfo, range(b - a), *(col[a:b] for col in cols)))
             reps = tuple(Repeat(*r) for r in json.loads(reps_json))
-            parts, pos = [], 0
-            for r in reps:
-                parts.append(text[pos : r.start])
-                pos = r.end
-            parts.append(text[pos:])
             dc = int(doc_cluster[d])
-            yield DocResult(did, text, "".join(parts), reps, infos, id_of[dc], int(doc_size[dc]))
+            yield DocResult(did, text, cut_repeats(text, reps), reps, infos, id_of[dc], int(doc_size[dc]))
 
     def summary(self, top: int = 20) -> CorpusSummary:
         """Corpus-wide figures over everything added so far."""

@@ -15,6 +15,16 @@ settings.register_profile(
 settings.load_profile("dedup")
 
 
+def scorer():
+    """The reference scorer ../shared/eval/score.py as a module (or skip, reason printed)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dedup_eval_score", shared_file("eval/score.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def shared_file(rel: str) -> Path:
     """A file under ../shared, or skip the test with the reason printed (-rs)."""
     p = SHARED / rel

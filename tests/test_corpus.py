@@ -11,7 +11,7 @@ import pytest
 import dedup
 from dedup.index import IndexError_
 
-from .conftest import shared_file
+from .conftest import scorer, shared_file
 
 FOOTERS = [f"COPYRIGHT © Outlet {i} Media Group, all rights reserved 2024" for i in range(3)]
 AD = "ADVERTISEMENT"
@@ -103,29 +103,27 @@ def test_incremental_index_equals_one_pass(tmp_path):
     assert s.documents == len(docs) and s.top_boilerplate[0][2] == 20
 
 
+def _sql(path, statement):
+    db = sqlite3.connect(path)
+    db.execute(statement)
+    db.commit()
+    db.close()
+
+
 def test_index_made_with_another_config_is_refused(tmp_path):
     path = tmp_path / "idx.sqlite"
     with dedup.Corpus(index=path) as c:
         c.add(["Some text here.\nMore text."])
     with pytest.raises(IndexError_, match="different Config"):
         dedup.Corpus(dedup.Config(threshold=0.8), index=path)
-    db = sqlite3.connect(path)
-    db.execute("UPDATE meta SET value='{\"unicode\": \"9.0.0\"}' WHERE key='text_model'")
-    db.commit()
-    db.close()
+    _sql(path, "UPDATE meta SET value='{\"unicode\": \"9.0.0\"}' WHERE key='text_model'")
     with pytest.raises(IndexError_, match="other Unicode tables"):
         dedup.Corpus(index=path)
-    db = sqlite3.connect(path)
-    db.execute("UPDATE meta SET value='999' WHERE key='schema_version'")
-    db.commit()
-    db.close()
+    _sql(path, "UPDATE meta SET value='999' WHERE key='schema_version'")
     with pytest.raises(IndexError_, match="schema version 999"):
         dedup.Corpus(index=path)
     other = tmp_path / "other.sqlite"
-    db = sqlite3.connect(other)
-    db.execute("CREATE TABLE t (x)")
-    db.commit()
-    db.close()
+    _sql(other, "CREATE TABLE t (x)")
     with pytest.raises(IndexError_, match="not a dedup index"):
         dedup.Corpus(index=other)
     junk = tmp_path / "junk.sqlite"
@@ -201,12 +199,7 @@ def test_failed_batch_leaves_the_index_as_it_was(tmp_path):
 
 
 def test_corpus_quality_bar():
-    score_py = shared_file("eval/score.py")
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("dedup_eval_score", score_py)
-    score = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(score)
+    score = scorer()
     docs = score.read_jsonl(str(shared_file("eval/corpus.jsonl")))
     truth = score.read_jsonl(str(shared_file("eval/corpus_truth.jsonl")))
     pred = {

@@ -1,23 +1,14 @@
 """Quality on the shared development set, scored by the reference scorer itself."""
 
-import importlib.util
 import json
 
 import dedup
 
-from .conftest import shared_file
-
-
-def _scorer():
-    path = shared_file("eval/score.py")
-    spec = importlib.util.spec_from_file_location("dedup_eval_score", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from .conftest import scorer, shared_file
 
 
 def test_within_document_quality_bar():
-    score = _scorer()
+    score = scorer()
     cases = score.read_jsonl(str(shared_file("eval/within.jsonl")))
     res = score.score_within(cases, {c["id"]: dedup.collapse(c["text"]) for c in cases}, None)
     print(json.dumps(res))
