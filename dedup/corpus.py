@@ -29,7 +29,7 @@ from .cluster import components
 from .collapse import Analysis, Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import Store, compress_text
-from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs
+from .lsh import band_keys_of_sets, bucket_ranks, candidate_pairs, jaccard_pairs, set_fingerprints
 from .shingle import ShingleSets, chunk_bounds, ranges
 from .text import check_text
 
@@ -113,6 +113,8 @@ class _NodeStore:
 
     def append(self, sets: ShingleSets) -> int:
         first = self.n
+        if len(sets) == 0:  # (an empty part would shadow the next one in take)
+            return first
         self.values.append(sets.values)
         self.offsets.append(sets.offsets)
         self.firsts.append(first)
@@ -143,51 +145,103 @@ class _NodeStore:
         return ShingleSets(values, offsets, np.zeros(len(nodes), dtype=np.int64))
 
 
-class _BandIndex:
-    """Band keys of all nodes as a few sorted runs (a log-structured merge):
-    adding a batch is O(batch log batch) amortized, a query is a binary search per run."""
+class _Runs:
+    """A multimap ``uint64 key -> node`` kept as a few sorted runs (a log-structured
+    merge): adding is O(batch log batch) amortized, a query is a binary search per
+    run. Nodes are added in ascending order, so they stay ascending under each key."""
 
-    def __init__(self, window: int):
-        self.window = window
+    def __init__(self) -> None:
         self.runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, node of each key)
 
-    def add(self, keys: np.ndarray, first_node: int) -> None:
-        n, bands = keys.shape
-        if n == 0:  # a batch of empty documents has no nodes
+    def add(self, keys: np.ndarray, nodes: np.ndarray) -> None:
+        if len(keys) == 0:
             return
-        flat = keys.ravel()
-        nodes = np.repeat(np.arange(first_node, first_node + n, dtype=np.int64), bands)
-        order = np.argsort(flat, kind="stable")
-        self.runs.append((flat[order], nodes[order]))
+        order = np.argsort(keys, kind="stable")
+        self.runs.append((keys[order], nodes[order]))
         while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
             (k1, n1), (k2, n2) = self.runs[-2], self.runs[-1]
             k, nd = np.concatenate((k1, k2)), np.concatenate((n1, n2))
             order = np.argsort(k, kind="stable")  # older run first: nodes stay ascending per key
             self.runs[-2:] = [(k[order], nd[order])]
 
-    def query(self, keys: np.ndarray, first_node: int) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs ``(old, new)``: each new node against the last ``window`` indexed
-        nodes sharing one of its band keys, in each run."""
-        n, bands = keys.shape
-        order = np.argsort(keys.ravel())  # sorted queries: the binary searches walk memory in order
-        flat = keys.ravel()[order]
-        owner = (order // bands + first_node).astype(np.int64)
-        olds, news = [], []
+    def last(self, keys: np.ndarray, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs ``(query, node)``: for each ``keys[query]``, the ``limit[query]``
+        latest (largest) nodes stored under it, or all of them if fewer."""
+        order = np.argsort(keys)  # sorted queries: the binary searches walk memory in order
+        flat, lim = keys[order], limit[order]
+        qs, nodes = [], []
         for rk, rn in self.runs:
             lo = np.searchsorted(rk, flat, side="left")
-            hit = np.flatnonzero(rk[np.minimum(lo, len(rk) - 1)] == flat)  # most keys are new: search again only hits
-            if len(hit) == 0:
+            hit = np.flatnonzero((rk[np.minimum(lo, len(rk) - 1)] == flat) & (lim > 0))
+            if len(hit) == 0:  # most keys are new: search again only the hits
                 continue
             hi = np.searchsorted(rk, flat[hit], side="right")
-            cnt = np.minimum(hi - lo[hit], self.window)
-            olds.append(rn[ranges(hi - cnt, cnt)])
-            news.append(np.repeat(owner[hit], cnt))
-        if not olds:
+            cnt = np.minimum(hi - lo[hit], lim[hit])
+            nodes.append(rn[ranges(hi - cnt, cnt)])
+            qs.append(np.repeat(order[hit], cnt))
+        if not qs:
             e = np.zeros(0, dtype=np.int64)
             return e, e.copy()
-        code = np.sort(np.concatenate(olds) * (first_node + n) + np.concatenate(news))
-        code = code[np.concatenate(([True], code[1:] != code[:-1]))]
-        return code // (first_node + n), code % (first_node + n)
+        q, nd = np.concatenate(qs), np.concatenate(nodes)
+        if len(qs) > 1:  # each run gave its latest: keep the latest over all runs
+            o = np.lexsort((-nd, q))
+            q, nd = q[o], nd[o]
+            pos = np.arange(len(q), dtype=np.int64)
+            new = np.ones(len(q), dtype=bool)
+            new[1:] = q[1:] != q[:-1]
+            keep = pos - np.maximum.accumulate(np.where(new, pos, 0)) < limit[q]
+            q, nd = q[keep], nd[keep]
+        return q, nd
+
+
+class _Nodes:
+    """Every distinct paragraph set seen: its shingles, fingerprint and band keys.
+
+    A node is a distinct set, numbered by first occurrence in the corpus; its LSH
+    candidates are, in each of its buckets, the ``window`` nodes before it. Both
+    are properties of the corpus order alone, so the clusters do not depend on
+    how the corpus was cut into batches (or partitions, in :mod:`dedup.spark`).
+    """
+
+    def __init__(self, window: int):
+        self.window = window
+        self.sets = _NodeStore()
+        self.fps = _Runs()  # first fingerprint word -> node
+        self.fp2: list[np.ndarray] = []  # second fingerprint word of each node, per batch
+        self.bands = _Runs()
+
+    @property
+    def n(self) -> int:
+        return self.sets.n
+
+    def add(self, sets: ShingleSets, fp: np.ndarray, keys: np.ndarray) -> int:
+        first = self.sets.append(sets)
+        nodes = np.arange(first, first + len(sets), dtype=np.int64)
+        self.fps.add(fp[:, 0], nodes)
+        self.fp2.append(fp[:, 1])
+        self.bands.add(keys.ravel(), np.repeat(nodes, keys.shape[1]))
+        return first
+
+    def lookup(self, fp: np.ndarray) -> np.ndarray:
+        """The node of each fingerprint, -1 for a set not seen before."""
+        out = np.full(len(fp), -1, dtype=np.int64)
+        q, node = self.fps.last(fp[:, 0], np.full(len(fp), 4, dtype=np.int64))
+        if len(q):
+            if len(self.fp2) > 1:
+                self.fp2 = [np.concatenate(self.fp2)]
+            same = self.fp2[0][node] == fp[q, 1]
+            out[q[same]] = node[same]
+        return out
+
+    def candidates(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs ``(earlier, new)`` of node ids for new nodes ``n, n+1, ...`` with
+        band ``keys``: in each bucket, the ``window`` nodes before each new one."""
+        first = self.n
+        n, bands = keys.shape
+        bl, br = candidate_pairs(keys, self.window)
+        need = np.maximum(self.window - bucket_ranks(keys).ravel(), 0)
+        q, old = self.bands.last(keys.ravel(), need)
+        return np.concatenate((bl + first, old)), np.concatenate((br + first, q // bands + first))
 
 
 def _analyze_chunk(texts: list[str], cfg: Config) -> tuple[Analysis, list[bytes]]:
@@ -248,8 +302,7 @@ class Corpus:
             self._tmp = tempfile.TemporaryDirectory(prefix="dedup-")
             index = Path(self._tmp.name) / "index.sqlite"
         self.store = Store(index, self.config)
-        self.nodes = _NodeStore()
-        self.bands = _BandIndex(self.config.bucket_window)
+        self.nodes = _Nodes(self.config.bucket_window)
         self.edges: list[np.ndarray] = []
         self._paras: list[np.ndarray] = []  # per batch: int64 [n, 7] (the P_* columns)
         self._pool: Executor | None = None
@@ -278,8 +331,7 @@ class Corpus:
         self.n_docs, self.n_batches = self.store.counts()
         for b in self.store.batches():
             sets = ShingleSets(b["shingles"], b["offsets"], np.zeros(len(b["offsets"]) - 1, dtype=np.int64))
-            first = self.nodes.append(sets)
-            self.bands.add(b["keys"].reshape(len(sets), -1), first)
+            self.nodes.add(sets, set_fingerprints(sets), b["keys"].reshape(len(sets), self.config.lsh[0]))
             self.edges.append(b["edges"])
         for d, _, paras in self.store.doc_paragraphs():
             self._paras.append(np.column_stack((np.full(len(paras), d, dtype=np.int64), paras)))
@@ -440,14 +492,19 @@ class Corpus:
         cfg = self.config
         assert an.keys is not None
         first = self.nodes.n
-        # candidates: among the batch's own nodes, and against everything indexed
-        bl, br = candidate_pairs(an.keys, cfg.bucket_window)
-        ol, on = self.bands.query(an.keys, first)
-        left = np.concatenate((bl + first, ol))
-        right = np.concatenate((br + first, on))
+        # the batch's sets not seen before become new nodes
+        fp = set_fingerprints(an.rep_sets)
+        node_of = self.nodes.lookup(fp)
+        new = np.flatnonzero(node_of < 0)
+        node_of[new] = np.arange(first, first + len(new), dtype=np.int64)
+        new_sets, new_keys, new_fp = an.rep_sets.take(new), an.keys[new], fp[new]
+        # candidates: in each bucket, the `window` nodes before each new node; verified
+        left, right = self.nodes.candidates(new_keys)
+        code = np.unique(left * (first + len(new)) + right)
+        left, right = code // (first + len(new)), code % (first + len(new))
         involved, inv = np.unique(np.concatenate((left, right)), return_inverse=True)
         old = involved[involved < first]  # sorted: the old nodes come first
-        joint = _concat_sets(self.nodes.take(old), an.rep_sets.take(involved[len(old) :] - first))
+        joint = _concat_sets(self.nodes.sets.take(old), new_sets.take(involved[len(old) :] - first))
         sim = jaccard_pairs(joint, inv[: len(left)], inv[len(left) :])
         ok = sim >= cfg.threshold - 1e-12
         edges = np.stack((left[ok], right[ok]), axis=1) if ok.any() else np.zeros((0, 2), dtype=np.int64)
@@ -457,17 +514,16 @@ class Corpus:
         removed = np.zeros(n_par, dtype=np.int64)
         for d, reps in enumerate(an.repeats):
             removed[[int(an.doc_offsets[d]) + r.index for r in reps]] = 1
-        cols = np.column_stack((an.starts, an.ends, an.cuts, an.tokens, an.cls + first, removed)).astype(np.int64)
+        cols = np.column_stack((an.starts, an.ends, an.cuts, an.tokens, node_of[an.cls], removed)).astype(np.int64)
         docs = [
             (self.n_docs + d, did, blobs[d], cols[an.doc_offsets[d] : an.doc_offsets[d + 1]],
              json.dumps([_repeat_json(r) for r in an.repeats[d]]))
             for d, (did, _) in enumerate(batch)
         ]
-        self.store.write_batch(self.n_batches, docs, first, an.rep_sets.offsets, an.rep_sets.values, an.keys, edges, sims)
+        self.store.write_batch(self.n_batches, docs, first, new_sets.offsets, new_sets.values, new_keys, edges, sims)
         doc_col = np.repeat(np.arange(self.n_docs, self.n_docs + len(batch), dtype=np.int64), np.diff(an.doc_offsets))
         self._paras.append(np.column_stack((doc_col, cols)))
-        self.nodes.append(an.rep_sets)
-        self.bands.add(an.keys, first)
+        self.nodes.add(new_sets, new_fp, new_keys)
         self.edges.append(edges)
         self.n_docs += len(batch)
         self.n_batches += 1
@@ -502,7 +558,7 @@ class Corpus:
         if diff.any():
             a, b = node[diff], node[cluster[diff]]
             uniq, inv = np.unique(np.concatenate((a, b)), return_inverse=True)
-            sim[diff] = jaccard_pairs(self.nodes.take(uniq), inv[: len(a)], inv[len(a) :])
+            sim[diff] = jaccard_pairs(self.nodes.sets.take(uniq), inv[: len(a)], inv[len(a) :])
         state = {
             "cluster": cluster, "size": size, "doc_freq": doc_freq, "story_freq": story_freq,
             "boilerplate": boiler.astype(np.int8), "sim": sim, "doc_cluster": doc_cluster,
@@ -519,7 +575,7 @@ class Corpus:
             return np.arange(n_docs, dtype=np.int64)
         # one CSR row per document: the union of its paragraphs' sets
         uniq, inv = np.unique(kn, return_inverse=True)
-        sets = self.nodes.take(uniq)
+        sets = self.nodes.sets.take(uniq)
         sizes = sets.sizes[inv]
         vals = sets.values[ranges(sets.offsets[inv], sizes)]
         owner = np.repeat(kd, sizes)

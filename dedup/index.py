@@ -25,7 +25,7 @@ from .text import text_model
 
 __all__ = ["SCHEMA_VERSION", "IndexError_", "Store", "compress_text", "config_fingerprint"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: a node is a distinct set of the whole corpus (1: of a batch)
 
 #: Config fields that change what is stored (everything but performance knobs).
 _FINGERPRINT_FIELDS = (

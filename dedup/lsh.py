@@ -16,7 +16,7 @@ from .config import Config, resolve
 from .minhash import signatures_of_sets
 from .shingle import ShingleSets, chunk_bounds, ranges
 
-__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs"]
+__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs", "set_fingerprints", "bucket_ranks"]
 
 _U = np.uint64
 _BAND_KEY = 0x2545F4914F6CDD1D
@@ -123,12 +123,52 @@ def jaccard_pairs(sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.
     return out
 
 
+def set_fingerprints(sets: ShingleSets) -> np.ndarray:
+    """``(n, 2)`` ``uint64``: two independent 64-bit fingerprints of each row's set
+    (order-free sums of mixed elements; the set's size is mixed into the second).
+    Two different sets get the same pair with probability about 2**-128.
+
+    >>> from dedup.shingle import shingle_sets
+    >>> fp = set_fingerprints(shingle_sets(["a b c d", "A, b c  d!", "a b c"]))
+    >>> bool((fp[0] == fp[1]).all()), bool((fp[0] == fp[2]).any())
+    (True, False)
+    """
+    n = len(sets)
+    sizes = sets.sizes
+    out = np.zeros((n, 2), dtype=_U)
+    ne = np.flatnonzero(sizes > 0)
+    if len(ne):
+        v = sets.values.astype(_U)
+        starts = sets.offsets[ne]
+        out[ne, 0] = np.add.reduceat(fmix64(v ^ _U(0x8EBC6AF09C88C6E3)), starts)
+        out[ne, 1] = np.add.reduceat(fmix64(v ^ _U(0x589965CC75374CC3)), starts)
+    out[:, 1] ^= fmix64(sizes.astype(_U) + _U(0x9E3779B97F4A7C15))
+    return out
+
+
+def bucket_ranks(keys: np.ndarray) -> np.ndarray:
+    """``(n, bands)``: for each key of each row, how many earlier rows share it.
+
+    >>> bucket_ranks(np.array([[1, 7], [2, 7], [1, 7]], dtype=np.uint64)).tolist()
+    [[0, 0], [0, 1], [1, 2]]
+    """
+    flat = keys.ravel()
+    order = np.argsort(flat, kind="stable")
+    sk = flat[order]
+    pos = np.arange(len(flat), dtype=np.int64)
+    new = np.ones(len(flat), dtype=bool)
+    new[1:] = sk[1:] != sk[:-1]
+    rank = np.empty(len(flat), dtype=np.int64)
+    rank[order] = pos - np.maximum.accumulate(np.where(new, pos, 0))
+    return rank.reshape(keys.shape)
+
+
 def duplicate_classes(sets: ShingleSets) -> tuple[np.ndarray, np.ndarray]:
     """Group rows with identical sets: ``(class_of_row, representative_row)``.
 
     Classes are numbered in order of first occurrence and represented by their
-    first row. Identity is decided by two independent 64-bit set fingerprints
-    plus the size (a false merge needs a 128-bit collision).
+    first row. Identity is decided by :func:`set_fingerprints` (a false merge
+    needs a 128-bit collision).
 
     >>> from dedup.shingle import shingle_sets
     >>> cls, rep = duplicate_classes(shingle_sets(["a b c", "x", "A, b c!", ""]))
@@ -136,21 +176,12 @@ def duplicate_classes(sets: ShingleSets) -> tuple[np.ndarray, np.ndarray]:
     ([0, 1, 0, 2], [0, 1, 3])
     """
     n = len(sets)
-    sizes = sets.sizes
-    f1 = np.zeros(n, dtype=_U)
-    f2 = np.zeros(n, dtype=_U)
-    ne = np.flatnonzero(sizes > 0)
-    if len(ne):
-        v = sets.values.astype(_U)
-        starts = sets.offsets[ne]
-        f1[ne] = np.add.reduceat(fmix64(v ^ _U(0x8EBC6AF09C88C6E3)), starts)
-        f2[ne] = np.add.reduceat(fmix64(v ^ _U(0x589965CC75374CC3)), starts)
-    order = np.lexsort((sizes, f2, f1))
+    fp = set_fingerprints(sets)
+    f1, f2 = fp[:, 0], fp[:, 1]
+    order = np.lexsort((f2, f1))
     new = np.ones(n, dtype=bool)
     if n > 1:
-        new[1:] = (f1[order][1:] != f1[order][:-1]) | (f2[order][1:] != f2[order][:-1]) | (
-            sizes[order][1:] != sizes[order][:-1]
-        )
+        new[1:] = (f1[order][1:] != f1[order][:-1]) | (f2[order][1:] != f2[order][:-1])
     group = np.cumsum(new) - 1
     first = order[new]  # lexsort is stable: the first of a group is its smallest row
     # renumber classes by first occurrence

@@ -6,6 +6,7 @@ import json
 import random
 import sqlite3
 
+import numpy as np
 import pytest
 
 import dedup
@@ -295,3 +296,66 @@ def test_distinct_count_equals_sets():
     r = np.random.default_rng(0)
     g, m = r.integers(0, 50, 1000), r.integers(0, 30, 1000)
     assert _distinct_count(g, m, 1000).tolist() == [len(set(m[g == x].tolist())) for x in g.tolist()]
+
+
+def reference_clusters(docs: list[str], cfg: dedup.Config) -> list[int]:
+    """The paragraph clusters by a literal reading of their definition: a node is a
+    distinct shingle set, numbered by first occurrence; in each LSH bucket each node
+    is a candidate with the ``bucket_window`` nodes before it; candidates with exact
+    Jaccard >= threshold are joined; a cluster is named by its earliest paragraph."""
+    from dedup.lsh import band_keys_of_sets
+    from dedup.shingle import shingle_sets
+
+    paras = [p.text for d in docs for p in dedup.split_paragraphs(d, cfg)]
+    sets = shingle_sets(paras, cfg)
+    rows = [frozenset(sets.row(i).tolist()) for i in range(len(paras))]
+    node_of: dict[frozenset[int], int] = {}
+    for r in rows:
+        node_of.setdefault(r, len(node_of))
+    nodes = list(node_of)
+    first_row = {node_of[r]: i for i, r in reversed(list(enumerate(rows)))}
+    keys = band_keys_of_sets(sets.take(np.array([first_row[n] for n in range(len(nodes))], dtype=np.int64)),
+                             cfg.num_perm, cfg.seed, *cfg.lsh)
+    buckets: dict[int, list[int]] = {}
+    for n in range(len(nodes)):
+        for k in keys[n].tolist():
+            buckets.setdefault(k, []).append(n)
+    parent = list(range(len(nodes)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for members in buckets.values():
+        for j, b in enumerate(members):
+            for a in members[max(0, j - cfg.bucket_window) : j]:
+                u = nodes[a] | nodes[b]
+                if u and len(nodes[a] & nodes[b]) / len(u) >= cfg.threshold - 1e-12:
+                    parent[max(find(a), find(b))] = min(find(a), find(b))
+    first_para: dict[int, int] = {}
+    out = []
+    for i, r in enumerate(rows):
+        first_para.setdefault(find(node_of[r]), i)
+        out.append(first_para[find(node_of[r])])
+    return out
+
+
+@pytest.mark.parametrize("batch_size", [1, 4, 100])
+def test_clusters_follow_their_definition_whatever_the_batches(batch_size):
+    # many variants of one line: buckets far larger than the window, chains of near misses
+    rnd = random.Random(3)
+    base = [f"w{i}" for i in range(14)]
+    docs = []
+    for _d in range(40):
+        lines = []
+        for _ in range(rnd.randint(1, 4)):
+            words = list(base)
+            for _ in range(rnd.randint(0, 3)):
+                words[rnd.randrange(len(words))] = f"x{rnd.randrange(6)}"
+            lines.append(" ".join(words))
+        docs.append("\n".join(lines))
+    cfg = dedup.Config(bucket_window=2, threshold=0.6)
+    got = [p.cluster for r in dedup.dedupe(docs, cfg, batch_size=batch_size) for p in r.paragraphs]
+    assert got == reference_clusters(docs, cfg)
+    assert len(set(got)) > 1  # (the case is not trivial)
