@@ -30,7 +30,7 @@ from .collapse import Analysis, Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import Store, compress_text
 from .lsh import band_keys_of_sets, bucket_ranks, candidate_pairs, jaccard_pairs, set_fingerprints
-from .shingle import ShingleSets, chunk_bounds, ranges
+from .shingle import ShingleSets, chunk_bounds, ranges, union_rows
 from .text import check_text
 
 __all__ = ["Corpus", "DocResult", "ParagraphInfo", "CorpusSummary", "dedupe"]
@@ -575,17 +575,7 @@ class Corpus:
             return np.arange(n_docs, dtype=np.int64)
         # one CSR row per document: the union of its paragraphs' sets
         uniq, inv = np.unique(kn, return_inverse=True)
-        sets = self.nodes.sets.take(uniq)
-        sizes = sets.sizes[inv]
-        vals = sets.values[ranges(sets.offsets[inv], sizes)]
-        owner = np.repeat(kd, sizes)
-        key = np.sort((owner.astype(_U) << _U(32)) | vals.astype(_U))
-        if len(key) > 1:
-            key = key[np.concatenate(([True], key[1:] != key[:-1]))]
-        counts = np.bincount((key >> _U(32)).astype(np.int64), minlength=n_docs)
-        offsets = np.zeros(n_docs + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        dsets = ShingleSets((key & _U(0xFFFFFFFF)).astype(np.uint32), offsets, np.zeros(n_docs, dtype=np.int64))
+        dsets = union_rows(self.nodes.sets.take(uniq), inv, kd, n_docs)
         keys = self._band_keys(dsets, cfg.doc_lsh)
         left, right = candidate_pairs(keys, cfg.bucket_window)
         sim = jaccard_pairs(dsets, left, right)

@@ -17,7 +17,7 @@ from ._mix import M32, M64, fmix64, fmix64_int
 from .config import Config, resolve
 from .text import MARK, NOSPACE, SEP, WORD, char_classes, fold, normalize, tokenize
 
-__all__ = ["ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "token_spans", "chunk_bounds", "ranges"]
+__all__ = ["union_rows", "ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "token_spans", "chunk_bounds", "ranges"]
 
 _CHAR_KEY = 0x9E3779B97F4A7C15
 _LEN_KEY = 0xD6E8FEB86659FD93
@@ -132,6 +132,28 @@ def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     total = int(lengths.sum())
     excl = np.cumsum(lengths) - lengths
     return np.repeat(np.asarray(starts, dtype=np.int64) - excl, lengths) + np.arange(total, dtype=np.int64)
+
+
+def union_rows(sets: ShingleSets, rows: np.ndarray, groups: np.ndarray, n_groups: int) -> ShingleSets:
+    """One CSR row per group ``0..n_groups-1``: the union of the rows ``rows[i]``
+    with ``groups[i]`` equal to it (empty for a group with none).
+
+    >>> s = ShingleSets(np.array([1, 2, 2, 3, 9], np.uint32), np.array([0, 2, 4, 5]), np.zeros(3, np.int64))
+    >>> u = union_rows(s, np.array([0, 1, 2]), np.array([0, 0, 2]), 3)
+    >>> [u.row(i).tolist() for i in range(3)]
+    [[1, 2, 3], [], [9]]
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    sizes = sets.sizes[rows]
+    vals = sets.values[ranges(sets.offsets[rows], sizes)]
+    owner = np.repeat(np.asarray(groups, dtype=np.uint64), sizes)
+    key = np.sort((owner << np.uint64(32)) | vals.astype(np.uint64))
+    if len(key) > 1:
+        key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+    counts = np.bincount((key >> np.uint64(32)).astype(np.int64), minlength=n_groups)
+    offsets = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return ShingleSets((key & np.uint64(0xFFFFFFFF)).astype(np.uint32), offsets, np.zeros(n_groups, dtype=np.int64))
 
 
 def chunk_bounds(sizes: np.ndarray, budget: int) -> list[tuple[int, int]]:

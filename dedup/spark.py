@@ -1,0 +1,470 @@
+"""The Spark driver: the corpus pipeline on DataFrames, with the same answer as :class:`~dedup.Corpus`.
+
+Every stage calls the same vectorized functions as the single-machine driver,
+per Arrow batch inside ``mapInArrow`` (never a Python UDF per row):
+
+1. :func:`dedup.collapse.analyze` on each batch of documents: paragraphs,
+   shingle sets, band keys, the within-document removals and collapsed text.
+2. Documents and paragraphs are numbered in corpus order (partition by
+   partition; only one count per partition reaches the driver).
+3. A *node* is a distinct shingle set (grouped by its 128-bit fingerprint),
+   named by its first paragraph. Band keys are exploded; in each bucket every
+   node is a candidate with the ``bucket_window`` nodes before it (a window
+   function, so a bucket of a million footers costs a million rows, not 10^12
+   pairs). Candidates are verified with the exact Jaccard of their sets.
+4. Connected components by min-label propagation with pointer jumping, one
+   join per round on the executors (no edge is collected to the driver).
+5. Document sets (the union of each document's kept, non-boilerplate
+   paragraphs), their LSH buckets, verification and components likewise.
+
+Because clusters are defined by the corpus order alone (see
+:class:`dedup.corpus._Nodes`), the result equals :func:`dedup.dedupe` over the
+same documents in the same order, whatever the partitioning.
+
+>>> from dedup.spark import local_session, dedupe  # doctest: +SKIP
+>>> spark = local_session(2)  # doctest: +SKIP
+>>> df = spark.createDataFrame([("a", "one"), ("b", "two")], "id string, text string")  # doctest: +SKIP
+>>> res = dedupe(df)  # doctest: +SKIP
+>>> res.documents.select("id", "collapsed", "cluster").show()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .collapse import Repeat, analyze, cut_repeats
+from .config import Config, resolve
+from .corpus import CorpusSummary, DocResult, ParagraphInfo
+from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints
+from .shingle import ShingleSets, union_rows
+from .text import check_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyarrow as pa
+    from pyspark.sql import DataFrame, SparkSession
+
+__all__ = ["SparkResult", "dedupe", "iter_results", "summary", "local_session", "components"]
+
+_REPEAT = (
+    "struct<start:long,end:long,witness_start:long,witness_end:long,similarity:double,"
+    "block:long,index:long,witness_index:long>"
+)
+_PARA = "struct<start:long,end:long,tokens:long,removed:boolean,f1:long,f2:long,shingles:binary,keys:array<long>>"
+_ANALYZED = (
+    f"pid long, row long, par0 long, id string, text string, collapsed string, "
+    f"repeats array<{_REPEAT}>, paras array<{_PARA}>"
+)
+
+
+def _require_spark() -> Any:
+    try:
+        import pyspark
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("dedup.spark needs pyspark: pip install 'dedup[spark]'") from None
+    return pyspark
+
+
+def local_session(n_jobs: int = 2, *, memory: str = "4g", app: str = "dedup") -> SparkSession:
+    """A local ``SparkSession`` on ``n_jobs`` cores, set up for this package
+    (workers run this Python; few shuffle partitions; no UI)."""
+    _require_spark()
+    from pyspark.sql import SparkSession
+
+    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
+        raise ValueError(f"n_jobs must be an int >= 1, got {n_jobs!r}")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    return (
+        SparkSession.builder.master(f"local[{n_jobs}]")
+        .appName(app)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", memory)
+        .config("spark.sql.shuffle.partitions", str(2 * n_jobs))
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "2048")
+        .getOrCreate()
+    )
+
+
+# -- Arrow <-> CSR ---------------------------------------------------------------
+def _csr(arr: pa.Array) -> ShingleSets:
+    """The sets stored as little-endian ``uint32`` bytes in a binary column, as a CSR."""
+    import pyarrow as pa
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    n = len(arr)
+    large = pa.types.is_large_binary(arr.type)
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64 if large else np.int32)[arr.offset : arr.offset + n + 1]
+    offsets = offsets.astype(np.int64)
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None and offsets[-1] > offsets[0] else None
+    values = (
+        data[offsets[0] : offsets[-1]].view("<u4").astype(np.uint32)
+        if data is not None
+        else np.zeros(0, dtype=np.uint32)
+    )
+    return ShingleSets(values, (offsets - offsets[0]) // 4, np.zeros(n, dtype=np.int64))
+
+
+def _binary(sets: ShingleSets) -> pa.Array:
+    import pyarrow as pa
+
+    off = (sets.offsets * 4).astype(np.int64)
+    data = pa.py_buffer(np.ascontiguousarray(sets.values.astype("<u4")).tobytes())
+    return pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(sets), [None, pa.py_buffer(off.tobytes()), data]).cast(
+        pa.binary()
+    )
+
+
+def _long_lists(keys: np.ndarray) -> pa.Array:
+    import pyarrow as pa
+
+    n, width = keys.shape
+    off = pa.array(np.arange(n + 1, dtype=np.int32) * width)
+    return pa.ListArray.from_arrays(off, pa.array(keys.reshape(-1).view(np.int64)))
+
+
+# -- stage functions run on the executors (module level: picklable) ---------------------
+def _analyze_batches(batches: Iterable[pa.RecordBatch], cfg: Config) -> Iterator[pa.RecordBatch]:
+    import pyarrow as pa
+    from pyspark import TaskContext
+
+    ctx = TaskContext.get()
+    pid = ctx.partitionId() if ctx is not None else 0
+    row = par = 0
+    for b in batches:
+        ids = b.column(0).to_pylist()
+        texts = b.column(1).to_pylist()
+        for i, (did, t) in enumerate(zip(ids, texts)):
+            if did is None:
+                raise ValueError(f"document {row + i} has a null id; give every document an id")
+            if t is None:
+                raise ValueError(f"document {did!r} has a null text; drop it or fill it with ''")
+            check_text(t, what=f"text of document {did!r}")
+        an = analyze(texts, cfg, cross=True)
+        assert an.keys is not None
+        n, n_par = len(texts), len(an.starts)
+        fp = set_fingerprints(an.rep_sets).view(np.int64)
+        removed = np.zeros(n_par, dtype=bool)
+        for d, reps in enumerate(an.repeats):
+            removed[[int(an.doc_offsets[d]) + r.index for r in reps]] = True
+        paras = pa.StructArray.from_arrays(
+            [
+                pa.array(an.starts.astype(np.int64)),
+                pa.array(an.ends.astype(np.int64)),
+                pa.array(an.tokens.astype(np.int64)),
+                pa.array(removed),
+                pa.array(fp[an.cls, 0]),
+                pa.array(fp[an.cls, 1]),
+                _binary(an.rep_sets.take(an.cls)),
+                _long_lists(an.keys[an.cls]),
+            ],
+            names=["start", "end", "tokens", "removed", "f1", "f2", "shingles", "keys"],
+        )
+        reps_flat = [r for reps in an.repeats for r in reps]
+        rep_off = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum([len(r) for r in an.repeats], out=rep_off[1:])
+        fields = Repeat.__dataclass_fields__
+        repeats = pa.StructArray.from_arrays(
+            [pa.array([getattr(r, f) for r in reps_flat], type=pa.float64() if f == "similarity" else pa.int64())
+             for f in fields],
+            names=list(fields),
+        )
+        yield pa.RecordBatch.from_arrays(
+            [
+                pa.array(np.full(n, pid, dtype=np.int64)),
+                pa.array(np.arange(row, row + n, dtype=np.int64)),
+                pa.array(par + an.doc_offsets[:-1].astype(np.int64)),
+                pa.array(ids, type=pa.string()),
+                pa.array(texts, type=pa.string()),
+                pa.array([cut_repeats(t, r) for t, r in zip(texts, an.repeats)], type=pa.string()),
+                pa.ListArray.from_arrays(pa.array(rep_off), repeats),
+                pa.ListArray.from_arrays(pa.array(an.doc_offsets.astype(np.int32)), paras),
+            ],
+            names=["pid", "row", "par0", "id", "text", "collapsed", "repeats", "paras"],
+        )
+        row += n
+        par += n_par
+
+
+def _jaccard_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Columns ``a, b, sa, sb`` -> ``a, b, sim`` (exact Jaccard of the two sets)."""
+    import pyarrow as pa
+
+    for b in batches:
+        n = b.num_rows
+        sa, sb = _csr(b.column(2)), _csr(b.column(3))
+        joint = ShingleSets(
+            np.concatenate((sa.values, sb.values)),
+            np.concatenate((sa.offsets, sb.offsets[1:] + sa.offsets[-1])),
+            np.zeros(2 * n, dtype=np.int64),
+        )
+        idx = np.arange(n, dtype=np.int64)
+        sim = jaccard_pairs(joint, idx, idx + n)
+        yield pa.RecordBatch.from_arrays([b.column(0), b.column(1), pa.array(sim)], names=["a", "b", "sim"])
+
+
+def _doc_set_batches(batches: Iterable[pa.RecordBatch], cfg: Config) -> Iterator[pa.RecordBatch]:
+    """Columns ``doc, sets`` (a list of paragraph sets) -> ``doc, shingles, keys``:
+    each document's union set and its band keys for document LSH."""
+    import pyarrow as pa
+
+    for b in batches:
+        lists = b.column(1)
+        n = b.num_rows
+        counts = np.diff(lists.offsets.to_numpy(zero_copy_only=False).astype(np.int64))
+        sets = _csr(lists.flatten())
+        dsets = union_rows(sets, np.arange(len(sets), dtype=np.int64), np.repeat(np.arange(n, dtype=np.int64), counts), n)
+        keys = band_keys_of_sets(dsets, cfg.num_perm, cfg.seed, *cfg.doc_lsh)
+        yield pa.RecordBatch.from_arrays([b.column(0), _binary(dsets), _long_lists(keys)], names=["doc", "shingles", "keys"])
+
+
+# -- DataFrame stages ----------------------------------------------------------------
+def _window_pairs(items: DataFrame, item: str, window: int) -> DataFrame:
+    """Candidate pairs ``(a, b)``, ``a < b``: rows ``(item, keys)``; in each bucket
+    (a key), every item with the ``window`` items before it."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    w = Window.partitionBy("key").orderBy("b")
+    exploded = items.select(F.col(item).alias("b"), F.explode("keys").alias("key"))
+    lags = F.array(*[F.lag("b", k).over(w) for k in range(1, window + 1)])
+    pairs = exploded.select("b", lags.alias("before")).select("b", F.explode("before").alias("a"))
+    return pairs.where(F.col("a").isNotNull() & (F.col("a") != F.col("b"))).select("a", "b").distinct()
+
+
+def _verify(pairs: DataFrame, sets: DataFrame, key: str, threshold: float) -> DataFrame:
+    """Verified pairs ``(a, b, sim)`` with exact Jaccard >= ``threshold`` (1e-12 tolerance)."""
+    from pyspark.sql import functions as F
+
+    s = sets.select(F.col(key).alias("k"), "shingles")
+    joined = (
+        pairs.join(s.withColumnRenamed("k", "a").withColumnRenamed("shingles", "sa"), "a")
+        .join(s.withColumnRenamed("k", "b").withColumnRenamed("shingles", "sb"), "b")
+        .select("a", "b", "sa", "sb")
+    )
+    sims = joined.mapInArrow(_jaccard_batches, "a long, b long, sim double")
+    return sims.where(F.col("sim") >= threshold - 1e-12)
+
+
+def components(edges: DataFrame, *, checkpoint: bool = True) -> DataFrame:
+    """Connected components of the graph of ``edges`` (columns ``a, b``) as rows
+    ``(node, label)``: every node that has an edge, labelled with the smallest node
+    of its component.
+
+    Rounds of min-label propagation (each node takes the smallest label among
+    itself and its neighbours) followed by pointer jumping (a node takes its
+    label's label), until no label changes; each round is a few joins on the
+    executors, and the number of rounds grows with the logarithm of the
+    component diameter in practice.
+    """
+    from pyspark.sql import functions as F
+
+    sym = edges.select("a", "b").union(edges.select(F.col("b").alias("a"), F.col("a").alias("b")))
+    sym = sym.where(F.col("a") != F.col("b")).distinct().persist()
+    labels = sym.groupBy(F.col("a").alias("node")).agg(F.least(F.min("b"), F.col("a")).alias("label"))
+    labels = labels.localCheckpoint() if checkpoint else labels.persist()
+    while True:
+        nbr = (
+            sym.join(labels.withColumnRenamed("node", "a"), "a")
+            .groupBy(F.col("b").alias("node"))
+            .agg(F.min("label").alias("nbr"))
+        )
+        step = labels.join(nbr, "node").select("node", F.col("label").alias("old"), F.least("label", "nbr").alias("hop"))
+        jumped = (
+            step.alias("x")
+            .join(step.select(F.col("node").alias("hop"), F.col("hop").alias("label")), "hop")
+            .select("node", "label", (F.col("label") != F.col("old")).alias("changed"))
+        )
+        jumped = jumped.localCheckpoint() if checkpoint else jumped.persist()
+        labels.unpersist()
+        labels = jumped.select("node", "label")
+        if jumped.where("changed").limit(1).count() == 0:
+            sym.unpersist()
+            return labels
+
+
+@dataclass(frozen=True)
+class SparkResult:
+    """The DataFrames :func:`dedupe` returns.
+
+    ``documents``: ``doc`` (corpus position), ``id``, ``text``, ``collapsed``,
+    ``repeats`` (the removals, fields of :class:`~dedup.Repeat`), ``cluster`` (id of
+    the document cluster's representative, its earliest document), ``cluster_size``.
+    ``paragraphs``: ``doc``, ``id`` and the fields of :class:`~dedup.ParagraphInfo`.
+    ``paragraph_clusters``: one row per cluster with its evidence and boilerplate flag.
+    ``document_clusters``: ``cluster``, ``representative`` (position), ``size``.
+    """
+
+    documents: DataFrame
+    paragraphs: DataFrame
+    paragraph_clusters: DataFrame
+    document_clusters: DataFrame
+    config: Config
+
+
+def dedupe(
+    df: DataFrame,
+    config: Config | None = None,
+    *,
+    id_col: str = "id",
+    text_col: str = "text",
+    order_col: str | None = None,
+) -> SparkResult:
+    """Collapse every document of ``df`` and cluster paragraphs and documents.
+
+    The corpus order (which paragraph is "earliest") is ``order_col`` when given,
+    otherwise the DataFrame's own order (partition by partition). ``id_col`` may
+    be a string or integer column and must be unique; ``text_col`` a string column.
+    The result equals :func:`dedup.dedupe` over the same documents in that order.
+    """
+    _require_spark()
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    cfg = resolve(config)
+    fields = {f.name: f.dataType for f in df.schema.fields}
+    for col, what in ((id_col, "id_col"), (text_col, "text_col")):
+        if col not in fields:
+            raise ValueError(f"{what}={col!r} is not a column of the DataFrame (columns: {sorted(fields)[:10]})")
+    if not isinstance(fields[text_col], T.StringType):
+        raise TypeError(
+            f"text column {text_col!r} is {fields[text_col].simpleString()}, not string; "
+            f"decode it first (e.g. F.decode(col, 'utf-8'))"
+        )
+    if not isinstance(fields[id_col], (T.StringType, T.IntegerType, T.LongType, T.ShortType)):
+        raise TypeError(f"id column {id_col!r} is {fields[id_col].simpleString()}; ids must be strings or integers")
+    if order_col is not None:
+        if order_col not in fields:
+            raise ValueError(f"order_col={order_col!r} is not a column of the DataFrame")
+        df = df.orderBy(order_col)
+    spark = df.sparkSession
+    src = df.select(F.col(id_col).cast("string").alias("id"), F.col(text_col).alias("text"))
+    dup = src.groupBy("id").count().where(F.col("count") > 1).limit(1).collect()
+    if dup:
+        raise ValueError(f"duplicate document id {dup[0]['id']!r} ({dup[0]['count']} documents); make ids unique")
+
+    # 1-2. the kernel per Arrow batch; positions from one count per partition
+    analyzed = src.mapInArrow(lambda it: _analyze_batches(it, cfg), _ANALYZED).persist()
+    counts = analyzed.groupBy("pid").agg(F.count("*").alias("n"), F.sum(F.size("paras")).alias("p")).collect()
+    offs, d0, p0 = [], 0, 0
+    for r in sorted(counts, key=lambda r: r["pid"]):
+        offs.append((r["pid"], d0, p0))
+        d0, p0 = d0 + r["n"], p0 + int(r["p"])
+    off_df = spark.createDataFrame(offs or [(0, 0, 0)], "pid long, doc_off long, par_off long")
+    docs = (
+        analyzed.join(F.broadcast(off_df), "pid")
+        .select((F.col("doc_off") + F.col("row")).alias("doc"), (F.col("par_off") + F.col("par0")).alias("gp0"),
+                "id", "text", "collapsed", "repeats", "paras")
+        .persist()
+    )
+    paras = docs.select("doc", "gp0", "id", F.posexplode("paras").alias("index", "p")).select(
+        "doc", "id", "index", (F.col("gp0") + F.col("index")).alias("gpos"), "p.*"
+    )
+    # 3. nodes: distinct sets, named by their first paragraph; candidates; verification
+    from pyspark.sql import Window
+
+    paras = paras.withColumn("node", F.min("gpos").over(Window.partitionBy("f1", "f2"))).persist()
+    nodes = paras.where(F.col("gpos") == F.col("node")).select("node", "shingles", "keys").persist()
+    edges = _verify(_window_pairs(nodes, "node", cfg.bucket_window), nodes, "node", cfg.threshold)
+    comp = components(edges)
+    p = paras.join(comp.withColumnRenamed("label", "comp"), "node", "left").withColumn(
+        "comp", F.coalesce("comp", "node")
+    )
+    per_comp = p.groupBy("comp").agg(
+        F.min("gpos").alias("cluster"), F.count("*").alias("cluster_size"),
+        F.countDistinct("doc").alias("doc_frequency"),
+    )
+    p = p.join(per_comp, "comp").persist()
+    # 5. documents: sets of kept, non-boilerplate (by document count) paragraphs
+    kept = p.where(~F.col("removed") & (F.col("doc_frequency") < cfg.boilerplate_min))
+    dsets = kept.groupBy("doc").agg(F.collect_list("shingles").alias("sets")).mapInArrow(
+        lambda it: _doc_set_batches(it, cfg), "doc long, shingles binary, keys array<long>"
+    ).persist()
+    dedges = _verify(_window_pairs(dsets, "doc", cfg.bucket_window), dsets, "doc", cfg.doc_threshold)
+    dcomp = components(dedges)
+    dc = docs.select("doc", "id").join(dcomp.withColumnRenamed("node", "doc"), "doc", "left").select(
+        "doc", "id", F.coalesce("label", "doc").alias("dcluster")
+    )
+    dsize = dc.groupBy("dcluster").agg(F.count("*").alias("cluster_size"))
+    rep_id = dc.select(F.col("doc").alias("dcluster"), F.col("id").alias("cluster"))
+    dc = dc.join(dsize, "dcluster").join(rep_id, "dcluster").persist()
+    # story frequency, boilerplate
+    p = p.join(dc.select("doc", "dcluster"), "doc")
+    story = p.groupBy("cluster").agg(F.countDistinct("dcluster").alias("story_frequency"))
+    p = p.join(story, "cluster").withColumn("boilerplate", F.col("story_frequency") >= cfg.boilerplate_min)
+    # similarity to the cluster's first paragraph
+    first = p.select(
+        F.col("gpos").alias("cluster"), F.col("node").alias("cnode"), F.col("id").alias("first_doc"),
+        F.col("start").alias("first_start"), F.col("end").alias("first_end"),
+    )
+    p = p.join(first, "cluster").persist()
+    pairs = p.where(F.col("node") != F.col("cnode")).select(F.col("node").alias("a"), F.col("cnode").alias("b")).distinct()
+    sims = _verify(pairs, nodes, "node", -1.0).select(F.col("a").alias("node"), F.col("b").alias("cnode"), "sim")
+    p = p.join(sims, ["node", "cnode"], "left").withColumn("similarity", F.coalesce("sim", F.lit(1.0)))
+    info = [f for f in ParagraphInfo.__dataclass_fields__]
+    paragraphs = p.select("doc", "id", *info)
+    documents = docs.join(dc.select("doc", "cluster", "cluster_size"), "doc").select(
+        "doc", "id", "text", "collapsed", "repeats", "cluster", "cluster_size"
+    )
+    paragraph_clusters = (
+        p.where(F.col("gpos") == F.col("cluster"))
+        .join(docs.select("doc", "text"), "doc")
+        .select(
+            "cluster", "cluster_size", "doc_frequency", "story_frequency", "boilerplate", "first_doc",
+            "first_start", "first_end",
+            F.expr("substring(text, first_start + 1, first_end - first_start)").alias("text"),
+        )
+    )
+    document_clusters = dc.groupBy("dcluster", "cluster").agg(F.count("*").alias("size")).select(
+        F.col("cluster"), F.col("dcluster").alias("representative"), "size"
+    )
+    return SparkResult(documents, paragraphs, paragraph_clusters, document_clusters, cfg)
+
+
+def iter_results(res: SparkResult) -> Iterator[DocResult]:
+    """The result as :class:`~dedup.DocResult` objects in corpus order (streamed to
+    the driver one partition at a time), equal to what :func:`dedup.dedupe` yields."""
+    docs = res.documents.orderBy("doc").toLocalIterator()
+    paras = res.paragraphs.orderBy("doc", "index").toLocalIterator()
+    info = list(ParagraphInfo.__dataclass_fields__)
+    pending = next(paras, None)
+    for d in docs:
+        ps = []
+        while pending is not None and pending["doc"] == d["doc"]:
+            ps.append(ParagraphInfo(*(pending[f] for f in info)))
+            pending = next(paras, None)
+        reps = tuple(Repeat(**r.asDict()) for r in d["repeats"])
+        yield DocResult(d["id"], d["text"], d["collapsed"], reps, tuple(ps), d["cluster"], d["cluster_size"])
+
+
+def summary(res: SparkResult, top: int = 20) -> CorpusSummary:
+    """Corpus-wide figures, as :meth:`dedup.Corpus.summary` gives them."""
+    from pyspark.sql import functions as F
+
+    pc = res.paragraph_clusters
+    boiler = pc.where("boilerplate")
+    ranked = boiler.orderBy(F.desc("story_frequency"), F.desc("doc_frequency"), "cluster").limit(top).collect()
+    big = (
+        res.document_clusters.where(F.col("size") > 1)
+        .orderBy(F.desc("size"), "representative")
+        .limit(top)
+        .collect()
+    )
+    counts = res.paragraphs.agg(F.count("*").alias("n"), F.sum(F.col("boilerplate").cast("long")).alias("b")).collect()[0]
+    return CorpusSummary(
+        documents=res.documents.count(),
+        paragraphs=int(counts["n"]),
+        paragraph_clusters=pc.count(),
+        document_clusters=res.document_clusters.count(),
+        boilerplate_paragraphs=int(counts["b"] or 0),
+        top_boilerplate=tuple((r["text"], r["doc_frequency"], r["story_frequency"]) for r in ranked),
+        largest_document_clusters=tuple((r["cluster"], r["size"]) for r in big),
+    )
