@@ -46,10 +46,11 @@ def fmix32(h: np.ndarray) -> np.ndarray:
 def fmix64_int(h: int) -> int:
     """:func:`fmix64` on one Python int (the reference for the array version).
 
-    >>> fmix64_int(0)
-    0
-    >>> int(fmix64(np.array([12345], dtype=np.uint64))[0]) == fmix64_int(12345)
-    True
+    Examples:
+        >>> fmix64_int(0)
+        0
+        >>> int(fmix64(np.array([12345], dtype=np.uint64))[0]) == fmix64_int(12345)
+        True
     """
     h ^= h >> 33
     h = (h * 0xFF51AFD7ED558CCD) & M64

@@ -92,6 +92,10 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--errors", default="strict", choices=["strict", "replace"], help="undecodable .txt input")
     k.add_argument("--n-jobs", type=int, default=1, help="processes, this one included (default %(default)s)")
     k.add_argument("--batch-size", type=int, default=256, help="documents per batch (default %(default)s)")
+    k.add_argument(
+        "--engine", choices=["local", "spark"], default="local",
+        help="local processes, or a local Spark session on --n-jobs cores (extra [spark]; default %(default)s)",
+    )
     k.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     knobs(k)
     d = Config()
@@ -109,6 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         cfg = _config(a)
     except ValueError as e:
         p.error(str(e))
+    if getattr(a, "engine", None) == "spark":
+        if a.index:
+            p.error("--index works with --engine local only (Spark keeps no index between runs)")
+        try:
+            import pyspark  # noqa: F401
+        except ImportError:
+            p.error("--engine spark needs pyspark: pip install 'dedup[spark]'")
     try:
         if a.command == "example":
             ex = explain(_example_text(), cfg)
@@ -202,7 +213,14 @@ def _corpus(a: argparse.Namespace, cfg: Config) -> int:
     out = Path(a.output)
     report = Path(a.report) if a.report else out.with_name(out.name + ".report.json")
     skipped: list[str] = []
-    with Corpus(cfg, index=a.index, n_jobs=a.n_jobs, batch_size=a.batch_size, dedupe_ids=a.dedupe_ids) as corpus:
+    corpus: Any
+    if a.engine == "spark":
+        from .spark import SparkCorpus
+
+        corpus = SparkCorpus(cfg, n_jobs=a.n_jobs, dedupe_ids=a.dedupe_ids)
+    else:
+        corpus = Corpus(cfg, index=a.index, n_jobs=a.n_jobs, batch_size=a.batch_size, dedupe_ids=a.dedupe_ids)
+    with corpus:
         first = corpus.n_docs
         corpus.add(_progress(_documents(a, kind, skipped), a.quiet, "indexing"))
         summary = corpus.summary()

@@ -15,8 +15,9 @@ def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     every path; rounds are O(log n) in practice and there is no Python loop over
     edges. The result does not depend on the order of the edges.
 
-    >>> components(6, np.array([0, 4, 2]), np.array([3, 5, 3])).tolist()
-    [0, 1, 0, 0, 4, 4]
+    Examples:
+        >>> components(6, np.array([0, 4, 2]), np.array([3, 5, 3])).tolist()
+        [0, 1, 0, 0, 4, 4]
     """
     parent = np.arange(n, dtype=np.int64)
     left = np.asarray(left, dtype=np.int64)

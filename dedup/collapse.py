@@ -314,9 +314,10 @@ def _find(text: str, cfg: Config) -> list[Repeat]:
 def find_repeats(text: str, config: Config | None = None, *, encoding: str | None = None) -> list[Repeat]:
     """Every paragraph :func:`collapse` removes, with the kept paragraph it repeats.
 
-    >>> t = "Lede.\\nA body paragraph with well over eight words in it.\\n(c) 2024\\n" * 2
-    >>> [(r.index, r.witness_index, r.similarity, r.block) for r in find_repeats(t)]
-    [(3, 0, 1.0, 0), (4, 1, 1.0, 0), (5, 2, 1.0, 0)]
+    Examples:
+        >>> t = "Lede.\\nA body paragraph with well over eight words in it.\\n(c) 2024\\n" * 2
+        >>> [(r.index, r.witness_index, r.similarity, r.block) for r in find_repeats(t)]
+        [(3, 0, 1.0, 0), (4, 1, 1.0, 0), (5, 2, 1.0, 0)]
     """
     return list(iter_repeats(text, config, encoding=encoding))
 
@@ -345,9 +346,10 @@ def collapse(text: str, config: Config | None = None, *, encoding: str | None = 
     Every other character is kept as it was; a text without repeats comes back
     unchanged.
 
-    >>> long = "A long paragraph, repeated later on, of more than eight words."
-    >>> collapse(f"Ya.\\n{long}\\nTidak.\\n{long}\\nYa.\\n") == f"Ya.\\n{long}\\nTidak.\\nYa.\\n"
-    True
+    Examples:
+        >>> long = "A long paragraph, repeated later on, of more than eight words."
+        >>> collapse(f"Ya.\\n{long}\\nTidak.\\n{long}\\nYa.\\n") == f"Ya.\\n{long}\\nTidak.\\nYa.\\n"
+        True
     """
     cfg = resolve(config)
     text = check_text(text, encoding)

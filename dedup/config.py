@@ -18,8 +18,9 @@ def candidate_probability(similarity: float, bands: int, rows: int) -> float:
     """Probability that MinHash LSH with ``bands`` x ``rows`` makes a pair of this
     Jaccard similarity a candidate: ``1 - (1 - s**rows) ** bands``.
 
-    >>> round(candidate_probability(0.75, 32, 4), 6)
-    0.999995
+    Examples:
+        >>> round(candidate_probability(0.75, 32, 4), 6)
+        0.999995
     """
     return 1.0 - (1.0 - float(similarity) ** rows) ** bands
 
@@ -40,8 +41,9 @@ def lsh_params(threshold: float, num_perm: int, max_miss: float = 1e-4) -> tuple
     over [0, t] (the verification work), ties to fewer bands. If none meets the
     bound, the one with the smallest miss probability.
 
-    >>> lsh_params(0.75, 128)
-    (25, 4)
+    Examples:
+        >>> lsh_params(0.75, 128)
+        (25, 4)
     """
     s = np.linspace(0.0, threshold, 513)
     best: tuple[float, int, int] | None = None
@@ -102,12 +104,13 @@ class Config:
             at least this many different document clusters (near-duplicate
             documents count once, so a re-published story is not boilerplate).
 
-    >>> Config().lsh
-    (25, 4)
-    >>> Config(threshold=2)
-    Traceback (most recent call last):
-    ...
-    ValueError: Config.threshold must be a number in (0, 1], got 2
+    Examples:
+        >>> Config().lsh
+        (25, 4)
+        >>> Config(threshold=2)
+        Traceback (most recent call last):
+        ...
+        ValueError: Config.threshold must be a number in (0, 1], got 2
     """
 
     num_perm: int = 128

@@ -256,24 +256,26 @@ def _repeat_json(r: Repeat) -> list[Any]:
 class Corpus:
     """Near-duplicate paragraphs, boilerplate and near-duplicate documents across a corpus.
 
-    >>> docs = [("a", "Lede one.\\nA shared footer line for every outlet here.\\n"),
-    ...         ("b", "Lede two.\\nA shared footer line for every outlet here.\\n")]
-    >>> with Corpus() as c:
-    ...     _ = c.add(docs)
-    ...     [(r.id, [p.cluster for p in r.paragraphs]) for r in c.results()]
-    [('a', [0, 1]), ('b', [2, 1])]
-
     Args:
         config: the :class:`~dedup.Config` (its corpus knobs: ``doc_threshold``,
             ``boilerplate_min``).
         index: path of a SQLite index to create or extend (incremental: documents
             added today are matched against everything stored before); ``None``
             keeps a temporary one that is deleted on :meth:`close`.
-        text_field, id_field: keys of dict documents.
+        text_field: key of the text in dict documents.
+        id_field: key of the id in dict documents.
         n_jobs: processes sharing the per-batch kernel, this one included (so
             ``n_jobs=2`` starts one worker); the output does not depend on it.
         batch_size: documents per batch (and per index transaction).
         dedupe_ids: skip a document whose id was seen before instead of raising.
+
+    Examples:
+        >>> docs = [("a", "Lede one.\\nA shared footer line for every outlet here.\\n"),
+        ...         ("b", "Lede two.\\nA shared footer line for every outlet here.\\n")]
+        >>> with Corpus() as c:
+        ...     _ = c.add(docs)
+        ...     [(r.id, [p.cluster for p in r.paragraphs]) for r in c.results()]
+        [('a', [0, 1]), ('b', [2, 1])]
     """
 
     def __init__(
@@ -682,8 +684,9 @@ def dedupe(docs: Iterable[object], config: Config | None = None, **kwargs: Any) 
     """Ingest ``docs`` into a temporary index and stream the final results
     (see :class:`Corpus` for the keyword arguments, which are checked at once).
 
-    >>> [r.collapsed for r in dedupe(["Ya.", "A line of well over eight words, said twice.\\n" * 2])]
-    ['Ya.', 'A line of well over eight words, said twice.\\n']
+    Examples:
+        >>> [r.collapsed for r in dedupe(["Ya.", "A line of well over eight words, said twice.\\n" * 2])]
+        ['Ya.', 'A line of well over eight words, said twice.\\n']
     """
     if isinstance(docs, (str, bytes, Mapping)):
         raise TypeError("dedupe() takes an iterable of documents; wrap a single document in a list")

@@ -64,9 +64,10 @@ def candidate_pairs(keys: np.ndarray, window: int = 16) -> tuple[np.ndarray, np.
     before it (all of them in any bucket no larger than ``window + 1``), so the
     output stays linear in ``n`` even when thousands of rows share a key.
 
-    >>> k = np.array([[1, 7], [2, 7], [1, 8]], dtype=np.uint64)
-    >>> [a.tolist() for a in candidate_pairs(k)]
-    [[0, 0], [1, 2]]
+    Examples:
+        >>> k = np.array([[1, 7], [2, 7], [1, 8]], dtype=np.uint64)
+        >>> [a.tolist() for a in candidate_pairs(k)]
+        [[0, 0], [1, 2]]
     """
     n, bands = keys.shape
     flat = keys.ravel()  # band seeds make keys of different bands unrelated: one table
@@ -98,10 +99,11 @@ def jaccard_pairs(sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.
     """Exact Jaccard similarity of rows ``left[i]`` and ``right[i]`` of a CSR, for
     all pairs at once (0.0 when both rows are empty).
 
-    >>> from dedup.shingle import ShingleSets
-    >>> s = ShingleSets(np.array([1, 2, 3, 2, 3, 4], np.uint32), np.array([0, 3, 6, 6]), np.zeros(3, np.int64))
-    >>> jaccard_pairs(s, np.array([0, 0, 2]), np.array([1, 0, 2])).tolist()
-    [0.5, 1.0, 0.0]
+    Examples:
+        >>> from dedup.shingle import ShingleSets
+        >>> s = ShingleSets(np.array([1, 2, 3, 2, 3, 4], np.uint32), np.array([0, 3, 6, 6]), np.zeros(3, np.int64))
+        >>> jaccard_pairs(s, np.array([0, 0, 2]), np.array([1, 0, 2])).tolist()
+        [0.5, 1.0, 0.0]
     """
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
@@ -128,10 +130,11 @@ def set_fingerprints(sets: ShingleSets) -> np.ndarray:
     (order-free sums of mixed elements; the set's size is mixed into the second).
     Two different sets get the same pair with probability about 2**-128.
 
-    >>> from dedup.shingle import shingle_sets
-    >>> fp = set_fingerprints(shingle_sets(["a b c d", "A, b c  d!", "a b c"]))
-    >>> bool((fp[0] == fp[1]).all()), bool((fp[0] == fp[2]).any())
-    (True, False)
+    Examples:
+        >>> from dedup.shingle import shingle_sets
+        >>> fp = set_fingerprints(shingle_sets(["a b c d", "A, b c  d!", "a b c"]))
+        >>> bool((fp[0] == fp[1]).all()), bool((fp[0] == fp[2]).any())
+        (True, False)
     """
     n = len(sets)
     sizes = sets.sizes
@@ -149,8 +152,9 @@ def set_fingerprints(sets: ShingleSets) -> np.ndarray:
 def bucket_ranks(keys: np.ndarray) -> np.ndarray:
     """``(n, bands)``: for each key of each row, how many earlier rows share it.
 
-    >>> bucket_ranks(np.array([[1, 7], [2, 7], [1, 7]], dtype=np.uint64)).tolist()
-    [[0, 0], [0, 1], [1, 2]]
+    Examples:
+        >>> bucket_ranks(np.array([[1, 7], [2, 7], [1, 7]], dtype=np.uint64)).tolist()
+        [[0, 0], [0, 1], [1, 2]]
     """
     flat = keys.ravel()
     order = np.argsort(flat, kind="stable")
@@ -170,10 +174,11 @@ def duplicate_classes(sets: ShingleSets) -> tuple[np.ndarray, np.ndarray]:
     first row. Identity is decided by :func:`set_fingerprints` (a false merge
     needs a 128-bit collision).
 
-    >>> from dedup.shingle import shingle_sets
-    >>> cls, rep = duplicate_classes(shingle_sets(["a b c", "x", "A, b c!", ""]))
-    >>> cls.tolist(), rep.tolist()
-    ([0, 1, 0, 2], [0, 1, 3])
+    Examples:
+        >>> from dedup.shingle import shingle_sets
+        >>> cls, rep = duplicate_classes(shingle_sets(["a b c", "x", "A, b c!", ""]))
+        >>> cls.tolist(), rep.tolist()
+        ([0, 1, 0, 2], [0, 1, 3])
     """
     n = len(sets)
     fp = set_fingerprints(sets)
@@ -213,10 +218,11 @@ def exact_pairs(sets: ShingleSets, threshold: float) -> tuple[np.ndarray, np.nda
     first ``|x| - ceil(t * |x|) + 1`` of each, so only rows sharing a prefix
     element are compared. Complete, exact, and far below all pairs on text.
 
-    >>> from dedup.shingle import shingle_sets
-    >>> s = shingle_sets(["a b c d e", "a b c d f", "x y z"])
-    >>> [a.tolist() for a in exact_pairs(s, 0.5)]
-    [[0], [1], [0.5]]
+    Examples:
+        >>> from dedup.shingle import shingle_sets
+        >>> s = shingle_sets(["a b c d e", "a b c d f", "x y z"])
+        >>> [a.tolist() for a in exact_pairs(s, 0.5)]
+        [[0], [1], [0.5]]
     """
     n = len(sets)
     sizes = sets.sizes

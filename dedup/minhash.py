@@ -101,9 +101,10 @@ def signatures(paragraphs: Iterable[object], config: Config | None = None) -> np
     Row ``i`` equals ``datasketch.MinHash(num_perm, seed, hashfunc=dedup.shingle_hash,
     scheme="affine32")`` after ``update_batch(dedup.shingles(p_i))``, bit for bit.
 
-    >>> sig = signatures(["Baca juga: banjir di Samarinda", ""])
-    >>> sig.shape, sig.dtype.name, int(sig[1, 0]) == 2**32 - 1
-    ((2, 128), 'uint32', True)
+    Examples:
+        >>> sig = signatures(["Baca juga: banjir di Samarinda", ""])
+        >>> sig.shape, sig.dtype.name, int(sig[1, 0]) == 2**32 - 1
+        ((2, 128), 'uint32', True)
     """
     cfg = resolve(config)
     return signatures_of_sets(shingle_sets(_texts(paragraphs), cfg), cfg.num_perm, cfg.seed)

@@ -31,8 +31,9 @@ def token_hash(token: str) -> int:
     """64-bit hash of one token: a sum of mixed ``(position, code point)`` keys,
     mixed once more with the length. Stable across processes and machines.
 
-    >>> token_hash("berita")
-    8962819243792916230
+    Examples:
+        >>> token_hash("berita")
+        8962819243792916230
     """
     acc = 0
     for pos, ch in enumerate(token):
@@ -46,8 +47,9 @@ def shingle_hash(shingle: Sequence[str]) -> int:
     Pass it to datasketch as ``MinHash(hashfunc=dedup.shingle_hash,
     scheme="affine32")`` and feed that MinHash ``dedup.shingles(p)``.
 
-    >>> shingle_hash(("baca", "juga", "pilkada"))
-    3720830353
+    Examples:
+        >>> shingle_hash(("baca", "juga", "pilkada"))
+        3720830353
     """
     if isinstance(shingle, (str, bytes)):
         raise TypeError(
@@ -67,12 +69,13 @@ def shingles(paragraph: str, config: Config | None = None) -> list[tuple[str, ..
     fewer words is one shingle of all of them; one with no words at all (``***``)
     is one shingle of its normalized text; an empty one has none.
 
-    >>> shingles("Ya, Pak. Ya!")
-    [('ya', 'pak', 'ya')]
-    >>> shingles("Ya.")
-    [('ya',)]
-    >>> shingles(" * * * ")
-    [('* * *',)]
+    Examples:
+        >>> shingles("Ya, Pak. Ya!")
+        [('ya', 'pak', 'ya')]
+        >>> shingles("Ya.")
+        [('ya',)]
+        >>> shingles(" * * * ")
+        [('* * *',)]
     """
     k = resolve(config).shingle_size
     if not isinstance(paragraph, str):
@@ -125,8 +128,9 @@ class ShingleSets:
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Concatenation of ``arange(s, s + l)`` for each pair, vectorized.
 
-    >>> ranges(np.array([5, 0]), np.array([2, 3])).tolist()
-    [5, 6, 0, 1, 2]
+    Examples:
+        >>> ranges(np.array([5, 0]), np.array([2, 3])).tolist()
+        [5, 6, 0, 1, 2]
     """
     lengths = np.asarray(lengths, dtype=np.int64)
     total = int(lengths.sum())
@@ -138,10 +142,11 @@ def union_rows(sets: ShingleSets, rows: np.ndarray, groups: np.ndarray, n_groups
     """One CSR row per group ``0..n_groups-1``: the union of the rows ``rows[i]``
     with ``groups[i]`` equal to it (empty for a group with none).
 
-    >>> s = ShingleSets(np.array([1, 2, 2, 3, 9], np.uint32), np.array([0, 2, 4, 5]), np.zeros(3, np.int64))
-    >>> u = union_rows(s, np.array([0, 1, 2]), np.array([0, 0, 2]), 3)
-    >>> [u.row(i).tolist() for i in range(3)]
-    [[1, 2, 3], [], [9]]
+    Examples:
+        >>> s = ShingleSets(np.array([1, 2, 2, 3, 9], np.uint32), np.array([0, 2, 4, 5]), np.zeros(3, np.int64))
+        >>> u = union_rows(s, np.array([0, 1, 2]), np.array([0, 0, 2]), 3)
+        >>> [u.row(i).tolist() for i in range(3)]
+        [[1, 2, 3], [], [9]]
     """
     rows = np.asarray(rows, dtype=np.int64)
     sizes = sets.sizes[rows]
@@ -160,8 +165,9 @@ def chunk_bounds(sizes: np.ndarray, budget: int) -> list[tuple[int, int]]:
     """Split items of these sizes into consecutive ``(i0, i1)`` groups of about
     ``budget`` total size (an item larger than ``budget`` gets a group of its own).
 
-    >>> chunk_bounds(np.array([3, 3, 3, 10, 1]), 6)
-    [(0, 2), (2, 3), (3, 4), (4, 5)]
+    Examples:
+        >>> chunk_bounds(np.array([3, 3, 3, 10, 1]), 6)
+        [(0, 2), (2, 3), (3, 4), (4, 5)]
     """
     n = len(sizes)
     out: list[tuple[int, int]] = []
@@ -264,11 +270,12 @@ def shingle_sets(texts: Sequence[str], config: Config | None = None) -> ShingleS
     """Shingle-hash sets of many texts at once (the bulk form of :func:`shingles`
     mapped through :func:`shingle_hash`). Texts must be ``str``.
 
-    >>> s = shingle_sets(["Ya.", "", "a b c d"])
-    >>> s.sizes.tolist(), s.tokens.tolist()
-    ([1, 0, 2], [1, 0, 4])
-    >>> int(s.row(0)[0]) == shingle_hash(("ya",))
-    True
+    Examples:
+        >>> s = shingle_sets(["Ya.", "", "a b c d"])
+        >>> s.sizes.tolist(), s.tokens.tolist()
+        ([1, 0, 2], [1, 0, 4])
+        >>> int(s.row(0)[0]) == shingle_hash(("ya",))
+        True
     """
     k = resolve(config).shingle_size
     texts = list(texts)

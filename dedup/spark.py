@@ -21,11 +21,12 @@ Because clusters are defined by the corpus order alone (see
 :class:`dedup.corpus._Nodes`), the result equals :func:`dedup.dedupe` over the
 same documents in the same order, whatever the partitioning.
 
->>> from dedup.spark import local_session, dedupe  # doctest: +SKIP
->>> spark = local_session(2)  # doctest: +SKIP
->>> df = spark.createDataFrame([("a", "one"), ("b", "two")], "id string, text string")  # doctest: +SKIP
->>> res = dedupe(df)  # doctest: +SKIP
->>> res.documents.select("id", "collapsed", "cluster").show()  # doctest: +SKIP
+Example (``local_session`` starts Spark on this machine)::
+
+    from dedup.spark import local_session, dedupe
+    spark = local_session(2)
+    df = spark.createDataFrame([("a", "one"), ("b", "two")], "id string, text string")
+    dedupe(df).documents.select("id", "collapsed", "cluster").show()
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["SparkResult", "dedupe", "iter_results", "summary", "local_session", "components"]
+__all__ = ["SparkResult", "SparkCorpus", "dedupe", "iter_results", "summary", "local_session", "components"]
 
 _REPEAT = (
     "struct<start:long,end:long,witness_start:long,witness_end:long,similarity:double,"
@@ -86,8 +87,9 @@ def local_session(n_jobs: int = 2, *, memory: str = "4g", app: str = "dedup") ->
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", memory)
-        .config("spark.sql.shuffle.partitions", str(2 * n_jobs))
+        .config("spark.sql.shuffle.partitions", str(n_jobs))
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "2048")
+        .config("spark.sql.adaptive.enabled", "false")
         .getOrCreate()
     )
 
@@ -301,6 +303,7 @@ class SparkResult:
     ``paragraphs``: ``doc``, ``id`` and the fields of :class:`~dedup.ParagraphInfo`.
     ``paragraph_clusters``: one row per cluster with its evidence and boilerplate flag.
     ``document_clusters``: ``cluster``, ``representative`` (position), ``size``.
+    ``n_documents`` is counted while the documents are numbered.
     """
 
     documents: DataFrame
@@ -308,6 +311,7 @@ class SparkResult:
     paragraph_clusters: DataFrame
     document_clusters: DataFrame
     config: Config
+    n_documents: int
 
 
 def dedupe(
@@ -411,8 +415,14 @@ def dedupe(
     p = p.join(sims, ["node", "cnode"], "left").withColumn("similarity", F.coalesce("sim", F.lit(1.0)))
     info = [f for f in ParagraphInfo.__dataclass_fields__]
     paragraphs = p.select("doc", "id", *info)
-    documents = docs.join(dc.select("doc", "cluster", "cluster_size"), "doc").select(
-        "doc", "id", "text", "collapsed", "repeats", "cluster", "cluster_size"
+    per_doc = paragraphs.groupBy("doc").agg(
+        F.sort_array(F.collect_list(F.struct(*info))).alias("paragraphs")  # sorted by index, the first field
+    )
+    documents = (
+        docs.join(dc.select("doc", "cluster", "cluster_size"), "doc")
+        .join(per_doc, "doc", "left")
+        .select("doc", "id", "text", "collapsed", "repeats", "cluster", "cluster_size",
+                F.coalesce("paragraphs", F.array().cast(per_doc.schema["paragraphs"].dataType)).alias("paragraphs"))
     )
     paragraph_clusters = (
         p.where(F.col("gpos") == F.col("cluster"))
@@ -426,29 +436,26 @@ def dedupe(
     document_clusters = dc.groupBy("dcluster", "cluster").agg(F.count("*").alias("size")).select(
         F.col("cluster"), F.col("dcluster").alias("representative"), "size"
     )
-    return SparkResult(documents, paragraphs, paragraph_clusters, document_clusters, cfg)
+    return SparkResult(documents, paragraphs, paragraph_clusters, document_clusters, cfg, d0)
 
 
 def iter_results(res: SparkResult) -> Iterator[DocResult]:
     """The result as :class:`~dedup.DocResult` objects in corpus order (streamed to
     the driver one partition at a time), equal to what :func:`dedup.dedupe` yields."""
-    docs = res.documents.orderBy("doc").toLocalIterator()
-    paras = res.paragraphs.orderBy("doc", "index").toLocalIterator()
-    info = list(ParagraphInfo.__dataclass_fields__)
-    pending = next(paras, None)
-    for d in docs:
-        ps = []
-        while pending is not None and pending["doc"] == d["doc"]:
-            ps.append(ParagraphInfo(*(pending[f] for f in info)))
-            pending = next(paras, None)
+    if res.n_documents == 0:
+        return
+    for d in res.documents.orderBy("doc").toLocalIterator(prefetchPartitions=True):
+        infos = tuple(ParagraphInfo(**p.asDict()) for p in d["paragraphs"])
         reps = tuple(Repeat(**r.asDict()) for r in d["repeats"])
-        yield DocResult(d["id"], d["text"], d["collapsed"], reps, tuple(ps), d["cluster"], d["cluster_size"])
+        yield DocResult(d["id"], d["text"], d["collapsed"], reps, infos, d["cluster"], d["cluster_size"])
 
 
 def summary(res: SparkResult, top: int = 20) -> CorpusSummary:
     """Corpus-wide figures, as :meth:`dedup.Corpus.summary` gives them."""
     from pyspark.sql import functions as F
 
+    if res.n_documents == 0:
+        return CorpusSummary(0, 0, 0, 0, 0, (), ())
     pc = res.paragraph_clusters
     boiler = pc.where("boilerplate")
     ranked = boiler.orderBy(F.desc("story_frequency"), F.desc("doc_frequency"), "cluster").limit(top).collect()
@@ -458,13 +465,108 @@ def summary(res: SparkResult, top: int = 20) -> CorpusSummary:
         .limit(top)
         .collect()
     )
-    counts = res.paragraphs.agg(F.count("*").alias("n"), F.sum(F.col("boilerplate").cast("long")).alias("b")).collect()[0]
+    pcount = res.paragraphs.agg(
+        F.count("*").alias("n"),
+        F.sum(F.col("boilerplate").cast("long")).alias("b"),
+        F.sum(((F.col("first_doc") == F.col("id")) & (F.col("first_start") == F.col("start"))).cast("long")).alias("c"),
+    ).collect()[0]
     return CorpusSummary(
-        documents=res.documents.count(),
-        paragraphs=int(counts["n"]),
-        paragraph_clusters=pc.count(),
+        documents=res.n_documents,
+        paragraphs=int(pcount["n"]),
+        paragraph_clusters=int(pcount["c"] or 0),
         document_clusters=res.document_clusters.count(),
-        boilerplate_paragraphs=int(counts["b"] or 0),
+        boilerplate_paragraphs=int(pcount["b"] or 0),
         top_boilerplate=tuple((r["text"], r["doc_frequency"], r["story_frequency"]) for r in ranked),
         largest_document_clusters=tuple((r["cluster"], r["size"]) for r in big),
     )
+
+
+class SparkCorpus:
+    """The :class:`~dedup.Corpus` interface the command line uses, run on Spark
+    (``dedup corpus --engine spark``): :meth:`add` spools the documents to a
+    temporary Parquet file (id, text, position), :meth:`results` and
+    :meth:`summary` run :func:`dedupe` on it once.
+    """
+
+    def __init__(
+        self, config: Config | None = None, *, n_jobs: int = 2, dedupe_ids: bool = False,
+        spark: SparkSession | None = None, chunk: int = 4096,
+    ):
+        _require_spark()
+        import tempfile
+
+        self.config = resolve(config)
+        self.spark = spark if spark is not None else local_session(n_jobs)
+        self.dedupe_ids = dedupe_ids
+        self.n_docs = 0
+        self.skipped_ids = 0
+        self._chunk = chunk
+        self._tmp = tempfile.TemporaryDirectory(prefix="dedup-spark-")
+        self._res: SparkResult | None = None
+
+    def __enter__(self) -> SparkCorpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._tmp.cleanup()
+
+    def add(self, docs: Iterable[object]) -> int:
+        """Spool ``(id, text)`` pairs or strings (ids: str or int, unique unless
+        ``dedupe_ids``); can be called once."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._res is not None or self.n_docs:
+            raise RuntimeError("SparkCorpus.add() can be called once")
+        path = os.path.join(self._tmp.name, "docs.parquet")
+        schema = pa.schema([("pos", pa.int64()), ("id", pa.string()), ("text", pa.string())])
+        seen: dict[str, int] = {}
+        with pq.ParquetWriter(path, schema) as w:
+            rows: list[tuple[int, str, str]] = []
+            for k, doc in enumerate(docs):
+                did, text = doc if isinstance(doc, tuple) and len(doc) == 2 else (str(k), doc)
+                if isinstance(did, int) and not isinstance(did, bool):
+                    did = str(did)
+                if not isinstance(did, str):
+                    raise TypeError(f"document {k} has an id of type {type(did).__name__}; ids must be str or int")
+                text = check_text(text, what=f"text of document {k} (id {did!r})")
+                if did in seen:
+                    if not self.dedupe_ids:
+                        raise ValueError(
+                            f"duplicate document id {did!r} at positions {seen[did]} and {k}; make ids unique "
+                            f"or pass --dedupe-ids to keep the first"
+                        )
+                    self.skipped_ids += 1
+                    continue
+                seen[did] = k
+                rows.append((self.n_docs, did, text))
+                self.n_docs += 1
+                if len(rows) >= self._chunk:
+                    w.write_batch(pa.record_batch(list(map(list, zip(*rows))), schema=schema))
+                    rows = []
+            if rows:
+                w.write_batch(pa.record_batch(list(map(list, zip(*rows))), schema=schema))
+        if self.n_docs == 0:
+            e = self.spark.createDataFrame([], "doc long")
+            self._res = SparkResult(e, e, e, e, self.config, 0)
+        else:
+            self._res = dedupe(self.spark.read.parquet(path), self.config, order_col="pos")
+        return self.n_docs
+
+    def _result(self) -> SparkResult:
+        if self._res is None:
+            raise RuntimeError("call add() first")
+        return self._res
+
+    def results(self, *, start: int = 0) -> Iterator[DocResult]:
+        """One :class:`~dedup.DocResult` per document, in order."""
+        if start:
+            raise ValueError("SparkCorpus has no stored index: start must be 0")
+        return iter_results(self._result())
+
+    def summary(self, top: int = 20) -> CorpusSummary:
+        """Corpus-wide figures (as :meth:`dedup.Corpus.summary`)."""
+        return summary(self._result(), top)

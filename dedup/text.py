@@ -76,8 +76,9 @@ def text_model() -> dict[str, str]:
     derived from the ``regex`` module. Stored in indexes, so an index is not
     silently extended with differently tokenized text after an upgrade.
 
-    >>> sorted(text_model())
-    ['char_classes', 'unicode']
+    Examples:
+        >>> sorted(text_model())
+        ['char_classes', 'unicode']
     """
     import hashlib
 
@@ -93,12 +94,13 @@ def check_text(text: object, encoding: str | None = None, *, what: str = "text")
     ``bytes`` are decoded only when ``encoding`` is given (strictly: invalid
     input raises ``ValueError`` with the byte offset).
 
-    >>> check_text(b"caf\\xc3\\xa9", encoding="utf-8")
-    'café'
-    >>> check_text(b"abc")
-    Traceback (most recent call last):
-    ...
-    TypeError: text is bytes; decode it first (data.decode('utf-8')) or pass encoding='utf-8'
+    Examples:
+        >>> check_text(b"caf\\xc3\\xa9", encoding="utf-8")
+        'café'
+        >>> check_text(b"abc")
+        Traceback (most recent call last):
+        ...
+        TypeError: text is bytes; decode it first (data.decode('utf-8')) or pass encoding='utf-8'
     """
     if isinstance(text, str):
         return text
@@ -124,8 +126,9 @@ def fold(text: str) -> str:
     """NFKC, casefold, NFKC again, and format characters (``\\p{Cf}``) dropped:
     the part of :func:`normalize` that tokens see.
 
-    >>> fold("Ｓtraße\u200b")
-    'strasse'
+    Examples:
+        >>> fold("Ｓtraße\u200b")
+        'strasse'
     """
     if text.isascii():  # NFKC is the identity there, and there is no format character
         return text.lower()
@@ -140,8 +143,9 @@ def normalize(text: str) -> str:
     (zero-width space, soft hyphen, BOM) dropped, quotes and dashes unified,
     whitespace collapsed.
 
-    >>> normalize("  “Ｑuote”\\u00a0— SOFT\\u00adHYPHEN ")
-    '"quote" - softhyphen'
+    Examples:
+        >>> normalize("  “Ｑuote”\\u00a0— SOFT\\u00adHYPHEN ")
+        '"quote" - softhyphen'
     """
     t = _QUOTE_RE.sub('"', fold(text))
     t = _DASH_RE.sub("-", t)
@@ -152,10 +156,11 @@ def tokenize(text: str) -> list[str]:
     """Word tokens of ``normalize(text)``: runs of letters, numbers and marks;
     in scripts without spaces (Han, kana, Thai, ...) one letter (with its marks) each.
 
-    >>> tokenize("Baca juga: Pilkada 2024, ASN’s!")
-    ['baca', 'juga', 'pilkada', '2024', 'asn', 's']
-    >>> tokenize("東京タワー")
-    ['東', '京', 'タ', 'ワ', 'ー']
+    Examples:
+        >>> tokenize("Baca juga: Pilkada 2024, ASN’s!")
+        ['baca', 'juga', 'pilkada', '2024', 'asn', 's']
+        >>> tokenize("東京タワー")
+        ['東', '京', 'タ', 'ワ', 'ー']
     """
     return TOKEN_RE.findall(fold(text))
 
@@ -227,9 +232,10 @@ def split_paragraphs(text: str, config: Config | None = None) -> list[Paragraph]
     Every line terminator counts (``\n``, ``\r\n``, ``\r``, VT, FF, U+0085,
     U+2028, U+2029 and the rest of ``str.splitlines``).
 
-    >>> [(p.start, p.end, p.text) for p in split_paragraphs("a\r\n\nb\u2028c")]
-    [(0, 1, 'a'), (4, 5, 'b'), (6, 7, 'c')]
-    >>> [p.text for p in split_paragraphs("a\nb\n\nc", Config(mode="blank"))]
-    ['a\nb', 'c']
+    Examples:
+        >>> [(p.start, p.end, p.text) for p in split_paragraphs("a\r\n\nb\u2028c")]
+        [(0, 1, 'a'), (4, 5, 'b'), (6, 7, 'c')]
+        >>> [p.text for p in split_paragraphs("a\nb\n\nc", Config(mode="blank"))]
+        ['a\nb', 'c']
     """
     return list(iter_paragraphs(text, config))

@@ -73,14 +73,15 @@ def windowed_corpus(seed: int = 3) -> list[tuple[str, str]]:
 
 
 def test_random_corpus_equals_single_machine_whatever_the_partitions(spark):
-    docs = windowed_corpus()
+    docs = windowed_corpus() + [("e1", ""), ("e2", "  \n\n"), ("e3", "Ya.")]
+    docs = [(i, t) for i, (_, t) in enumerate(docs)]  # integer ids
     cfg = dedup.Config(bucket_window=2, threshold=0.6, boilerplate_min=3)
     want = list(dedup.dedupe(docs, cfg, batch_size=7))
-    # shuffled into three partitions, ordered back by an explicit column
-    rows = [(i, d, t) for i, (d, t) in enumerate(docs)]
+    # shuffled over three partitions, put back in order by an explicit column
+    rows = list(docs)
     random.Random(1).shuffle(rows)
-    df = spark.createDataFrame(rows, "pos long, id string, text string").repartition(3)
-    got = spark_results(spark, None, cfg, df=df, order_col="pos")
+    df = spark.createDataFrame(rows, "id long, text string").repartition(3)
+    got = spark_results(spark, None, cfg, df=df, order_col="id")
     assert_same(got, want)
     assert len({r.cluster for r in got}) < len(got)  # (documents were clustered)
     assert any(p.boilerplate for r in got for p in r.paragraphs)
@@ -96,12 +97,27 @@ def test_bad_input_is_refused_before_any_job(spark):
         dedupe(spark.createDataFrame([("a", bytearray(b"x"))], "id string, text binary"))
     with pytest.raises(TypeError, match="ids must be strings or integers"):
         dedupe(spark.createDataFrame([(1.5, "x")], "id double, text string"))
+    from dedup.spark import SparkCorpus
+
+    with SparkCorpus(spark=spark) as c:  # an empty corpus: nothing to run
+        assert c.add([]) == 0 and list(c.results()) == [] and c.summary().documents == 0
     with pytest.raises(ValueError, match="duplicate document id 'a'"):
         dedupe(spark.createDataFrame([("a", "x"), ("a", "y")], "id string, text string"))
 
 
-def test_integer_ids_empty_texts_and_an_empty_corpus(spark):
-    docs = [(1, ""), (2, "   \n\n"), (3, "One line said twice, with more than eight words in it.\n" * 2)]
-    got = spark_results(spark, None, df=spark.createDataFrame(docs, "id long, text string"))
-    assert_same(got, list(dedup.dedupe(docs)))
-    assert spark_results(spark, [], df=spark.createDataFrame([], "id string, text string")) == []
+def test_cli_engine_spark_writes_what_the_local_engine_writes(spark, tmp_path):
+    from dedup.cli import main
+
+    src = tmp_path / "in.jsonl"
+    docs, _ = synthetic_corpus(8, seed=2)
+    src.write_text("".join(json.dumps({"id": d, "text": t}) + "\n" for d, t in docs), encoding="utf-8")
+    outs = {}
+    for engine in ("local", "spark"):
+        out = tmp_path / f"{engine}.jsonl"
+        html = tmp_path / f"{engine}.html"
+        assert main(["corpus", str(src), "-o", str(out), "--engine", engine, "--report-html", str(html), "-q"]) == 0
+        outs[engine] = (out.read_bytes(), (tmp_path / f"{engine}.jsonl.report.json").read_bytes(), html.read_bytes())
+    assert outs["spark"] == outs["local"]
+    with pytest.raises(SystemExit) as e:  # a usage error: Spark keeps no index
+        main(["corpus", str(src), "-o", str(tmp_path / "x.jsonl"), "--engine", "spark", "--index", "i.db"])
+    assert e.value.code == 2
