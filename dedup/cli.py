@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--skip-bad", action="store_true", help="skip and count malformed JSONL lines instead of stopping")
     k.add_argument("--dedupe-ids", action="store_true", help="keep the first of documents sharing an id")
     k.add_argument("--errors", default="strict", choices=["strict", "replace"], help="undecodable .txt input")
-    k.add_argument("--n-jobs", type=int, default=1, help="worker processes (or Spark cores with --engine spark; default %(default)s)")
+    k.add_argument("--n-jobs", type=int, default=1, help="processes, this one included, or Spark cores with --engine spark (default %(default)s)")
     k.add_argument("--batch-size", type=int, default=256, help="documents per batch (default %(default)s)")
     k.add_argument(
         "--engine", choices=["local", "spark"], default="local",

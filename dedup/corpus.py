@@ -264,9 +264,8 @@ class Corpus:
             keeps a temporary one that is deleted on :meth:`close`.
         text_field: key of the text in dict documents.
         id_field: key of the id in dict documents.
-        n_jobs: worker processes running the per-batch kernel while this one
-            ingests (``1``: no workers, all in this process); the output does
-            not depend on it.
+        n_jobs: processes sharing the per-batch kernel, this one included (so
+            ``n_jobs=2`` starts one worker); the output does not depend on it.
         batch_size: documents per batch (and per index transaction).
         dedupe_ids: skip a document whose id was seen before instead of raising.
 
@@ -377,7 +376,7 @@ class Corpus:
     def add(self, docs: Iterable[object]) -> int:
         """Ingest documents (``str``, ``(id, text)`` or dicts); returns how many were added.
 
-        Holds one batch of texts at a time (up to ``3 * n_jobs`` with workers).
+        Holds one batch of texts at a time (up to ``4 * n_jobs`` with workers).
         Documents without an id are numbered by their position in the corpus.
         Each batch is stored in one transaction, so an error leaves the index as
         it was after the previous batch.
@@ -391,22 +390,32 @@ class Corpus:
         self._pos = 0
         self._exhausted = False
         self._inflight = {}  # ids of batches read but not stored yet -> position
-        # Batches are ingested in input order. With workers, they run the kernel on up to
-        # `ahead` batches while this process reads, ingests (index, verification, store) and
-        # waits; the operating system shares the cores between the kernel and the ingest.
-        ahead = 3 * self.n_jobs
+        # Batches are ingested in input order. The workers are kept fed with a few batches each;
+        # this process ingests every batch that is ready and, rather than wait for one that is
+        # not, reads the next batch and runs the kernel on it itself.
+        feed, ahead = 2 * (self.n_jobs - 1), 4 * self.n_jobs
         pending: deque[tuple[list[tuple[str, str]], Any]] = deque()
         try:
             while True:
-                while len(pending) < (ahead if pool is not None else 1):
+                while pool is not None and len(pending) < ahead and sum(
+                    isinstance(x, Future) and not x.done() for _, x in pending
+                ) < feed:
                     batch = self._read(it)
                     if not batch:
                         break
-                    job = [t for _, t in batch]
-                    pending.append((batch, pool.submit(_analyze_chunk, job, self.config) if pool else
-                                    _analyze_chunk(job, self.config)))
+                    pending.append((batch, pool.submit(_analyze_chunk, [t for _, t in batch], self.config)))
+                if pending and (not isinstance(pending[0][1], Future) or pending[0][1].done()):
+                    self._ingest_next(pending)
+                    continue
+                if len(pending) < ahead:
+                    batch = self._read(it)
+                    if batch:
+                        pending.append((batch, _analyze_chunk([t for _, t in batch], self.config)))
+                        continue
                 if not pending:
-                    break
+                    if self._exhausted:
+                        break
+                    continue
                 self._ingest_next(pending)  # waits for the oldest batch
         except BaseException:
             self._stop_workers()
@@ -438,10 +447,10 @@ class Corpus:
         self._added += len(b)
 
     def _workers(self) -> Executor | None:
-        """The ``n_jobs`` worker processes that run the kernel while this one ingests
-        (started once, on first use; ``None`` with ``n_jobs=1``)."""
+        """The ``n_jobs - 1`` worker processes that share the work with this one (started
+        once, on first use; ``None`` with ``n_jobs=1``)."""
         if self.n_jobs > 1 and self._pool is None:
-            self._pool = ProcessPoolExecutor(self.n_jobs, mp_context=get_context("spawn"))
+            self._pool = ProcessPoolExecutor(self.n_jobs - 1, mp_context=get_context("spawn"))
         return self._pool
 
     def _stop_workers(self) -> None:
