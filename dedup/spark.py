@@ -324,8 +324,9 @@ def dedupe(
 ) -> SparkResult:
     """Collapse every document of ``df`` and cluster paragraphs and documents.
 
-    The corpus order (which paragraph is "earliest") is ``order_col`` when given,
-    otherwise the DataFrame's own order (partition by partition). ``id_col`` may
+    The corpus order (which paragraph is "earliest") is ``order_col`` when given
+    (unique values: ties would be broken arbitrarily), otherwise the DataFrame's
+    own order (partition by partition). ``id_col`` may
     be a string or integer column and must be unique; ``text_col`` a string column.
     The result equals :func:`dedup.dedupe` over the same documents in that order.
     """
