@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._mix import fmix64
 from .config import Config, resolve
 from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
 from .shingle import ShingleSets, shingle_sets
@@ -270,12 +271,34 @@ def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False) -> Analys
     keys = None
     if cfg.candidates == "lsh" or cross:
         keys = band_keys_of_sets(rep_sets, cfg.num_perm, cfg.seed, *cfg.lsh)
+    maybe = _may_repeat(cls, counts, keys) if cfg.candidates == "lsh" else counts >= 2
     out: list[tuple[Repeat, ...]] = []
     for d in range(len(texts)):
         p0, p1 = int(doc_offsets[d]), int(doc_offsets[d + 1])
         out.append(tuple(_doc_repeats(cfg, starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
-                                      cls[p0:p1], rep_sets, keys)) if p1 - p0 >= 2 else ())
+                                      cls[p0:p1], rep_sets, keys)) if maybe[d] else ())
     return Analysis(starts, ends, cuts, doc_offsets, sets.tokens, cls, rep_sets, keys, tuple(out))
+
+
+def _may_repeat(cls: np.ndarray, counts: np.ndarray, keys: np.ndarray | None) -> np.ndarray:
+    """Which texts can hold a repeat at all: those with a paragraph class seen twice
+    or two classes sharing an LSH band key (no candidate pair, no match, no policy
+    to run). A false "maybe" only costs the policy; there is no false "no"."""
+    n = len(counts)
+    doc = np.repeat(np.arange(n, dtype=np.int64), counts)
+    width = int(cls.max()) + 1 if len(cls) else 1
+    dc = np.unique(doc * width + cls)  # each text's distinct classes
+    distinct = np.bincount(dc // width, minlength=n)
+    maybe = counts > distinct
+    if keys is not None and len(dc):
+        d, c = dc // width, dc % width
+        mixed = (keys[c] ^ fmix64(d.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15))[:, None]).ravel()
+        order = np.argsort(mixed)
+        sk = mixed[order]
+        dup = np.flatnonzero(sk[1:] == sk[:-1])
+        owner = np.repeat(d, keys.shape[1])[order]
+        maybe[owner[dup]] = True
+    return maybe & (counts >= 2)
 
 
 def _doc_repeats(

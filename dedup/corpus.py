@@ -613,7 +613,7 @@ class Corpus:
         bounds = p_first.tolist()
         cols: list[list[Any]] = []
         base = end = -1
-        for d, did, text, _, reps_json in self.store.docs(start):
+        for d, did, text, reps_json in self.store.docs(start):
             if d >= end:  # the columns of the next 512 documents as Python lists, sliced per document
                 end = min(d + 512, self.n_docs)
                 g0, g1 = bounds[d], bounds[end]

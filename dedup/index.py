@@ -235,12 +235,12 @@ class Store:
         for d, i, p in self.db.execute("SELECT doc, id, paragraphs FROM docs ORDER BY doc"):
             yield d, i, _array(p, "int64").reshape(-1, 6)
 
-    def docs(self, first: int = 0) -> Iterator[tuple[int, str, str, np.ndarray, str]]:
-        """``(doc, id, text, paragraphs, repeats JSON)`` from document ``first`` on, in order."""
-        for d, i, t, p, r in self.db.execute(
-            "SELECT doc, id, text, paragraphs, repeats FROM docs WHERE doc >= ? ORDER BY doc", (first,)
+    def docs(self, first: int = 0) -> Iterator[tuple[int, str, str, str]]:
+        """``(doc, id, text, repeats JSON)`` from document ``first`` on, in order."""
+        for d, i, t, r in self.db.execute(
+            "SELECT doc, id, text, repeats FROM docs WHERE doc >= ? ORDER BY doc", (first,)
         ):
-            yield d, i, zlib.decompress(t).decode("utf-8", "surrogatepass"), _array(p, "int64").reshape(-1, 6), r
+            yield d, i, zlib.decompress(t).decode("utf-8", "surrogatepass"), r
 
     def read_state(self) -> dict[str, np.ndarray] | None:
         rows = self.db.execute("SELECT name, dtype, data FROM state").fetchall()
