@@ -87,7 +87,8 @@ def main() -> None:
 `dedup.dedupe` end to end (ingest, index, verify, cluster, stream every result) over synthetic
 news-like documents; one fresh process per run; peak RSS is the larger of the process and its
 worker processes. Targets: 10^6 paragraphs in < 2 min on 2 cores, peak RSS < 2 GB, time per
-paragraph at 10^6 within 1.3× of 10^4, 2 jobs ≥ 1.7× faster than 1.
+paragraph at 10^6 within 1.3× of 10^4, 2 jobs ≥ 1.7× faster than 1. This shared VM's timings vary
+by about ±20% between runs of the same code (check a ratio with repeated, alternating runs).
 
 | paragraphs | documents | n_jobs | seconds | µs / paragraph | peak RSS MB |
 |---|---|---|---|---|---|

@@ -271,13 +271,17 @@ def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False) -> Analys
     keys = None
     if cfg.candidates == "lsh" or cross:
         keys = band_keys_of_sets(rep_sets, cfg.num_perm, cfg.seed, *cfg.lsh)
-    maybe = _may_repeat(cls, counts, keys) if cfg.candidates == "lsh" else counts >= 2
+    maybe = _may_repeat(cls, counts, keys) if cfg.candidates == "lsh" and len(texts) > 1 else counts >= 2
     out: list[tuple[Repeat, ...]] = []
     for d in range(len(texts)):
         p0, p1 = int(doc_offsets[d]), int(doc_offsets[d + 1])
         out.append(tuple(_doc_repeats(cfg, starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
                                       cls[p0:p1], rep_sets, keys)) if maybe[d] else ())
     return Analysis(starts, ends, cuts, doc_offsets, sets.tokens, cls, rep_sets, keys, tuple(out))
+
+
+#: Texts with more paragraphs than this always run the policy (see :func:`_may_repeat`).
+_CHECK_MAX = 4096
 
 
 def _may_repeat(cls: np.ndarray, counts: np.ndarray, keys: np.ndarray | None) -> np.ndarray:
@@ -290,8 +294,11 @@ def _may_repeat(cls: np.ndarray, counts: np.ndarray, keys: np.ndarray | None) ->
     dc = np.unique(doc * width + cls)  # each text's distinct classes
     distinct = np.bincount(dc // width, minlength=n)
     maybe = counts > distinct
+    maybe |= counts > _CHECK_MAX  # long texts skip the check: it would cost about what it saves
     if keys is not None and len(dc):
         d, c = dc // width, dc % width
+        sel = ~maybe[d]
+        d, c = d[sel], c[sel]
         mixed = (keys[c] ^ fmix64(d.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15))[:, None]).ravel()
         order = np.argsort(mixed)
         sk = mixed[order]
