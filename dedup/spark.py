@@ -7,8 +7,9 @@ per Arrow batch inside ``mapInArrow`` (never a Python UDF per row):
    shingle sets, band keys, the within-document removals and collapsed text.
 2. Documents and paragraphs are numbered in corpus order (partition by
    partition; only one count per partition reaches the driver).
-3. A *node* is a distinct shingle set (grouped by its 128-bit fingerprint),
-   named by its first paragraph. Band keys are exploded; in each bucket every
+3. A *node* is a distinct shingle set (grouped by its 128-bit fingerprint,
+   combined map-side), named by its first paragraph; paragraph rows go on
+   without their sets. Band keys are exploded; in each bucket every
    node is a candidate with the ``bucket_window`` nodes before it (a window
    function, so a bucket of a million footers costs a million rows, not 10^12
    pairs). Candidates are verified with the exact Jaccard of their sets.
@@ -370,14 +371,22 @@ def dedupe(
                 "id", "text", "collapsed", "repeats", "paras")
         .persist()
     )
-    paras = docs.select("doc", "gp0", "id", F.posexplode("paras").alias("index", "p")).select(
+    exploded = docs.select("doc", "gp0", "id", F.posexplode("paras").alias("index", "p")).select(
         "doc", "id", "index", (F.col("gp0") + F.col("index")).alias("gpos"), "p.*"
     )
-    # 3. nodes: distinct sets, named by their first paragraph; candidates; verification
-    from pyspark.sql import Window
-
-    paras = paras.withColumn("node", F.min("gpos").over(Window.partitionBy("f1", "f2"))).persist()
-    nodes = paras.where(F.col("gpos") == F.col("node")).select("node", "shingles", "keys").persist()
+    # 3. nodes: one row per distinct set (combined map-side, so a footer's million copies ship
+    # once per partition), named by its first paragraph; the paragraph rows go on without sets
+    nodes = (
+        exploded.groupBy("f1", "f2")
+        .agg(F.min("gpos").alias("node"), F.first("shingles").alias("shingles"), F.first("keys").alias("keys"))
+        .persist()
+    )
+    paras = (
+        exploded.drop("shingles", "keys")
+        .join(nodes.select("f1", "f2", "node"), ["f1", "f2"])
+        .drop("f1", "f2")
+        .persist()
+    )
     edges = _verify(_window_pairs(nodes, "node", cfg.bucket_window), nodes, "node", cfg.threshold)
     comp = components(edges)
     p = paras.join(comp.withColumnRenamed("label", "comp"), "node", "left").withColumn(
@@ -390,7 +399,8 @@ def dedupe(
     p = p.join(per_comp, "comp").persist()
     # 5. documents: sets of kept, non-boilerplate (by document count) paragraphs
     kept = p.where(~F.col("removed") & (F.col("doc_frequency") < cfg.boilerplate_min))
-    dsets = kept.groupBy("doc").agg(F.collect_list("shingles").alias("sets")).mapInArrow(
+    kept_sets = kept.select("doc", "node").join(nodes.select("node", "shingles"), "node")
+    dsets = kept_sets.groupBy("doc").agg(F.collect_list("shingles").alias("sets")).mapInArrow(
         lambda it: _doc_set_batches(it, cfg), "doc long, shingles binary, keys array<long>"
     ).persist()
     dedges = _verify(_window_pairs(dsets, "doc", cfg.bucket_window), dsets, "doc", cfg.doc_threshold)
