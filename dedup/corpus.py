@@ -30,7 +30,7 @@ from .collapse import Analysis, Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import Store, compress_text
 from .lsh import band_keys_of_sets, bucket_ranks, candidate_pairs, jaccard_pairs, set_fingerprints
-from .shingle import ShingleSets, chunk_bounds, ranges, union_rows
+from .shingle import ShingleSets, chunk_bounds, ranges, run_ranks, union_rows
 from .text import check_text
 
 __all__ = ["Corpus", "DocResult", "ParagraphInfo", "CorpusSummary", "dedupe"]
@@ -186,10 +186,7 @@ class _Runs:
         if len(qs) > 1:  # each run gave its latest: keep the latest over all runs
             o = np.lexsort((-nd, q))
             q, nd = q[o], nd[o]
-            pos = np.arange(len(q), dtype=np.int64)
-            new = np.ones(len(q), dtype=bool)
-            new[1:] = q[1:] != q[:-1]
-            keep = pos - np.maximum.accumulate(np.where(new, pos, 0)) < limit[q]
+            keep = run_ranks(q) < limit[q]
             q, nd = q[keep], nd[keep]
         return q, nd
 

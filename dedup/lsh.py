@@ -14,7 +14,7 @@ import numpy as np
 from ._mix import fmix64
 from .config import Config, resolve
 from .minhash import signatures_of_sets
-from .shingle import ShingleSets, chunk_bounds, ranges
+from .shingle import ShingleSets, chunk_bounds, ranges, run_ranks
 
 __all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs", "set_fingerprints", "bucket_ranks"]
 
@@ -82,10 +82,7 @@ def candidate_pairs(keys: np.ndarray, window: int = 16) -> tuple[np.ndarray, np.
     rows = order // bands
     m = len(order)
     pos = np.arange(m, dtype=np.int64)
-    new = np.ones(m, dtype=bool)
-    new[1:] = sk[1:] != sk[:-1]
-    gstart = np.maximum.accumulate(np.where(new, pos, 0))
-    cnt = np.minimum(pos - gstart, window)
+    cnt = np.minimum(run_ranks(sk), window)
     has = cnt > 0
     p, c = pos[has], cnt[has]
     left = rows[ranges(p - c, c)]
@@ -158,12 +155,8 @@ def bucket_ranks(keys: np.ndarray) -> np.ndarray:
     """
     flat = keys.ravel()
     order = np.argsort(flat, kind="stable")
-    sk = flat[order]
-    pos = np.arange(len(flat), dtype=np.int64)
-    new = np.ones(len(flat), dtype=bool)
-    new[1:] = sk[1:] != sk[:-1]
     rank = np.empty(len(flat), dtype=np.int64)
-    rank[order] = pos - np.maximum.accumulate(np.where(new, pos, 0))
+    rank[order] = run_ranks(flat[order])
     return rank.reshape(keys.shape)
 
 
@@ -244,11 +237,8 @@ def exact_pairs(sets: ShingleSets, threshold: float) -> tuple[np.ndarray, np.nda
     g = np.lexsort((pr, pe))
     pe, pr = pe[g], pr[g]
     m = len(pe)
-    idx = np.arange(m, dtype=np.int64)
-    new = np.ones(m, dtype=bool)
-    new[1:] = pe[1:] != pe[:-1]
-    gstart = np.maximum.accumulate(np.where(new, idx, 0))
-    cnt = idx - gstart
+    cnt = run_ranks(pe)
+    gstart = np.arange(m, dtype=np.int64) - cnt
     has = cnt > 0
     left = pr[ranges(gstart[has], cnt[has])]
     right = np.repeat(pr[has], cnt[has])

@@ -17,7 +17,7 @@ from ._mix import M32, M64, fmix64, fmix64_int
 from .config import Config, resolve
 from .text import MARK, NOSPACE, SEP, WORD, char_classes, fold, normalize, tokenize
 
-__all__ = ["union_rows", "ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "token_spans", "chunk_bounds", "ranges"]
+__all__ = ["union_rows", "run_ranks", "ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "token_spans", "chunk_bounds", "ranges"]
 
 _CHAR_KEY = 0x9E3779B97F4A7C15
 _LEN_KEY = 0xD6E8FEB86659FD93
@@ -159,6 +159,20 @@ def union_rows(sets: ShingleSets, rows: np.ndarray, groups: np.ndarray, n_groups
     offsets = np.zeros(n_groups + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     return ShingleSets((key & np.uint64(0xFFFFFFFF)).astype(np.uint32), offsets, np.zeros(n_groups, dtype=np.int64))
+
+
+def run_ranks(values: np.ndarray) -> np.ndarray:
+    """For a sorted array, each element's position within its run of equal values.
+
+    Examples:
+        >>> run_ranks(np.array([3, 3, 5, 7, 7, 7])).tolist()
+        [0, 1, 0, 0, 1, 2]
+    """
+    n = len(values)
+    pos = np.arange(n, dtype=np.int64)
+    new = np.ones(n, dtype=bool)
+    new[1:] = values[1:] != values[:-1]
+    return pos - np.maximum.accumulate(np.where(new, pos, 0))
 
 
 def chunk_bounds(sizes: np.ndarray, budget: int) -> list[tuple[int, int]]:
