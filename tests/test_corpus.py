@@ -341,13 +341,12 @@ def reference_clusters(docs: list[str], cfg: dedup.Config) -> list[int]:
     return out
 
 
-@pytest.mark.parametrize("batch_size", [1, 4, 100])
-def test_clusters_follow_their_definition_whatever_the_batches(batch_size):
-    # many variants of one line: buckets far larger than the window, chains of near misses
-    rnd = random.Random(3)
+def line_variants(rnd: random.Random, n_docs: int) -> list[str]:
+    """Documents of 1-4 variants of one 14-word line (up to 3 words replaced): LSH
+    buckets far larger than a small window, chains of near misses."""
     base = [f"w{i}" for i in range(14)]
     docs = []
-    for _d in range(40):
+    for _ in range(n_docs):
         lines = []
         for _ in range(rnd.randint(1, 4)):
             words = list(base)
@@ -355,6 +354,12 @@ def test_clusters_follow_their_definition_whatever_the_batches(batch_size):
                 words[rnd.randrange(len(words))] = f"x{rnd.randrange(6)}"
             lines.append(" ".join(words))
         docs.append("\n".join(lines))
+    return docs
+
+
+@pytest.mark.parametrize("batch_size", [1, 4, 100])
+def test_clusters_follow_their_definition_whatever_the_batches(batch_size):
+    docs = line_variants(random.Random(3), 40)
     cfg = dedup.Config(bucket_window=2, threshold=0.6)
     got = [p.cluster for r in dedup.dedupe(docs, cfg, batch_size=batch_size) for p in r.paragraphs]
     assert got == reference_clusters(docs, cfg)

@@ -11,7 +11,7 @@ import pytest
 import dedup
 
 from .conftest import shared_file
-from .test_corpus import synthetic_corpus
+from .test_corpus import line_variants, synthetic_corpus
 
 
 @pytest.fixture(scope="module")
@@ -60,15 +60,8 @@ def windowed_corpus(seed: int = 3) -> list[tuple[str, str]]:
     larger than a small window, chains of near misses."""
     rnd = random.Random(seed)
     docs, _ = synthetic_corpus(12, seed=seed)
-    base = [f"w{i}" for i in range(14)]
-    for d in range(30):
-        lines = []
-        for _ in range(rnd.randint(1, 4)):
-            words = list(base)
-            for _ in range(rnd.randint(0, 3)):
-                words[rnd.randrange(len(words))] = f"x{rnd.randrange(6)}"
-            lines.append(" ".join(words))
-        docs.insert(rnd.randrange(len(docs) + 1), (f"v{d}", "\n".join(lines)))
+    for d, text in enumerate(line_variants(rnd, 30)):
+        docs.insert(rnd.randrange(len(docs) + 1), (f"v{d}", text))
     return docs
 
 
