@@ -345,30 +345,7 @@ class Corpus:
 
     # -- ingestion ---------------------------------------------------------------
     def _doc(self, pos: int, doc: object) -> tuple[str, str]:
-        if isinstance(doc, str):
-            return str(self._base + pos), doc
-        if isinstance(doc, (bytes, bytearray)):
-            check_text(doc, what=f"document {pos}")
-        if isinstance(doc, Mapping):
-            if self.text_field not in doc:
-                raise ValueError(
-                    f"document {pos} has no {self.text_field!r} field (fields: {sorted(map(str, doc))[:10]}); "
-                    f"pass text_field= to name the text field"
-                )
-            text = doc[self.text_field]
-            did = doc.get(self.id_field, self._base + pos)
-        elif isinstance(doc, tuple) and len(doc) == 2:
-            did, text = doc
-        else:
-            raise TypeError(
-                f"document {pos} must be a str, an (id, text) pair or a dict with a {self.text_field!r} field, "
-                f"got {type(doc).__name__}"
-            )
-        if isinstance(did, (int, np.integer)) and not isinstance(did, bool):
-            did = str(did)
-        if not isinstance(did, str):
-            raise TypeError(f"document {pos} has an id of type {type(did).__name__} ({did!r:.40}); ids must be str or int")
-        return did, check_text(text, what=f"text of document {pos} (id {did!r})")
+        return document(pos, doc, base=self._base, text_field=self.text_field, id_field=self.id_field)
 
     def add(self, docs: Iterable[object]) -> int:
         """Ingest documents (``str``, ``(id, text)`` or dicts); returns how many were added.
@@ -659,6 +636,35 @@ class Corpus:
             top_boilerplate=tuple((texts[c], int(st["doc_freq"][c]), int(st["story_freq"][c])) for c in ranked),
             largest_document_clusters=tuple((ids[c], int(sizes[c])) for c in big),
         )
+
+
+def document(pos: int, doc: object, *, base: int = 0, text_field: str = "text", id_field: str = "id") -> tuple[str, str]:
+    """``(id, text)`` of one input document (``str``, ``(id, text)`` or a dict), validated:
+    ids are str or int (made str); a document without one is numbered ``base + pos``."""
+    if isinstance(doc, str):
+        return str(base + pos), doc
+    if isinstance(doc, (bytes, bytearray)):
+        check_text(doc, what=f"document {pos}")
+    if isinstance(doc, Mapping):
+        if text_field not in doc:
+            raise ValueError(
+                f"document {pos} has no {text_field!r} field (fields: {sorted(map(str, doc))[:10]}); "
+                f"pass text_field= to name the text field"
+            )
+        text = doc[text_field]
+        did = doc.get(id_field, base + pos)
+    elif isinstance(doc, tuple) and len(doc) == 2:
+        did, text = doc
+    else:
+        raise TypeError(
+            f"document {pos} must be a str, an (id, text) pair or a dict with a {text_field!r} field, "
+            f"got {type(doc).__name__}"
+        )
+    if isinstance(did, (int, np.integer)) and not isinstance(did, bool):
+        did = str(did)
+    if not isinstance(did, str):
+        raise TypeError(f"document {pos} has an id of type {type(did).__name__} ({did!r:.40}); ids must be str or int")
+    return did, check_text(text, what=f"text of document {pos} (id {did!r})")
 
 
 def _concat_sets(a: ShingleSets, b: ShingleSets) -> ShingleSets:

@@ -42,7 +42,7 @@ import numpy as np
 
 from .collapse import Repeat, analyze, cut_repeats
 from .config import Config, resolve
-from .corpus import CorpusSummary, DocResult, ParagraphInfo
+from .corpus import CorpusSummary, DocResult, ParagraphInfo, document
 from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints
 from .shingle import ShingleSets, union_rows
 from .text import check_text
@@ -525,7 +525,7 @@ class SparkCorpus:
         self._tmp.cleanup()
 
     def add(self, docs: Iterable[object]) -> int:
-        """Spool ``(id, text)`` pairs or strings (ids: str or int, unique unless
+        """Spool documents (as :meth:`dedup.Corpus.add` takes them; ids unique unless
         ``dedupe_ids``); can be called once."""
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -538,12 +538,7 @@ class SparkCorpus:
         with pq.ParquetWriter(path, schema) as w:
             rows: list[tuple[int, str, str]] = []
             for k, doc in enumerate(docs):
-                did, text = doc if isinstance(doc, tuple) and len(doc) == 2 else (str(k), doc)
-                if isinstance(did, int) and not isinstance(did, bool):
-                    did = str(did)
-                if not isinstance(did, str):
-                    raise TypeError(f"document {k} has an id of type {type(did).__name__}; ids must be str or int")
-                text = check_text(text, what=f"text of document {k} (id {did!r})")
+                did, text = document(k, doc)
                 if did in seen:
                     if not self.dedupe_ids:
                         raise ValueError(
