@@ -26,10 +26,10 @@ from typing import Any
 import numpy as np
 
 from .cluster import components
-from .collapse import Analysis, Repeat, analyze, cut_repeats
+from .collapse import Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import Store, compress_text
-from .lsh import band_keys_of_sets, bucket_ranks, candidate_pairs, jaccard_pairs, set_fingerprints
+from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs, set_fingerprints
 from .shingle import ShingleSets, chunk_bounds, ranges, run_ranks, union_rows
 from .text import check_text
 
@@ -148,39 +148,72 @@ class _NodeStore:
 class _Runs:
     """A multimap ``uint64 key -> node`` kept as a few sorted runs (a log-structured
     merge): adding is O(batch log batch) amortized, a query is a binary search per
-    run. Nodes are added in ascending order, so they stay ascending under each key."""
+    run. Nodes are added in ascending order, so they stay ascending under each key.
+
+    A one-hash Bloom filter (8 to 16 bits per stored key, so under 12% false hits) lets
+    a query skip the binary searches for keys never stored, which most are.
+    """
 
     def __init__(self) -> None:
         self.runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, node of each key)
+        self.n = 0
+        self.bits = np.zeros(1 << 17, dtype=np.uint8)  # 2^20 bits; grows with the keys
 
-    def add(self, keys: np.ndarray, nodes: np.ndarray) -> None:
+    def _slots(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Byte and bit of each key in the filter: the key's top bits (keys are hash
+        values), so sorted keys give sorted slots."""
+        h = (keys >> _U(65 - len(self.bits).bit_length() - 3)).astype(np.int64)
+        return h >> 3, (1 << (h & 7)).astype(np.uint8)
+
+    def _mark(self, sorted_keys: np.ndarray) -> None:
+        byte, bit = self._slots(sorted_keys)
+        starts = np.flatnonzero(np.concatenate(([True], byte[1:] != byte[:-1])))
+        self.bits[byte[starts]] |= np.bitwise_or.reduceat(bit, starts)
+
+    def add(self, keys: np.ndarray, nodes: np.ndarray, *, presorted: bool = False) -> None:
+        """Store ``keys[i] -> nodes[i]`` (``presorted``: keys ascending, nodes ascending per key)."""
         if len(keys) == 0:
             return
-        order = np.argsort(keys, kind="stable")
-        self.runs.append((keys[order], nodes[order]))
-        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
+        if not presorted:
+            order = np.argsort(keys, kind="stable")
+            keys, nodes = keys[order], nodes[order]
+        self.runs.append((keys, nodes))
+        self.n += len(keys)
+        if self.n * 8 > len(self.bits) * 8:  # keep 8-16 bits per key: rebuild it twice as large
+            self.bits = np.zeros(len(self.bits) * 2, dtype=np.uint8)
+            for k, _ in self.runs:
+                self._mark(k)
+        else:
+            self._mark(keys)
+        while len(self.runs) > 1 and len(self.runs[-2][0]) <= len(self.runs[-1][0]):
             (k1, n1), (k2, n2) = self.runs[-2], self.runs[-1]
             k, nd = np.concatenate((k1, k2)), np.concatenate((n1, n2))
             order = np.argsort(k, kind="stable")  # older run first: nodes stay ascending per key
             self.runs[-2:] = [(k[order], nd[order])]
 
-    def last(self, keys: np.ndarray, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def last(self, keys: np.ndarray, limit: np.ndarray, *, presorted: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Pairs ``(query, node)``: for each ``keys[query]``, the ``limit[query]``
-        latest (largest) nodes stored under it, or all of them if fewer."""
-        order = np.argsort(keys)  # sorted queries: the binary searches walk memory in order
-        flat, lim = keys[order], limit[order]
+        latest (largest) nodes stored under it, or all of them if fewer
+        (``presorted``: ``keys`` ascending, which saves a sort)."""
+        e = np.zeros(0, dtype=np.int64)
+        if not self.runs or len(keys) == 0:
+            return e, e.copy()
+        byte, bit = self._slots(keys)
+        maybe = np.flatnonzero((self.bits[byte] & bit).astype(bool) & (limit > 0))
+        if not presorted:  # sorted queries: the binary searches walk memory in order
+            maybe = maybe[np.argsort(keys[maybe], kind="stable")]
+        flat, lim = keys[maybe], limit[maybe]
         qs, nodes = [], []
         for rk, rn in self.runs:
             lo = np.searchsorted(rk, flat, side="left")
-            hit = np.flatnonzero((rk[np.minimum(lo, len(rk) - 1)] == flat) & (lim > 0))
-            if len(hit) == 0:  # most keys are new: search again only the hits
+            hit = np.flatnonzero(rk[np.minimum(lo, len(rk) - 1)] == flat)
+            if len(hit) == 0:
                 continue
             hi = np.searchsorted(rk, flat[hit], side="right")
             cnt = np.minimum(hi - lo[hit], lim[hit])
             nodes.append(rn[ranges(hi - cnt, cnt)])
-            qs.append(np.repeat(order[hit], cnt))
+            qs.append(np.repeat(maybe[hit], cnt))
         if not qs:
-            e = np.zeros(0, dtype=np.int64)
             return e, e.copy()
         q, nd = np.concatenate(qs), np.concatenate(nodes)
         if len(qs) > 1:  # each run gave its latest: keep the latest over all runs
@@ -211,14 +244,6 @@ class _Nodes:
     def n(self) -> int:
         return self.sets.n
 
-    def add(self, sets: ShingleSets, fp: np.ndarray, keys: np.ndarray) -> int:
-        first = self.sets.append(sets)
-        nodes = np.arange(first, first + len(sets), dtype=np.int64)
-        self.fps.add(fp[:, 0], nodes)
-        self.fp2.append(fp[:, 1])
-        self.bands.add(keys.ravel(), np.repeat(nodes, keys.shape[1]))
-        return first
-
     def lookup(self, fp: np.ndarray) -> np.ndarray:
         """The node of each fingerprint, -1 for a set not seen before."""
         out = np.full(len(fp), -1, dtype=np.int64)
@@ -230,20 +255,67 @@ class _Nodes:
             out[q[same]] = node[same]
         return out
 
-    def candidates(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs ``(earlier, new)`` of node ids for new nodes ``n, n+1, ...`` with
-        band ``keys``: in each bucket, the ``window`` nodes before each new one."""
+    def candidates(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """LSH candidates of new nodes ``n, n+1, ...`` with band ``keys``: pairs
+        ``(earlier, new)`` of node ids (in each bucket, the ``window`` nodes before
+        each new one), and the sorted keys that :meth:`add` takes (one sort of the
+        keys serves the pairs within the batch, the queries and the insertion)."""
         first = self.n
-        n, bands = keys.shape
-        bl, br = candidate_pairs(keys, self.window)
-        need = np.maximum(self.window - bucket_ranks(keys).ravel(), 0)
-        q, old = self.bands.last(keys.ravel(), need)
-        return np.concatenate((bl + first, old)), np.concatenate((br + first, q // bands + first))
+        bands = keys.shape[1]
+        flat = keys.ravel()
+        order = np.argsort(flat, kind="stable")  # stable: nodes ascending within a bucket
+        sk, rows = flat[order], order // bands
+        rank = run_ranks(sk)  # earlier new nodes in the same bucket
+        # within the batch: each key's min(rank, window) predecessors in its bucket
+        at = np.flatnonzero(rank > 0)
+        cnt = np.minimum(rank[at], self.window)
+        left, right = rows[ranges(at - cnt, cnt)], np.repeat(rows[at], cnt)
+        # before the batch: the latest window - rank nodes of each bucket
+        q, old = self.bands.last(sk, np.maximum(self.window - rank, 0), presorted=True)
+        pairs = np.concatenate((old, left + first)), np.concatenate((rows[q] + first, right + first))
+        return *pairs, (sk, rows + first)
+
+    def add(self, sets: ShingleSets, fp: np.ndarray, sorted_keys: tuple[np.ndarray, np.ndarray]) -> None:
+        """Add the new nodes: their sets, fingerprints and the sorted keys from :meth:`candidates`."""
+        first = self.sets.append(sets)
+        self.fps.add(fp[:, 0], np.arange(first, first + len(sets), dtype=np.int64))
+        self.fp2.append(fp[:, 1])
+        self.bands.add(*sorted_keys, presorted=True)
 
 
-def _analyze_chunk(texts: list[str], cfg: Config) -> tuple[Analysis, list[bytes]]:
-    """The per-batch work that runs in a worker: the kernel, and compressing the texts."""
-    return analyze(texts, cfg, cross=True), [compress_text(t) for t in texts]
+@dataclass(frozen=True)
+class _Chunk:
+    """What the per-batch kernel hands to the ingesting process: the paragraph
+    columns, the batch's distinct sets with their fingerprints and band keys, and
+    the documents' stored forms (compressed texts, repeats as JSON)."""
+
+    cols: np.ndarray  # int64 [paragraphs, 5]: start, end, cut, tokens, removed
+    cls: np.ndarray  # each paragraph's distinct set in the batch
+    doc_offsets: np.ndarray
+    sets: ShingleSets
+    fp: np.ndarray
+    keys: np.ndarray
+    texts: list[bytes]
+    repeats: list[str]
+
+
+def _analyze_chunk(texts: list[str], cfg: Config) -> _Chunk:
+    """The per-batch work, all of it independent of the index (so it runs in the
+    workers): the kernel, fingerprints, and the documents' stored forms."""
+    an = analyze(texts, cfg, cross=True)
+    assert an.keys is not None  # (cross=True)
+    removed = np.zeros(len(an.starts), dtype=np.int64)
+    removed[[int(an.doc_offsets[d]) + r.index for d, reps in enumerate(an.repeats) for r in reps]] = 1
+    return _Chunk(
+        cols=np.column_stack((an.starts, an.ends, an.cuts, an.tokens, removed)).astype(np.int64),
+        cls=an.cls,
+        doc_offsets=an.doc_offsets,
+        sets=an.rep_sets,
+        fp=set_fingerprints(an.rep_sets),
+        keys=an.keys,
+        texts=[compress_text(t) for t in texts],
+        repeats=[json.dumps([_repeat_json(r) for r in reps]) for reps in an.repeats],
+    )
 
 
 def _repeat_json(r: Repeat) -> list[Any]:
@@ -300,7 +372,7 @@ class Corpus:
         if index is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="dedup-")
             index = Path(self._tmp.name) / "index.sqlite"
-        self.store = Store(index, self.config)
+        self.store = Store(index, self.config, durable=self._tmp is None)
         self.nodes = _Nodes(self.config.bucket_window)
         self.edges: list[np.ndarray] = []
         self._paras: list[np.ndarray] = []  # per batch: int64 [n, 7] (the P_* columns)
@@ -330,10 +402,10 @@ class Corpus:
         self.n_docs, self.n_batches = self.store.counts()
         for b in self.store.batches():
             sets = ShingleSets(b["shingles"], b["offsets"], np.zeros(len(b["offsets"]) - 1, dtype=np.int64))
-            self.nodes.add(sets, set_fingerprints(sets), b["keys"].reshape(len(sets), self.config.lsh[0]))
+            *_, sorted_keys = self.nodes.candidates(b["keys"].reshape(len(sets), self.config.lsh[0]))
+            self.nodes.add(sets, set_fingerprints(sets), sorted_keys)
             self.edges.append(b["edges"])
-        for d, _, paras in self.store.doc_paragraphs():
-            self._paras.append(np.column_stack((np.full(len(paras), d, dtype=np.int64), paras)))
+            self._paras.append(b["paragraphs"])
 
     @property
     def paragraphs(self) -> np.ndarray:
@@ -367,7 +439,7 @@ class Corpus:
         # Batches are ingested in input order. The workers are kept fed with a few batches each;
         # this process ingests every batch that is ready and, rather than wait for one that is
         # not, reads the next batch and runs the kernel on it itself.
-        feed, ahead = 2 * (self.n_jobs - 1), 4 * self.n_jobs
+        feed, ahead = 4 * (self.n_jobs - 1), 8 * self.n_jobs
         pending: deque[tuple[list[tuple[str, str]], Any]] = deque()
         try:
             while True:
@@ -414,8 +486,7 @@ class Corpus:
 
     def _ingest_next(self, pending: deque[tuple[list[tuple[str, str]], Any]]) -> None:
         b, res = pending.popleft()
-        an, blobs = res.result() if isinstance(res, Future) else res
-        self._ingest(b, an, blobs)
+        self._ingest(b, res.result() if isinstance(res, Future) else res)
         for did, _ in b:
             self._inflight.pop(did, None)
         self._added += len(b)
@@ -464,18 +535,16 @@ class Corpus:
             out = [x for x in out if x[0] not in stored]
         return out
 
-    def _ingest(self, batch: list[tuple[str, str]], an: Analysis, blobs: list[bytes]) -> None:
+    def _ingest(self, batch: list[tuple[str, str]], ch: _Chunk) -> None:
         cfg = self.config
-        assert an.keys is not None
         first = self.nodes.n
         # the batch's sets not seen before become new nodes
-        fp = set_fingerprints(an.rep_sets)
-        node_of = self.nodes.lookup(fp)
+        node_of = self.nodes.lookup(ch.fp)
         new = np.flatnonzero(node_of < 0)
         node_of[new] = np.arange(first, first + len(new), dtype=np.int64)
-        new_sets, new_keys, new_fp = an.rep_sets.take(new), an.keys[new], fp[new]
+        new_sets, new_keys, new_fp = ch.sets.take(new), ch.keys[new], ch.fp[new]
         # candidates: in each bucket, the `window` nodes before each new node; verified
-        left, right = self.nodes.candidates(new_keys)
+        left, right, sorted_keys = self.nodes.candidates(new_keys)
         code = np.unique(left * (first + len(new)) + right)
         left, right = code // (first + len(new)), code % (first + len(new))
         involved, inv = np.unique(np.concatenate((left, right)), return_inverse=True)
@@ -484,22 +553,14 @@ class Corpus:
         sim = jaccard_pairs(joint, inv[: len(left)], inv[len(left) :])
         ok = sim >= cfg.threshold - 1e-12
         edges = np.stack((left[ok], right[ok]), axis=1) if ok.any() else np.zeros((0, 2), dtype=np.int64)
-        sims = sim[ok]
-        # per-document records
-        n_par = len(an.starts)
-        removed = np.zeros(n_par, dtype=np.int64)
-        for d, reps in enumerate(an.repeats):
-            removed[[int(an.doc_offsets[d]) + r.index for r in reps]] = 1
-        cols = np.column_stack((an.starts, an.ends, an.cuts, an.tokens, node_of[an.cls], removed)).astype(np.int64)
-        docs = [
-            (self.n_docs + d, did, blobs[d], cols[an.doc_offsets[d] : an.doc_offsets[d + 1]],
-             json.dumps([_repeat_json(r) for r in an.repeats[d]]))
-            for d, (did, _) in enumerate(batch)
-        ]
-        self.store.write_batch(self.n_batches, docs, first, new_sets.offsets, new_sets.values, new_keys, edges, sims)
-        doc_col = np.repeat(np.arange(self.n_docs, self.n_docs + len(batch), dtype=np.int64), np.diff(an.doc_offsets))
-        self._paras.append(np.column_stack((doc_col, cols)))
-        self.nodes.add(new_sets, new_fp, new_keys)
+        # the batch's paragraphs (the P_* columns) and documents
+        doc_col = np.repeat(np.arange(self.n_docs, self.n_docs + len(batch), dtype=np.int64), np.diff(ch.doc_offsets))
+        c = ch.cols
+        paras = np.column_stack((doc_col, c[:, :4], node_of[ch.cls], c[:, 4]))
+        docs = [(self.n_docs + d, did, ch.texts[d], ch.repeats[d]) for d, (did, _) in enumerate(batch)]
+        self.store.write_batch(self.n_batches, docs, paras, first, new_sets, new_keys, edges, sim[ok])
+        self._paras.append(paras)
+        self.nodes.add(new_sets, new_fp, sorted_keys)
         self.edges.append(edges)
         self.n_docs += len(batch)
         self.n_batches += 1

@@ -21,11 +21,12 @@ from typing import Any
 import numpy as np
 
 from .config import Config
+from .shingle import ShingleSets
 from .text import text_model
 
 __all__ = ["SCHEMA_VERSION", "IndexError_", "Store", "compress_text", "config_fingerprint"]
 
-SCHEMA_VERSION = 2  # 2: a node is a distinct set of the whole corpus (1: of a batch)
+SCHEMA_VERSION = 3  # 3: paragraphs stored per batch; 2: a node is a distinct set of the whole corpus (1: of a batch)
 
 #: Config fields that change what is stored (everything but performance knobs).
 _FINGERPRINT_FIELDS = (
@@ -66,12 +67,12 @@ CREATE TABLE IF NOT EXISTS docs (
     doc INTEGER PRIMARY KEY,        -- position in the corpus, 0-based
     id TEXT NOT NULL UNIQUE,
     text BLOB NOT NULL,             -- zlib(utf-8, surrogatepass)
-    paragraphs BLOB NOT NULL,       -- int64 [n, 6]: start, end, cut_end, tokens, node, removed
     repeats TEXT NOT NULL,          -- JSON list of within-document repeats
     batch INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS batches (
     batch INTEGER PRIMARY KEY,
+    paragraphs BLOB NOT NULL,       -- int64 [n, 7]: doc, start, end, cut_end, tokens, node, removed
     first_node INTEGER NOT NULL,
     offsets BLOB NOT NULL,          -- int64 CSR offsets of the batch's node sets
     shingles BLOB NOT NULL,         -- uint32 CSR values
@@ -84,16 +85,18 @@ CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, dtype TEXT NOT NULL, da
 
 
 class Store:
-    """A SQLite file holding a corpus index (see the module docstring)."""
+    """A SQLite file holding a corpus index (see the module docstring); ``durable=False``
+    (a temporary index, deleted with its process) skips every fsync."""
 
-    def __init__(self, path: str | os.PathLike[str], cfg: Config, *, create: bool = True):
+    def __init__(self, path: str | os.PathLike[str], cfg: Config, *, create: bool = True, durable: bool = True):
         self.path = Path(path)
         if not create and not self.path.exists():
             raise FileNotFoundError(f"index {self.path} does not exist")
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            # a temporary index (durable=False) dies with the process: no fsync at all
+            self.db.execute("PRAGMA synchronous=" + ("NORMAL" if durable else "OFF"))
             tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         except sqlite3.DatabaseError as e:
             raise IndexError_(f"{self.path} is not a dedup index (SQLite says: {e}); pass a new path") from None
@@ -155,27 +158,29 @@ class Store:
     def write_batch(
         self,
         batch: int,
-        docs: list[tuple[int, str, bytes, np.ndarray, str]],
+        docs: list[tuple[int, str, bytes, str]],
+        paragraphs: np.ndarray,
         first_node: int,
-        offsets: np.ndarray,
-        shingles: np.ndarray,
+        sets: ShingleSets,
         keys: np.ndarray,
         edges: np.ndarray,
         sims: np.ndarray,
     ) -> None:
-        """Store one batch (its documents with texts from :func:`compress_text`, node
-        sets, band keys, edges) in one transaction.
+        """Store one batch in one transaction: its documents ``(doc, id, text from
+        compress_text, repeats JSON)``, their paragraphs, the new nodes' sets and band
+        keys, the verified edges.
 
         Raises ``sqlite3.IntegrityError`` (nothing written) when a document id is
         already in the index.
         """
-        rows = [(d, i, t, _blob(p.astype(np.int64)), r, batch) for d, i, t, p, r in docs]
+        rows = [(d, i, t, r, batch) for d, i, t, r in docs]
         with self.transaction():
-            self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", rows)
             self.db.execute(
-                "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (batch, first_node, _blob(offsets.astype(np.int64)), _blob(shingles.astype(np.uint32)),
-                 _blob(keys.astype(np.uint64)), _blob(edges.astype(np.int64)), _blob(sims.astype(np.float64))),
+                "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (batch, _blob(paragraphs.astype(np.int64)), first_node, _blob(sets.offsets.astype(np.int64)),
+                 _blob(sets.values.astype(np.uint32)), _blob(keys.astype(np.uint64)), _blob(edges.astype(np.int64)),
+                 _blob(sims.astype(np.float64))),
             )
             self.db.execute("DELETE FROM state")  # cluster state is stale now
 
@@ -219,9 +224,10 @@ class Store:
     def batches(self) -> Iterator[dict[str, Any]]:
         """Every stored batch, in order, with its arrays decoded."""
         for row in self.db.execute("SELECT * FROM batches ORDER BY batch"):
-            batch, first, off, sh, keys, edges, sims = row
+            batch, paras, first, off, sh, keys, edges, sims = row
             yield {
                 "batch": batch,
+                "paragraphs": _array(paras, "int64").reshape(-1, 7),
                 "first_node": first,
                 "offsets": _array(off, "int64"),
                 "shingles": _array(sh, "uint32"),
@@ -229,11 +235,6 @@ class Store:
                 "edges": _array(edges, "int64").reshape(-1, 2),
                 "sims": _array(sims, "float64"),
             }
-
-    def doc_paragraphs(self) -> Iterator[tuple[int, str, np.ndarray]]:
-        """``(doc, id, paragraphs [n, 6])`` of every document, in order."""
-        for d, i, p in self.db.execute("SELECT doc, id, paragraphs FROM docs ORDER BY doc"):
-            yield d, i, _array(p, "int64").reshape(-1, 6)
 
     def docs(self, first: int = 0) -> Iterator[tuple[int, str, str, str]]:
         """``(doc, id, text, repeats JSON)`` from document ``first`` on, in order."""
