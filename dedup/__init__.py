@@ -2,8 +2,9 @@
 
 from .collapse import Block, ExplainedText, Repeat, collapse, explain, find_repeats
 from .config import Config
-from .corpus import Corpus, CorpusSummary, DocResult, ParagraphInfo, dedupe
+from .corpus import Corpus, dedupe
 from .minhash import signatures, to_lean_minhash
+from .results import CorpusSummary, DocResult, ParagraphInfo, Paragraphs
 from .shingle import shingle_hash, shingles
 from .text import Paragraph, normalize, split_paragraphs, tokenize
 
@@ -12,6 +13,7 @@ __all__ = [
     "CorpusSummary",
     "DocResult",
     "ParagraphInfo",
+    "Paragraphs",
     "dedupe",
     "Block",
     "ExplainedText",

@@ -18,7 +18,7 @@ from typing import Any
 from . import __version__
 from .collapse import explain
 from .config import Config
-from .corpus import Corpus, DocResult
+from .corpus import Corpus
 from .io import (
     AtomicFile,
     DataError,
@@ -33,6 +33,7 @@ from .io import (
     write_txt_dir,
 )
 from .report import write_html
+from .results import DocResult
 
 __all__ = ["main"]
 

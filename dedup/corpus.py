@@ -16,9 +16,9 @@ import json
 import os
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -30,76 +30,21 @@ from .collapse import Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import Store, compress_text
 from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs, set_fingerprints
-from .shingle import ShingleSets, chunk_bounds, ranges, run_ranks, union_rows
+from .results import CorpusSummary, DocResult, Paragraphs
+from .shingle import ShingleSets, ranges, run_ranks, union_rows
 from .text import check_text
 
-__all__ = ["Corpus", "DocResult", "ParagraphInfo", "CorpusSummary", "dedupe"]
+__all__ = ["Corpus", "dedupe", "document"]
 
 _U = np.uint64
-#: Below this many shingle values, document signatures are computed in-process.
-_PARALLEL_MIN_VALUES = 1 << 22
+#: Below this many items (paragraphs, pairs), the corpus-wide steps run in this process only.
+_PARALLEL_MIN_ITEMS = 1 << 15
+#: Batches this process runs before it starts the workers (starting one costs about a second).
+_WORKERS_AFTER = 4
+#: Documents per chunk of :meth:`Corpus.results`.
+_RESULT_CHUNK = 512
 #: Columns of the per-paragraph array kept for every stored paragraph.
 P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED = range(7)
-
-
-@dataclass(frozen=True)
-class ParagraphInfo:
-    """What the corpus knows about one paragraph of a document.
-
-    ``cluster`` names the paragraph's near-duplicate cluster by its earliest
-    occurrence (``first_doc``, ``first_start``, ``first_end``), and
-    ``similarity`` is the exact Jaccard between this paragraph and that one
-    (1.0 when it is that one). ``doc_frequency`` counts the documents holding
-    the cluster and ``story_frequency`` the document clusters; ``boilerplate``
-    is ``story_frequency >= config.boilerplate_min``.
-    """
-
-    index: int
-    start: int
-    end: int
-    tokens: int
-    cluster: int
-    cluster_size: int
-    doc_frequency: int
-    story_frequency: int
-    boilerplate: bool
-    first_doc: str
-    first_start: int
-    first_end: int
-    similarity: float
-    removed: bool
-
-
-@dataclass(frozen=True)
-class DocResult:
-    """One document's result: its collapse with evidence, and its place in the corpus."""
-
-    id: str
-    text: str
-    collapsed: str
-    repeats: tuple[Repeat, ...]
-    paragraphs: tuple[ParagraphInfo, ...]
-    cluster: str
-    cluster_size: int
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (the text itself left out)."""
-        d = asdict(self)
-        d.pop("text")
-        return d
-
-
-@dataclass(frozen=True)
-class CorpusSummary:
-    """Corpus-wide figures: sizes, top boilerplate, largest document clusters."""
-
-    documents: int
-    paragraphs: int
-    paragraph_clusters: int
-    document_clusters: int
-    boilerplate_paragraphs: int
-    top_boilerplate: tuple[tuple[str, int, int], ...]  # (text, doc frequency, story frequency)
-    largest_document_clusters: tuple[tuple[str, int], ...]  # (representative id, size)
 
 
 class _NodeStore:
@@ -318,6 +263,15 @@ def _analyze_chunk(texts: list[str], cfg: Config) -> _Chunk:
     )
 
 
+def _doc_texts(store: Store, d0: int, d1: int) -> list[tuple[str, str, str, tuple[Repeat, ...]]]:
+    """``(id, text, collapsed text, repeats)`` of documents ``d0..d1-1``."""
+    out = []
+    for _, did, text, reps_json in store.docs(d0, d1):
+        reps = tuple(Repeat(*r) for r in json.loads(reps_json)) if reps_json != "[]" else ()
+        out.append((did, text, cut_repeats(text, reps) if reps else text, reps))
+    return out
+
+
 def _repeat_json(r: Repeat) -> list[Any]:
     return [r.start, r.end, r.witness_start, r.witness_end, r.similarity, r.block, r.index, r.witness_index]
 
@@ -333,8 +287,9 @@ class Corpus:
             keeps a temporary one that is deleted on :meth:`close`.
         text_field: key of the text in dict documents.
         id_field: key of the id in dict documents.
-        n_jobs: processes sharing the per-batch kernel, this one included (so
-            ``n_jobs=2`` starts one worker); the output does not depend on it.
+        n_jobs: processes sharing the per-batch kernel and the corpus-wide steps,
+            this one included (so ``n_jobs=2`` starts one worker, once the input
+            has run past a few batches); the output does not depend on it.
         batch_size: documents per batch (and per index transaction).
         dedupe_ids: skip a document whose id was seen before instead of raising.
 
@@ -430,7 +385,8 @@ class Corpus:
         if isinstance(docs, (str, bytes, Mapping)):
             raise TypeError("add() takes an iterable of documents; wrap a single document in a list")
         it = iter(docs)
-        pool = self._workers()
+        pool = self._pool  # the workers start once the input has proved longer than a few batches
+        own = 0
         self._base = self.n_docs  # documents without an id are numbered from here
         self._added = 0
         self._pos = 0
@@ -457,6 +413,9 @@ class Corpus:
                     batch = self._read(it)
                     if batch:
                         pending.append((batch, _analyze_chunk([t for _, t in batch], self.config)))
+                        own += 1
+                        if pool is None and own >= _WORKERS_AFTER:
+                            pool = self._workers()
                         continue
                 if not pending:
                     if self._exhausted:
@@ -595,7 +554,7 @@ class Corpus:
         if diff.any():
             a, b = node[diff], node[cluster[diff]]
             uniq, inv = np.unique(np.concatenate((a, b)), return_inverse=True)
-            sim[diff] = jaccard_pairs(self.nodes.sets.take(uniq), inv[: len(a)], inv[len(a) :])
+            sim[diff] = self._jaccard(self.nodes.sets.take(uniq), inv[: len(a)], inv[len(a) :])
         state = {
             "cluster": cluster, "size": size, "doc_freq": doc_freq, "story_freq": story_freq,
             "boilerplate": boiler.astype(np.int8), "sim": sim, "doc_cluster": doc_cluster,
@@ -610,30 +569,42 @@ class Corpus:
         kd, kn = doc[keep], node[keep]
         if len(kd) == 0:
             return np.arange(n_docs, dtype=np.int64)
-        # one CSR row per document: the union of its paragraphs' sets
-        uniq, inv = np.unique(kn, return_inverse=True)
-        dsets = union_rows(self.nodes.sets.take(uniq), inv, kd, n_docs)
-        keys = self._band_keys(dsets, cfg.doc_lsh)
+        # one CSR row per document (the union of its paragraphs' sets) and its band keys,
+        # computed by document ranges of about equal size, one per process
+        cut = [0, *np.searchsorted(kd, [b for _, b in self._ranges(kd, n_docs)]).tolist()]
+        parts = []
+        for (d0, d1), p0, p1 in zip(self._ranges(kd, n_docs), cut, cut[1:]):
+            uniq, inv = np.unique(kn[p0:p1], return_inverse=True)
+            parts.append((self.nodes.sets.take(uniq), inv, kd[p0:p1] - d0, d1 - d0, cfg.num_perm, cfg.seed, cfg.doc_lsh))
+        done = self._share(_doc_sets, parts)
+        dsets = _concat_sets(*(d for d, _ in done))
+        keys = np.concatenate([k for _, k in done])
         left, right = candidate_pairs(keys, cfg.bucket_window)
-        sim = jaccard_pairs(dsets, left, right)
+        sim = self._jaccard(dsets, left, right)
         ok = sim >= cfg.doc_threshold - 1e-12
         return components(n_docs, left[ok], right[ok])
 
-    def _band_keys(self, sets: ShingleSets, lsh: tuple[int, int]) -> np.ndarray:
-        """:func:`band_keys_of_sets`, split over the workers when there are any and
-        the work is large (the keys do not depend on the split)."""
-        cfg = self.config
-        pool = self._workers() if len(sets.values) > _PARALLEL_MIN_VALUES else None
-        if pool is None:
-            return band_keys_of_sets(sets, cfg.num_perm, cfg.seed, *lsh)
-        parts = chunk_bounds(sets.sizes + 1, (len(sets.values) + len(sets)) // self.n_jobs + 1)
-        futs = [
-            pool.submit(band_keys_of_sets, sets.take(np.arange(i0, i1)), cfg.num_perm, cfg.seed, *lsh)
-            for i0, i1 in parts[1:]
-        ]
-        i0, i1 = parts[0]  # this process takes the first share
-        mine = band_keys_of_sets(sets.take(np.arange(i0, i1)), cfg.num_perm, cfg.seed, *lsh)
-        return np.concatenate([mine, *(f.result() for f in futs)])
+    def _ranges(self, owner: np.ndarray, n: int) -> list[tuple[int, int]]:
+        """``0..n`` cut into one range per process, of about equal numbers of the sorted
+        ``owner`` values (paragraphs of each document, say)."""
+        k = self.n_jobs if len(owner) >= _PARALLEL_MIN_ITEMS else 1
+        bounds = [0, *(int(owner[len(owner) * i // k]) for i in range(1, k)), n]
+        return [(a, b) for a, b in zip(bounds, bounds[1:])]
+
+    def _share(self, fn: Callable[..., Any], parts: list[tuple[Any, ...]]) -> list[Any]:
+        """``[fn(*part) for part in parts]``: the first part here, the others in the workers."""
+        pool = self._workers() if len(parts) > 1 else None
+        futs = [pool.submit(fn, *part) for part in parts[1:]] if pool is not None else []
+        mine = [fn(*part) for part in (parts if pool is None else parts[:1])]
+        return mine + [f.result() for f in futs]
+
+    def _jaccard(self, sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """:func:`jaccard_pairs`, the pairs split between the processes."""
+        work = np.cumsum(sets.sizes[left] + sets.sizes[right] + 1)  # values each pair sorts
+        k = self.n_jobs if len(work) and work[-1] >= _PARALLEL_MIN_ITEMS * 32 else 1
+        cut = [0, *np.searchsorted(work, [work[-1] * i // k for i in range(1, k)]).tolist(), len(left)]
+        parts = [(sets, left[a:b], right[a:b]) for a, b in zip(cut, cut[1:])]
+        return np.concatenate(self._share(jaccard_pairs, parts))
 
     def results(self, *, start: int = 0) -> Iterator[DocResult]:
         """One :class:`DocResult` per stored document (from document ``start``), in
@@ -646,33 +617,31 @@ class Corpus:
         first_doc = p_doc[cluster]  # each paragraph's cluster begins in this document
         id_of = self.store.doc_ids(np.unique(np.concatenate((first_doc, doc_cluster))).tolist())
         bounds = p_first.tolist()
-        cols: list[list[Any]] = []
-        base = end = -1
-        for d, did, text, reps_json in self.store.docs(start):
-            if d >= end:  # the columns of the next 512 documents as Python lists, sliced per document
-                end = min(d + 512, self.n_docs)
-                g0, g1 = bounds[d], bounds[end]
-                base, c = g0, cluster[g0:g1]
-                cols = [
-                    par[g0:g1, P_START].tolist(),
-                    par[g0:g1, P_END].tolist(),
-                    par[g0:g1, P_TOKENS].tolist(),
-                    c.tolist(),
-                    st["size"][g0:g1].tolist(),
-                    st["doc_freq"][g0:g1].tolist(),
-                    st["story_freq"][g0:g1].tolist(),
-                    st["boilerplate"][g0:g1].astype(bool).tolist(),
-                    [id_of[x] for x in first_doc[g0:g1].tolist()],
-                    par[c, P_START].tolist(),
-                    par[c, P_END].tolist(),
-                    st["sim"][g0:g1].tolist(),
-                    par[g0:g1, P_REMOVED].astype(bool).tolist(),
-                ]
-            a, b = bounds[d] - base, bounds[d + 1] - base
-            infos = tuple(map(ParagraphInfo, range(b - a), *(col[a:b] for col in cols)))
-            reps = tuple(Repeat(*r) for r in json.loads(reps_json))
-            dc = int(doc_cluster[d])
-            yield DocResult(did, text, cut_repeats(text, reps), reps, infos, id_of[dc], int(doc_size[dc]))
+        for d0 in range(start, self.n_docs, _RESULT_CHUNK):  # the columns of a chunk of documents at once
+            d1 = min(d0 + _RESULT_CHUNK, self.n_docs)
+            docs = _doc_texts(self.store, d0, d1)
+            g0, g1 = bounds[d0], bounds[d1]
+            c = cluster[g0:g1]
+            cols = [
+                par[g0:g1, P_START].tolist(),
+                par[g0:g1, P_END].tolist(),
+                par[g0:g1, P_TOKENS].tolist(),
+                c.tolist(),
+                st["size"][g0:g1].tolist(),
+                st["doc_freq"][g0:g1].tolist(),
+                st["story_freq"][g0:g1].tolist(),
+                st["boilerplate"][g0:g1].astype(bool).tolist(),
+                [id_of[x] for x in first_doc[g0:g1].tolist()],
+                par[c, P_START].tolist(),
+                par[c, P_END].tolist(),
+                st["sim"][g0:g1].tolist(),
+                par[g0:g1, P_REMOVED].astype(bool).tolist(),
+            ]
+            for d, (did, text, collapsed, reps) in enumerate(docs, d0):
+                a, b = bounds[d] - g0, bounds[d + 1] - g0
+                evidence = Paragraphs._trusted(tuple(tuple(col[a:b]) for col in cols))
+                dc = int(doc_cluster[d])
+                yield DocResult(did, text, collapsed, reps, evidence, id_of[dc], int(doc_size[dc]))
 
     def summary(self, top: int = 20) -> CorpusSummary:
         """Corpus-wide figures over everything added so far."""
@@ -728,9 +697,22 @@ def document(pos: int, doc: object, *, base: int = 0, text_field: str = "text", 
     return did, check_text(text, what=f"text of document {pos} (id {did!r})")
 
 
-def _concat_sets(a: ShingleSets, b: ShingleSets) -> ShingleSets:
-    offsets = np.concatenate((a.offsets, b.offsets[1:] + a.offsets[-1]))
-    return ShingleSets(np.concatenate((a.values, b.values)), offsets, np.concatenate((a.tokens, b.tokens)))
+def _concat_sets(*parts: ShingleSets) -> ShingleSets:
+    """The rows of ``parts``, one after the other, in one CSR."""
+    if len(parts) == 1:
+        return parts[0]
+    base = np.cumsum([0, *(len(p.values) for p in parts[:-1])])
+    offsets = np.concatenate([parts[0].offsets[:1], *(p.offsets[1:] + b for p, b in zip(parts, base))])
+    return ShingleSets(np.concatenate([p.values for p in parts]), offsets, np.concatenate([p.tokens for p in parts]))
+
+
+def _doc_sets(
+    sets: ShingleSets, rows: np.ndarray, docs: np.ndarray, n_docs: int, num_perm: int, seed: int, lsh: tuple[int, int]
+) -> tuple[ShingleSets, np.ndarray]:
+    """Documents' sets (the union of their paragraphs' ``sets[rows]``) and band keys
+    (the work of one process in :meth:`Corpus._doc_clusters`)."""
+    dsets = union_rows(sets, rows, docs, n_docs)
+    return dsets, band_keys_of_sets(dsets, num_perm, seed, *lsh)
 
 
 def _distinct_count(group: np.ndarray, member: np.ndarray, n: int) -> np.ndarray:

@@ -236,10 +236,12 @@ class Store:
                 "sims": _array(sims, "float64"),
             }
 
-    def docs(self, first: int = 0) -> Iterator[tuple[int, str, str, str]]:
-        """``(doc, id, text, repeats JSON)`` from document ``first`` on, in order."""
+    def docs(self, first: int = 0, last: int | None = None) -> Iterator[tuple[int, str, str, str]]:
+        """``(doc, id, text, repeats JSON)`` of documents ``first`` to ``last - 1`` (or
+        the end), in order."""
         for d, i, t, r in self.db.execute(
-            "SELECT doc, id, text, repeats FROM docs WHERE doc >= ? ORDER BY doc", (first,)
+            "SELECT doc, id, text, repeats FROM docs WHERE doc >= ? AND doc < ? ORDER BY doc",
+            (first, (1 << 62) if last is None else last),
         ):
             yield d, i, zlib.decompress(t).decode("utf-8", "surrogatepass"), r
 

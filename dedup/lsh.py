@@ -76,17 +76,16 @@ def candidate_pairs(keys: np.ndarray, window: int = 16) -> tuple[np.ndarray, np.
     if len(dupvals) == 0:
         e = np.zeros(0, dtype=np.int64)
         return e, e.copy()
-    sub = np.flatnonzero(np.isin(flat, dupvals))
-    order = sub[np.argsort(flat[sub], kind="stable")]  # stable: rows ascending within a bucket
-    sk = flat[order]
-    rows = order // bands
-    m = len(order)
-    pos = np.arange(m, dtype=np.int64)
-    cnt = np.minimum(run_ranks(sk), window)
-    has = cnt > 0
-    p, c = pos[has], cnt[has]
-    left = rows[ranges(p - c, c)]
-    right = np.repeat(rows[p], c)
+    if 4 * len(dupvals) < len(flat):  # few shared keys: sort only the keys in shared buckets
+        sub = np.flatnonzero(np.isin(flat, dupvals))
+        order = sub[np.argsort(flat[sub], kind="stable")]  # stable: rows ascending within a bucket
+    else:
+        order = np.argsort(flat, kind="stable")
+    rank = run_ranks(flat[order])
+    at = np.flatnonzero(rank > 0)
+    cnt = np.minimum(rank[at], window)
+    left = order[ranges(at - cnt, cnt)] // bands
+    right = np.repeat(order[at] // bands, cnt)
     diff = left != right  # a row can meet itself only through a 64-bit key collision
     code = np.unique(left[diff] * n + right[diff])
     return code // n, code % n

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import IO, Any
 
-from .corpus import CorpusSummary, DocResult
+from .results import CorpusSummary, DocResult
 
 __all__ = ["doc_record", "write_html"]
 

@@ -42,8 +42,9 @@ import numpy as np
 
 from .collapse import Repeat, analyze, cut_repeats
 from .config import Config, resolve
-from .corpus import CorpusSummary, DocResult, ParagraphInfo, document
+from .corpus import document
 from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints
+from .results import CorpusSummary, DocResult, ParagraphInfo, Paragraphs
 from .shingle import ShingleSets, union_rows
 from .text import check_text
 
@@ -456,7 +457,7 @@ def iter_results(res: SparkResult) -> Iterator[DocResult]:
     if res.n_documents == 0:
         return
     for d in res.documents.orderBy("doc").toLocalIterator(prefetchPartitions=True):
-        infos = tuple(ParagraphInfo(**p.asDict()) for p in d["paragraphs"])
+        infos = Paragraphs.of(ParagraphInfo(**p.asDict()) for p in d["paragraphs"])
         reps = tuple(Repeat(**r.asDict()) for r in d["repeats"])
         yield DocResult(d["id"], d["text"], d["collapsed"], reps, infos, d["cluster"], d["cluster_size"])
 

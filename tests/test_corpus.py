@@ -81,11 +81,11 @@ def test_paragraph_evidence_points_at_the_earliest_copy():
             assert p.similarity == pytest.approx(len(a & b) / len(a | b) if a | b else 1.0)
 
 
-@pytest.mark.parametrize("kw", [{"n_jobs": 2}, {"batch_size": 7}, {"batch_size": 1000}])
+@pytest.mark.parametrize("kw", [{"n_jobs": 2}, {"n_jobs": 2, "batch_size": 5}, {"batch_size": 7}, {"batch_size": 1000}])
 def test_same_output_for_any_n_jobs_and_batch_size(kw, monkeypatch):
     import dedup.corpus
 
-    monkeypatch.setattr(dedup.corpus, "_PARALLEL_MIN_VALUES", 0)  # document signatures in the workers too
+    monkeypatch.setattr(dedup.corpus, "_PARALLEL_MIN_ITEMS", 0)  # corpus-wide steps in the workers too
     docs, _ = synthetic_corpus(12)
     base = [r.to_json() for r in dedup.dedupe(docs, batch_size=16)]
     assert [r.to_json() for r in dedup.dedupe(docs, **kw)] == base
@@ -364,3 +364,30 @@ def test_clusters_follow_their_definition_whatever_the_batches(batch_size):
     got = [p.cluster for r in dedup.dedupe(docs, cfg, batch_size=batch_size) for p in r.paragraphs]
     assert got == reference_clusters(docs, cfg)
     assert len(set(got)) > 1  # (the case is not trivial)
+
+
+def test_paragraph_evidence_is_a_lazy_immutable_sequence():
+    import pickle
+    from dataclasses import asdict
+
+    from dedup import Paragraphs
+
+    docs, _ = synthetic_corpus(6)
+    res = list(dedup.dedupe(docs))
+    r = next(r for r in res if r.boilerplate)
+    ps = r.paragraphs
+    built = tuple(ps)  # made on first access, then kept
+    assert all(isinstance(p, dedup.ParagraphInfo) for p in built) and [p.index for p in built] == list(range(len(ps)))
+    assert ps == built and ps == list(built) and hash(ps) == hash(built)
+    assert ps[-1] == built[-1] and ps[1:3] == built[1:3]
+    assert r.boilerplate == tuple(p for p in built if p.boilerplate)
+    assert Paragraphs.of(built) == ps and pickle.loads(pickle.dumps(r)) == r
+    assert r.to_json()["paragraphs"] == [asdict(p) for p in built]
+    fresh = next(x for x in dedup.dedupe(docs) if x.id == r.id)  # index access without building the others
+    assert fresh.paragraphs[len(ps) - 1] == built[-1]
+    with pytest.raises(IndexError, match="out of range"):
+        fresh.paragraphs[len(ps)]
+    with pytest.raises(ValueError, match="Paragraphs.of"):
+        Paragraphs([(1, 2)])
+    with pytest.raises(ValueError, match="index"):
+        Paragraphs.of(built[1:])

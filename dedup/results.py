@@ -1,0 +1,202 @@
+"""What the corpus driver yields: per-document results that carry their evidence.
+
+A corpus holds millions of paragraphs, so a document's per-paragraph evidence
+(:class:`Paragraphs`) is kept as columns and turned into :class:`ParagraphInfo`
+objects only when it is read: a loop that wants the collapsed text, the cluster
+and the boilerplate does not pay for the objects it never looks at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any, overload
+
+from .collapse import Repeat
+
+__all__ = ["ParagraphInfo", "Paragraphs", "DocResult", "CorpusSummary"]
+
+
+@dataclass(frozen=True)
+class ParagraphInfo:
+    """What the corpus knows about one paragraph of a document.
+
+    ``cluster`` names the paragraph's near-duplicate cluster by its earliest
+    occurrence (``first_doc``, ``first_start``, ``first_end``), and
+    ``similarity`` is the exact Jaccard between this paragraph and that one
+    (1.0 when it is that one). ``doc_frequency`` counts the documents holding
+    the cluster and ``story_frequency`` the document clusters; ``boilerplate``
+    is ``story_frequency >= config.boilerplate_min``.
+    """
+
+    index: int
+    start: int
+    end: int
+    tokens: int
+    cluster: int
+    cluster_size: int
+    doc_frequency: int
+    story_frequency: int
+    boilerplate: bool
+    first_doc: str
+    first_start: int
+    first_end: int
+    similarity: float
+    removed: bool
+
+
+#: The fields of :class:`ParagraphInfo`, in order (``index`` first).
+INFO_FIELDS = tuple(f.name for f in fields(ParagraphInfo))
+_BOILER = INFO_FIELDS.index("boilerplate") - 1  # (columns leave out the index)
+
+
+class Paragraphs(Sequence[ParagraphInfo]):
+    """The paragraphs of one document as an immutable sequence of :class:`ParagraphInfo`.
+
+    Stored as one tuple per field after ``index`` (``columns``, all of one length);
+    the :class:`ParagraphInfo` objects are made on first access and kept. Equal to
+    any sequence of the same :class:`ParagraphInfo` objects, a tuple included.
+
+    Examples:
+        >>> ps = Paragraphs.of([ParagraphInfo(0, 0, 9, 3, 0, 1, 1, 1, False, "a", 0, 9, 1.0, False)])
+        >>> len(ps), ps[0].end, ps == (ps[0],), ps.boilerplate
+        (1, 9, True, ())
+    """
+
+    __slots__ = ("_columns", "_items")
+
+    def __init__(self, columns: Sequence[Sequence[Any]]):
+        cols = tuple(tuple(c) for c in columns)
+        if len(cols) != len(INFO_FIELDS) - 1 or len({len(c) for c in cols}) > 1:
+            raise ValueError(
+                f"Paragraphs takes {len(INFO_FIELDS) - 1} columns of one length (the ParagraphInfo fields after "
+                f"'index'), got {len(cols)} of lengths {sorted({len(c) for c in cols})}; use Paragraphs.of(infos)"
+            )
+        self._columns = cols
+        self._items: tuple[ParagraphInfo, ...] | None = None
+
+    @classmethod
+    def of(cls, infos: Iterable[ParagraphInfo]) -> Paragraphs:
+        """From :class:`ParagraphInfo` objects (their ``index`` must count from 0)."""
+        items = tuple(infos)
+        if any(p.index != i for i, p in enumerate(items)):
+            raise ValueError("ParagraphInfo.index must be 0, 1, 2, ... in order")
+        out = cls([tuple(getattr(p, f) for p in items) for f in INFO_FIELDS[1:]] if items else [()] * 13)
+        out._items = items
+        return out
+
+    @classmethod
+    def _trusted(cls, columns: tuple[tuple[Any, ...], ...]) -> Paragraphs:
+        """From columns the corpus driver built (no checks, no copies)."""
+        out = cls.__new__(cls)
+        out._columns, out._items = columns, None
+        return out
+
+    def _all(self) -> tuple[ParagraphInfo, ...]:
+        if self._items is None:
+            n = len(self._columns[0])
+            self._items = tuple(map(ParagraphInfo, range(n), *self._columns))
+        return self._items
+
+    @property
+    def columns(self) -> tuple[tuple[Any, ...], ...]:
+        """One tuple per :class:`ParagraphInfo` field after ``index``."""
+        return self._columns
+
+    @property
+    def boilerplate(self) -> tuple[ParagraphInfo, ...]:
+        """The paragraphs flagged as boilerplate (only these are made)."""
+        flags = self._columns[_BOILER]
+        if self._items is None and not any(flags):
+            return ()
+        return tuple(self[i] for i, b in enumerate(flags) if b)
+
+    def __len__(self) -> int:
+        return len(self._columns[0])
+
+    @overload
+    def __getitem__(self, i: int) -> ParagraphInfo: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[ParagraphInfo, ...]: ...
+    def __getitem__(self, i: int | slice) -> ParagraphInfo | tuple[ParagraphInfo, ...]:
+        if isinstance(i, slice):
+            return self._all()[i]
+        if self._items is None:  # one object, without making the others
+            n = len(self)
+            k = i + n if i < 0 else i
+            if not 0 <= k < n:
+                raise IndexError(f"paragraph index {i} out of range for {n} paragraphs")
+            return ParagraphInfo(k, *(c[k] for c in self._columns))
+        return self._items[i]
+
+    def __iter__(self) -> Iterator[ParagraphInfo]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Paragraphs):
+            return self._columns == other._columns
+        if isinstance(other, (tuple, list)):
+            return self._all() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())  # as the equal tuple's
+
+    def __repr__(self) -> str:
+        return f"Paragraphs({list(self._all())!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Paragraphs._trusted, (self._columns,)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """One dict per paragraph (the fields of :class:`ParagraphInfo`)."""
+        return [dict(zip(INFO_FIELDS, row)) for row in zip(range(len(self)), *self._columns)]
+
+
+@dataclass(frozen=True)
+class DocResult:
+    """One document's result: its collapse with evidence, and its place in the corpus.
+
+    ``repeats`` are the within-document removals (each with its kept witness);
+    ``paragraphs`` the cross-document evidence of every paragraph (its cluster,
+    earliest copy, similarity to it, document frequency, boilerplate flag);
+    ``cluster`` the id of the document's cluster representative (the earliest
+    document of its near-duplicate cluster) and ``cluster_size`` its size.
+    """
+
+    id: str
+    text: str
+    collapsed: str
+    repeats: tuple[Repeat, ...]
+    paragraphs: Paragraphs
+    cluster: str
+    cluster_size: int
+
+    @property
+    def boilerplate(self) -> tuple[ParagraphInfo, ...]:
+        """The paragraphs flagged as boilerplate, with their document frequencies."""
+        return self.paragraphs.boilerplate
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (the text itself left out)."""
+        return {
+            "id": self.id,
+            "collapsed": self.collapsed,
+            "repeats": [asdict(r) for r in self.repeats],
+            "paragraphs": self.paragraphs.to_json(),
+            "cluster": self.cluster,
+            "cluster_size": self.cluster_size,
+        }
+
+
+@dataclass(frozen=True)
+class CorpusSummary:
+    """Corpus-wide figures: sizes, top boilerplate, largest document clusters."""
+
+    documents: int
+    paragraphs: int
+    paragraph_clusters: int
+    document_clusters: int
+    boilerplate_paragraphs: int
+    top_boilerplate: tuple[tuple[str, int, int], ...]  # (text, doc frequency, story frequency)
+    largest_document_clusters: tuple[tuple[str, int], ...]  # (representative id, size)
