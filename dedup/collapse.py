@@ -18,7 +18,7 @@ import numpy as np
 from ._mix import fmix64
 from .config import Config, resolve
 from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
-from .shingle import ShingleSets, shingle_sets
+from .shingle import ShingleSets, distinct, shingle_sets
 from .text import check_text, paragraph_spans
 
 __all__ = ["Repeat", "Block", "ExplainedText", "Analysis", "analyze", "cut_repeats", "find_repeats", "iter_repeats", "collapse", "explain"]
@@ -291,9 +291,9 @@ def _may_repeat(cls: np.ndarray, counts: np.ndarray, keys: np.ndarray | None) ->
     n = len(counts)
     doc = np.repeat(np.arange(n, dtype=np.int64), counts)
     width = int(cls.max()) + 1 if len(cls) else 1
-    dc = np.unique(doc * width + cls)  # each text's distinct classes
-    distinct = np.bincount(dc // width, minlength=n)
-    maybe = counts > distinct
+    dc = distinct(doc * width + cls)  # each text's distinct classes
+    n_classes = np.bincount(dc // width, minlength=n)
+    maybe = counts > n_classes
     maybe |= counts > _CHECK_MAX  # long texts skip the check: it would cost about what it saves
     if keys is not None and len(dc):
         d, c = dc // width, dc % width

@@ -28,10 +28,10 @@ import numpy as np
 from .cluster import components
 from .collapse import Repeat, analyze, cut_repeats
 from .config import Config, resolve
-from .index import Store, compress_text
+from .index import IndexError_, Store, compress_text
 from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs, set_fingerprints
 from .results import CorpusSummary, DocResult, Paragraphs
-from .shingle import ShingleSets, ranges, run_ranks, union_rows
+from .shingle import ShingleSets, distinct, ranges, run_ranks, union_rows
 from .text import check_text
 
 __all__ = ["Corpus", "dedupe", "document"]
@@ -124,8 +124,11 @@ class _Runs:
             keys, nodes = keys[order], nodes[order]
         self.runs.append((keys, nodes))
         self.n += len(keys)
-        if self.n * 8 > len(self.bits) * 8:  # keep 8-16 bits per key: rebuild it twice as large
-            self.bits = np.zeros(len(self.bits) * 2, dtype=np.uint8)
+        if self.n * 8 > len(self.bits) * 8:  # keep 8-16 bits per key: rebuild it larger
+            size = len(self.bits)
+            while self.n > size:
+                size *= 2
+            self.bits = np.zeros(size, dtype=np.uint8)
             for k, _ in self.runs:
                 self._mark(k)
         else:
@@ -176,6 +179,10 @@ class _Nodes:
     candidates are, in each of its buckets, the ``window`` nodes before it. Both
     are properties of the corpus order alone, so the clusters do not depend on
     how the corpus was cut into batches (or partitions, in :mod:`dedup.spark`).
+
+    Nodes are added batch by batch (:meth:`add`: only the exact-duplicate lookup
+    needs the index at once); their band keys wait in ``pending`` until
+    :meth:`candidates` finds the LSH candidates of all of them in one pass.
     """
 
     def __init__(self, window: int):
@@ -183,7 +190,9 @@ class _Nodes:
         self.sets = _NodeStore()
         self.fps = _Runs()  # first fingerprint word -> node
         self.fp2: list[np.ndarray] = []  # second fingerprint word of each node, per batch
-        self.bands = _Runs()
+        self.bands = _Runs()  # band key -> node, for nodes 0 .. linked-1
+        self.linked = 0
+        self.pending: list[np.ndarray] = []  # band keys of nodes linked .. n-1
 
     @property
     def n(self) -> int:
@@ -200,32 +209,60 @@ class _Nodes:
             out[q[same]] = node[same]
         return out
 
-    def candidates(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
-        """LSH candidates of new nodes ``n, n+1, ...`` with band ``keys``: pairs
-        ``(earlier, new)`` of node ids (in each bucket, the ``window`` nodes before
-        each new one), and the sorted keys that :meth:`add` takes (one sort of the
-        keys serves the pairs within the batch, the queries and the insertion)."""
-        first = self.n
-        bands = keys.shape[1]
-        flat = keys.ravel()
-        order = np.argsort(flat, kind="stable")  # stable: nodes ascending within a bucket
-        sk, rows = flat[order], order // bands
-        rank = run_ranks(sk)  # earlier new nodes in the same bucket
-        # within the batch: each key's min(rank, window) predecessors in its bucket
-        at = np.flatnonzero(rank > 0)
-        cnt = np.minimum(rank[at], self.window)
-        left, right = rows[ranges(at - cnt, cnt)], np.repeat(rows[at], cnt)
-        # before the batch: the latest window - rank nodes of each bucket
-        q, old = self.bands.last(sk, np.maximum(self.window - rank, 0), presorted=True)
-        pairs = np.concatenate((old, left + first)), np.concatenate((rows[q] + first, right + first))
-        return *pairs, (sk, rows + first)
-
-    def add(self, sets: ShingleSets, fp: np.ndarray, sorted_keys: tuple[np.ndarray, np.ndarray]) -> None:
-        """Add the new nodes: their sets, fingerprints and the sorted keys from :meth:`candidates`."""
+    def add(self, sets: ShingleSets, fp: np.ndarray, keys: np.ndarray) -> None:
+        """Add new nodes ``n, n+1, ...``: sets not seen before, their fingerprints and band keys."""
         first = self.sets.append(sets)
         self.fps.add(fp[:, 0], np.arange(first, first + len(sets), dtype=np.int64))
         self.fp2.append(fp[:, 1])
-        self.bands.add(*sorted_keys, presorted=True)
+        self.pending.append(keys)
+
+    def candidates(self, share: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]], parts: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """Index the pending nodes' band keys; return their LSH candidates as pairs
+        ``(earlier, new)`` of node ids. The keys are cut into ``parts`` ranges of
+        key values, sorted and paired by ``share`` (one range per process); the
+        nodes indexed before are then queried for what each bucket still needs."""
+        first = self.linked
+        if not self.pending:
+            e = np.zeros(0, dtype=np.int64)
+            return e, e.copy()
+        keys = np.concatenate(self.pending) if len(self.pending) > 1 else self.pending[0]
+        bands = keys.shape[1]
+        flat = keys.ravel()
+        top = (flat >> _U(56)).astype(np.int64)  # ranges of key values: whole buckets, sorted across ranges
+        cuts = [0, *(256 * i // parts for i in range(1, parts)), 256]
+        jobs = [(flat[(top >= lo) & (top < hi)], np.flatnonzero((top >= lo) & (top < hi)), bands, self.window, first)
+                for lo, hi in zip(cuts, cuts[1:])]
+        done = share(_bucket_pairs, jobs)
+        sk = np.concatenate([d[0] for d in done])
+        nodes = np.concatenate([d[1] for d in done])
+        need = np.concatenate([d[2] for d in done])
+        left = [d[3] for d in done]
+        right = [d[4] for d in done]
+        q, old = self.bands.last(sk, need, presorted=True)  # the nodes of earlier passes
+        left.append(old)
+        right.append(nodes[q])
+        self.bands.add(sk, nodes, presorted=True)
+        self.linked, self.pending = first + len(keys), []
+        l, r = np.concatenate(left), np.concatenate(right)
+        keep = l != r  # a node meets itself only through a 64-bit collision of two of its keys
+        return l[keep], r[keep]
+
+
+def _bucket_pairs(
+    keys: np.ndarray, pos: np.ndarray, bands: int, window: int, first: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For band ``keys`` at flat positions ``pos`` (row-major ``[node - first, band]``,
+    ascending) holding whole buckets: the keys sorted, their nodes, how many earlier
+    nodes each still needs from before ``first``, and the pairs ``(earlier, later)``
+    within ``window`` of each other in a bucket."""
+    order = np.argsort(keys, kind="stable")  # stable: nodes ascending within a bucket
+    sk, nodes = keys[order], pos[order] // bands + first
+    rank = run_ranks(sk)
+    at = np.flatnonzero(rank > 0)
+    cnt = np.minimum(rank[at], window)
+    need = np.maximum(window - rank, 0)
+    return sk, nodes, need, nodes[ranges(at - cnt, cnt)], np.repeat(nodes[at], cnt)
 
 
 @dataclass(frozen=True)
@@ -355,12 +392,23 @@ class Corpus:
 
     def _load(self) -> None:
         self.n_docs, self.n_batches = self.store.counts()
+        bands = self.config.lsh[0]
         for b in self.store.batches():
             sets = ShingleSets(b["shingles"], b["offsets"], np.zeros(len(b["offsets"]) - 1, dtype=np.int64))
-            *_, sorted_keys = self.nodes.candidates(b["keys"].reshape(len(sets), self.config.lsh[0]))
-            self.nodes.add(sets, set_fingerprints(sets), sorted_keys)
-            self.edges.append(b["edges"])
+            self.nodes.add(sets, set_fingerprints(sets), b["keys"].reshape(len(sets), bands))
             self._paras.append(b["paragraphs"])
+        linked = 0
+        for first, last, edges in self.store.links():
+            if first != linked:
+                raise IndexError_(f"{self.store.path}: the stored links are not contiguous; rebuild the index")
+            self.edges.append(edges)
+            linked = last
+        if linked:  # index the linked nodes' keys (their candidates are stored), then link the rest
+            keys = np.concatenate(self.nodes.pending)
+            self.nodes.pending = [keys[:linked]]
+            self.nodes.candidates(self._share, 1)
+            self.nodes.pending = [keys[linked:]] if linked < self.nodes.n else []
+        self._link()  # (after an interrupted add)
 
     @property
     def paragraphs(self) -> np.ndarray:
@@ -422,6 +470,7 @@ class Corpus:
                         break
                     continue
                 self._ingest_next(pending)  # waits for the oldest batch
+            self._link()
         except BaseException:
             self._stop_workers()
             raise
@@ -495,37 +544,44 @@ class Corpus:
         return out
 
     def _ingest(self, batch: list[tuple[str, str]], ch: _Chunk) -> None:
-        cfg = self.config
         first = self.nodes.n
-        # the batch's sets not seen before become new nodes
+        # the batch's sets not seen before become new nodes (linked to the others by _link)
         node_of = self.nodes.lookup(ch.fp)
         new = np.flatnonzero(node_of < 0)
         node_of[new] = np.arange(first, first + len(new), dtype=np.int64)
-        new_sets, new_keys, new_fp = ch.sets.take(new), ch.keys[new], ch.fp[new]
-        # candidates: in each bucket, the `window` nodes before each new node; verified
-        left, right, sorted_keys = self.nodes.candidates(new_keys)
-        code = np.unique(left * (first + len(new)) + right)
-        left, right = code // (first + len(new)), code % (first + len(new))
-        involved, inv = np.unique(np.concatenate((left, right)), return_inverse=True)
-        old = involved[involved < first]  # sorted: the old nodes come first
-        joint = _concat_sets(self.nodes.sets.take(old), new_sets.take(involved[len(old) :] - first))
-        sim = jaccard_pairs(joint, inv[: len(left)], inv[len(left) :])
-        ok = sim >= cfg.threshold - 1e-12
-        edges = np.stack((left[ok], right[ok]), axis=1) if ok.any() else np.zeros((0, 2), dtype=np.int64)
+        new_sets, new_keys = ch.sets.take(new), ch.keys[new]
         # the batch's paragraphs (the P_* columns) and documents
         doc_col = np.repeat(np.arange(self.n_docs, self.n_docs + len(batch), dtype=np.int64), np.diff(ch.doc_offsets))
         c = ch.cols
         paras = np.column_stack((doc_col, c[:, :4], node_of[ch.cls], c[:, 4]))
         docs = [(self.n_docs + d, did, ch.texts[d], ch.repeats[d]) for d, (did, _) in enumerate(batch)]
-        self.store.write_batch(self.n_batches, docs, paras, first, new_sets, new_keys, edges, sim[ok])
+        self.store.write_batch(self.n_batches, docs, paras, first, new_sets, new_keys)
         self._paras.append(paras)
-        self.nodes.add(new_sets, new_fp, sorted_keys)
-        self.edges.append(edges)
+        self.nodes.add(new_sets, ch.fp[new], new_keys)
         self.n_docs += len(batch)
         self.n_batches += 1
 
+    def _link(self) -> None:
+        """LSH candidates of the nodes added since the last call, verified with the
+        exact Jaccard; the edges are stored in one transaction."""
+        nodes = self.nodes
+        if not nodes.pending:
+            return
+        first, last = nodes.linked, nodes.n
+        k = self.n_jobs if (last - first) * self.config.lsh[0] >= _PARALLEL_MIN_ITEMS else 1
+        left, right = nodes.candidates(self._share, k)
+        code = distinct(left * last + right)
+        left, right = code // last, code % last
+        involved, inv = np.unique(np.concatenate((left, right)), return_inverse=True)
+        sim = self._jaccard(nodes.sets.take(involved), inv[: len(left)], inv[len(left) :])
+        ok = sim >= self.config.threshold - 1e-12
+        edges = np.stack((left[ok], right[ok]), axis=1) if ok.any() else np.zeros((0, 2), dtype=np.int64)
+        self.store.write_links(first, last, edges, sim[ok])
+        self.edges.append(edges)
+
     # -- clustering ----------------------------------------------------------------
     def _cluster(self) -> dict[str, np.ndarray]:
+        self._link()  # (after an add that raised)
         state = self.store.read_state()
         if state is not None:
             return state
@@ -615,7 +671,7 @@ class Corpus:
         doc_size = np.bincount(doc_cluster, minlength=self.n_docs)
         p_first = np.searchsorted(p_doc, np.arange(self.n_docs + 1))
         first_doc = p_doc[cluster]  # each paragraph's cluster begins in this document
-        id_of = self.store.doc_ids(np.unique(np.concatenate((first_doc, doc_cluster))).tolist())
+        id_of = self.store.doc_ids(distinct(np.concatenate((first_doc, doc_cluster))).tolist())
         bounds = p_first.tolist()
         for d0 in range(start, self.n_docs, _RESULT_CHUNK):  # the columns of a chunk of documents at once
             d1 = min(d0 + _RESULT_CHUNK, self.n_docs)
@@ -648,7 +704,7 @@ class Corpus:
         st = self._cluster()
         cluster, boiler = st["cluster"], st["boilerplate"].astype(bool)
         doc_cluster = st["doc_cluster"]
-        bc = np.unique(cluster[boiler])
+        bc = distinct(cluster[boiler])
         ranked = sorted(bc.tolist(), key=lambda c: (-int(st["story_freq"][c]), -int(st["doc_freq"][c]), c))[:top]
         par = self.paragraphs
         texts: dict[int, str] = {}
@@ -660,8 +716,8 @@ class Corpus:
         return CorpusSummary(
             documents=self.n_docs,
             paragraphs=len(cluster),
-            paragraph_clusters=len(np.unique(cluster)),
-            document_clusters=len(np.unique(doc_cluster)),
+            paragraph_clusters=len(distinct(cluster)),
+            document_clusters=len(distinct(doc_cluster)),
             boilerplate_paragraphs=int(boiler.sum()),
             top_boilerplate=tuple((texts[c], int(st["doc_freq"][c]), int(st["story_freq"][c])) for c in ranked),
             largest_document_clusters=tuple((ids[c], int(sizes[c])) for c in big),

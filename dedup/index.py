@@ -26,7 +26,7 @@ from .text import text_model
 
 __all__ = ["SCHEMA_VERSION", "IndexError_", "Store", "compress_text", "config_fingerprint"]
 
-SCHEMA_VERSION = 3  # 3: paragraphs stored per batch; 2: a node is a distinct set of the whole corpus (1: of a batch)
+SCHEMA_VERSION = 4  # 4: edges stored per linking pass; 3: paragraphs stored per batch; 2: a node is a distinct set of the whole corpus (1: of a batch)
 
 #: Config fields that change what is stored (everything but performance knobs).
 _FINGERPRINT_FIELDS = (
@@ -76,8 +76,12 @@ CREATE TABLE IF NOT EXISTS batches (
     first_node INTEGER NOT NULL,
     offsets BLOB NOT NULL,          -- int64 CSR offsets of the batch's node sets
     shingles BLOB NOT NULL,         -- uint32 CSR values
-    keys BLOB NOT NULL,             -- uint64 [nodes, bands] LSH band keys
-    edges BLOB NOT NULL,            -- int64 [m, 2] verified node pairs found by this batch
+    keys BLOB NOT NULL              -- uint64 [nodes, bands] LSH band keys
+);
+CREATE TABLE IF NOT EXISTS links (
+    first_node INTEGER PRIMARY KEY, -- the pass linked nodes first_node .. last_node - 1 to all before
+    last_node INTEGER NOT NULL,
+    edges BLOB NOT NULL,            -- int64 [m, 2] verified node pairs
     sims BLOB NOT NULL              -- float64 [m] their exact Jaccard
 );
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, dtype TEXT NOT NULL, data BLOB NOT NULL);
@@ -163,12 +167,9 @@ class Store:
         first_node: int,
         sets: ShingleSets,
         keys: np.ndarray,
-        edges: np.ndarray,
-        sims: np.ndarray,
     ) -> None:
         """Store one batch in one transaction: its documents ``(doc, id, text from
-        compress_text, repeats JSON)``, their paragraphs, the new nodes' sets and band
-        keys, the verified edges.
+        compress_text, repeats JSON)``, their paragraphs, the new nodes' sets and band keys.
 
         Raises ``sqlite3.IntegrityError`` (nothing written) when a document id is
         already in the index.
@@ -177,12 +178,20 @@ class Store:
         with self.transaction():
             self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", rows)
             self.db.execute(
-                "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?)",
                 (batch, _blob(paragraphs.astype(np.int64)), first_node, _blob(sets.offsets.astype(np.int64)),
-                 _blob(sets.values.astype(np.uint32)), _blob(keys.astype(np.uint64)), _blob(edges.astype(np.int64)),
-                 _blob(sims.astype(np.float64))),
+                 _blob(sets.values.astype(np.uint32)), _blob(keys.astype(np.uint64))),
             )
             self.db.execute("DELETE FROM state")  # cluster state is stale now
+
+    def write_links(self, first_node: int, last_node: int, edges: np.ndarray, sims: np.ndarray) -> None:
+        """Store the verified edges that link nodes ``first_node .. last_node - 1`` to all before."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO links VALUES (?, ?, ?, ?)",
+                (first_node, last_node, _blob(edges.astype(np.int64)), _blob(sims.astype(np.float64))),
+            )
+            self.db.execute("DELETE FROM state")
 
     def write_state(self, arrays: dict[str, np.ndarray]) -> None:
         """Replace the stored cluster state (one transaction)."""
@@ -224,7 +233,7 @@ class Store:
     def batches(self) -> Iterator[dict[str, Any]]:
         """Every stored batch, in order, with its arrays decoded."""
         for row in self.db.execute("SELECT * FROM batches ORDER BY batch"):
-            batch, paras, first, off, sh, keys, edges, sims = row
+            batch, paras, first, off, sh, keys = row
             yield {
                 "batch": batch,
                 "paragraphs": _array(paras, "int64").reshape(-1, 7),
@@ -232,9 +241,12 @@ class Store:
                 "offsets": _array(off, "int64"),
                 "shingles": _array(sh, "uint32"),
                 "keys": _array(keys, "uint64"),
-                "edges": _array(edges, "int64").reshape(-1, 2),
-                "sims": _array(sims, "float64"),
             }
+
+    def links(self) -> Iterator[tuple[int, int, np.ndarray]]:
+        """``(first_node, last_node, edges)`` of every linking pass, in order."""
+        for first, last, edges in self.db.execute("SELECT first_node, last_node, edges FROM links ORDER BY first_node"):
+            yield first, last, _array(edges, "int64").reshape(-1, 2)
 
     def docs(self, first: int = 0, last: int | None = None) -> Iterator[tuple[int, str, str, str]]:
         """``(doc, id, text, repeats JSON)`` of documents ``first`` to ``last - 1`` (or

@@ -14,7 +14,7 @@ import numpy as np
 from ._mix import fmix64
 from .config import Config, resolve
 from .minhash import signatures_of_sets
-from .shingle import ShingleSets, chunk_bounds, ranges, run_ranks
+from .shingle import ShingleSets, chunk_bounds, distinct, ranges, run_ranks
 
 __all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs", "set_fingerprints", "bucket_ranks"]
 
@@ -87,7 +87,7 @@ def candidate_pairs(keys: np.ndarray, window: int = 16) -> tuple[np.ndarray, np.
     left = order[ranges(at - cnt, cnt)] // bands
     right = np.repeat(order[at] // bands, cnt)
     diff = left != right  # a row can meet itself only through a 64-bit key collision
-    code = np.unique(left[diff] * n + right[diff])
+    code = distinct(left[diff] * n + right[diff])
     return code // n, code % n
 
 
@@ -244,7 +244,7 @@ def exact_pairs(sets: ShingleSets, threshold: float) -> tuple[np.ndarray, np.nda
     if len(left) == 0:
         e = np.zeros(0, dtype=np.int64)
         return e, e.copy(), np.zeros(0, dtype=np.float64)
-    code = np.unique(np.minimum(left, right) * n + np.maximum(left, right))
+    code = distinct(np.minimum(left, right) * n + np.maximum(left, right))
     left, right = code // n, code % n
     sim = jaccard_pairs(sets, left, right)
     ok = sim >= threshold - 1e-12

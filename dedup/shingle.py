@@ -17,7 +17,7 @@ from ._mix import M32, M64, fmix64, fmix64_int
 from .config import Config, resolve
 from .text import MARK, NOSPACE, SEP, WORD, char_classes, fold, normalize, tokenize
 
-__all__ = ["union_rows", "run_ranks", "ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "token_spans", "chunk_bounds", "ranges"]
+__all__ = ["union_rows", "run_ranks", "distinct", "ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "token_spans", "chunk_bounds", "ranges"]
 
 _CHAR_KEY = 0x9E3779B97F4A7C15
 _LEN_KEY = 0xD6E8FEB86659FD93
@@ -159,6 +159,21 @@ def union_rows(sets: ShingleSets, rows: np.ndarray, groups: np.ndarray, n_groups
     offsets = np.zeros(n_groups + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     return ShingleSets((key & np.uint64(0xFFFFFFFF)).astype(np.uint32), offsets, np.zeros(n_groups, dtype=np.int64))
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values: ``np.unique(values)`` by a sort and a compare
+    (numpy 2.3+ answers a bare ``np.unique`` of integers through a hash table that
+    is up to 10x slower than this on millions of values).
+
+    Examples:
+        >>> distinct(np.array([5, 1, 5, 3, 1])).tolist()
+        [1, 3, 5]
+    """
+    out = np.sort(np.asarray(values), kind="quicksort")
+    if len(out) > 1:
+        out = out[np.concatenate(([True], out[1:] != out[:-1]))]
+    return out
 
 
 def run_ranks(values: np.ndarray) -> np.ndarray:

@@ -104,6 +104,27 @@ def test_incremental_index_equals_one_pass(tmp_path):
     assert s.documents == len(docs) and s.top_boilerplate[0][2] == 20
 
 
+def test_an_add_interrupted_before_linking_is_linked_later(tmp_path, monkeypatch):
+    docs, _ = synthetic_corpus(20)
+    one = [r.to_json() for r in dedup.dedupe(docs)]
+    path = tmp_path / "idx.sqlite"
+    with dedup.Corpus(index=path, batch_size=8) as c:
+        c.add(docs[:25])
+
+    def crash():
+        raise RuntimeError("power cut")
+
+    with dedup.Corpus(index=path, batch_size=8) as c:
+        monkeypatch.setattr(c, "_link", crash)
+        with pytest.raises(RuntimeError, match="power cut"):
+            c.add(docs[25:])  # every batch stored, the pass that links them not
+    with dedup.Corpus(index=path) as c:  # linked on opening
+        assert c.nodes.linked == c.nodes.n
+        assert [r.to_json() for r in c.results()] == one
+    with dedup.Corpus(index=path) as c:
+        assert [r.to_json() for r in c.results()] == one
+
+
 def _sql(path, statement):
     db = sqlite3.connect(path)
     db.execute(statement)
