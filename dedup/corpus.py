@@ -190,8 +190,9 @@ class _Nodes:
         self.sets = _NodeStore()
         self.fps = _Runs()  # first fingerprint word -> node
         self.fp2: list[np.ndarray] = []  # second fingerprint word of each node, per batch
-        self.bands = _Runs()  # band key -> node, for nodes 0 .. linked-1
-        self.linked = 0
+        self.bands = _Runs()  # band key -> node, for nodes 0 .. indexed-1
+        self.indexed = self.linked = 0
+        self.unindexed: list[np.ndarray] = []  # band keys of nodes indexed .. linked-1
         self.pending: list[np.ndarray] = []  # band keys of nodes linked .. n-1
 
     @property
@@ -218,51 +219,61 @@ class _Nodes:
 
     def candidates(self, share: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]], parts: int
                    ) -> tuple[np.ndarray, np.ndarray]:
-        """Index the pending nodes' band keys; return their LSH candidates as pairs
-        ``(earlier, new)`` of node ids. The keys are cut into ``parts`` ranges of
-        key values, sorted and paired by ``share`` (one range per process); the
-        nodes indexed before are then queried for what each bucket still needs."""
-        first = self.linked
+        """LSH candidates of the pending nodes, as pairs ``(earlier, new)`` of node ids.
+
+        The pending keys are cut into ``parts`` ranges of key values, sorted and
+        paired by ``share`` (one range per process); nodes of earlier passes are
+        then queried for what each bucket still needs. Those are indexed only when
+        a later pass needs them (a one-pass corpus never sorts them twice).
+        """
+        e = np.zeros(0, dtype=np.int64)
         if not self.pending:
-            e = np.zeros(0, dtype=np.int64)
             return e, e.copy()
+        if self.unindexed:  # index the nodes of earlier passes
+            old = np.concatenate(self.unindexed)
+            flat = old.ravel()
+            order = np.argsort(flat, kind="stable")
+            self.bands.add(flat[order], order // old.shape[1] + self.indexed, presorted=True)
+            self.indexed, self.unindexed = self.linked, []
+        first = self.linked
         keys = np.concatenate(self.pending) if len(self.pending) > 1 else self.pending[0]
         bands = keys.shape[1]
         flat = keys.ravel()
-        top = (flat >> _U(56)).astype(np.int64)  # ranges of key values: whole buckets, sorted across ranges
+        top = (flat >> _U(56)).astype(np.int64)  # ranges of key values: whole buckets in each
         cuts = [0, *(256 * i // parts for i in range(1, parts)), 256]
-        jobs = [(flat[(top >= lo) & (top < hi)], np.flatnonzero((top >= lo) & (top < hi)), bands, self.window, first)
-                for lo, hi in zip(cuts, cuts[1:])]
+        has_old = self.bands.n > 0
+        jobs = []
+        for lo, hi in zip(cuts, cuts[1:]):
+            pos = np.flatnonzero((top >= lo) & (top < hi))
+            jobs.append((flat[pos], pos, bands, self.window, first, has_old))
         done = share(_bucket_pairs, jobs)
-        sk = np.concatenate([d[0] for d in done])
-        nodes = np.concatenate([d[1] for d in done])
-        need = np.concatenate([d[2] for d in done])
-        left = [d[3] for d in done]
-        right = [d[4] for d in done]
-        q, old = self.bands.last(sk, need, presorted=True)  # the nodes of earlier passes
-        left.append(old)
-        right.append(nodes[q])
-        self.bands.add(sk, nodes, presorted=True)
+        left, right = [d[0] for d in done], [d[1] for d in done]
+        if has_old:  # ranges in ascending order: the keys are sorted across them too
+            sk, nodes, need = (np.concatenate([d[2][i] for d in done]) for i in range(3))
+            q, old_nodes = self.bands.last(sk, need, presorted=True)
+            left.append(old_nodes)
+            right.append(nodes[q])
+        self.unindexed.append(keys)
         self.linked, self.pending = first + len(keys), []
-        l, r = np.concatenate(left), np.concatenate(right)
-        keep = l != r  # a node meets itself only through a 64-bit collision of two of its keys
-        return l[keep], r[keep]
+        lft, rgt = np.concatenate(left), np.concatenate(right)
+        keep = lft != rgt  # a node meets itself only through a 64-bit collision of two of its keys
+        return lft[keep], rgt[keep]
 
 
 def _bucket_pairs(
-    keys: np.ndarray, pos: np.ndarray, bands: int, window: int, first: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    keys: np.ndarray, pos: np.ndarray, bands: int, window: int, first: int, sorted_out: bool
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | tuple[()]]:
     """For band ``keys`` at flat positions ``pos`` (row-major ``[node - first, band]``,
-    ascending) holding whole buckets: the keys sorted, their nodes, how many earlier
-    nodes each still needs from before ``first``, and the pairs ``(earlier, later)``
-    within ``window`` of each other in a bucket."""
+    ascending) holding whole buckets: the pairs ``(earlier, later)`` of nodes within
+    ``window`` of each other in a bucket, and (``sorted_out``) the keys sorted, their
+    nodes, and how many nodes from before ``first`` each one's bucket still needs."""
     order = np.argsort(keys, kind="stable")  # stable: nodes ascending within a bucket
     sk, nodes = keys[order], pos[order] // bands + first
     rank = run_ranks(sk)
     at = np.flatnonzero(rank > 0)
     cnt = np.minimum(rank[at], window)
-    need = np.maximum(window - rank, 0)
-    return sk, nodes, need, nodes[ranges(at - cnt, cnt)], np.repeat(nodes[at], cnt)
+    pairs = nodes[ranges(at - cnt, cnt)], np.repeat(nodes[at], cnt)
+    return (*pairs, (sk, nodes, np.maximum(window - rank, 0)) if sorted_out else ())
 
 
 @dataclass(frozen=True)
@@ -403,10 +414,9 @@ class Corpus:
                 raise IndexError_(f"{self.store.path}: the stored links are not contiguous; rebuild the index")
             self.edges.append(edges)
             linked = last
-        if linked:  # index the linked nodes' keys (their candidates are stored), then link the rest
+        if linked:  # the linked nodes' candidates are stored: only the later ones are pending
             keys = np.concatenate(self.nodes.pending)
-            self.nodes.pending = [keys[:linked]]
-            self.nodes.candidates(self._share, 1)
+            self.nodes.unindexed, self.nodes.linked = [keys[:linked]], linked
             self.nodes.pending = [keys[linked:]] if linked < self.nodes.n else []
         self._link()  # (after an interrupted add)
 

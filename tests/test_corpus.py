@@ -378,11 +378,16 @@ def line_variants(rnd: random.Random, n_docs: int) -> list[str]:
     return docs
 
 
-@pytest.mark.parametrize("batch_size", [1, 4, 100])
-def test_clusters_follow_their_definition_whatever_the_batches(batch_size):
+@pytest.mark.parametrize(("batch_size", "calls"), [(1, 1), (4, 1), (100, 1), (4, 3), (3, 7)])
+def test_clusters_follow_their_definition_whatever_the_batches(batch_size, calls):
+    """Batches, and add() calls (each a linking pass against the nodes of the
+    earlier ones, whose buckets overflow the window), change nothing."""
     docs = line_variants(random.Random(3), 40)
     cfg = dedup.Config(bucket_window=2, threshold=0.6)
-    got = [p.cluster for r in dedup.dedupe(docs, cfg, batch_size=batch_size) for p in r.paragraphs]
+    with dedup.Corpus(cfg, batch_size=batch_size) as c:
+        for i in range(calls):
+            c.add([(str(k), docs[k]) for k in range(len(docs) * i // calls, len(docs) * (i + 1) // calls)])
+        got = [p.cluster for r in c.results() for p in r.paragraphs]
     assert got == reference_clusters(docs, cfg)
     assert len(set(got)) > 1  # (the case is not trivial)
 
