@@ -1,13 +1,14 @@
 """The corpus driver: a stream of documents in, per-document results out.
 
 Documents are ingested in batches (:meth:`Corpus.add`): each batch goes
-through the same kernel as :func:`dedup.collapse` (:func:`dedup.collapse.analyze`),
-its distinct paragraph sets become *nodes* of a global index, and LSH candidates
-between the new nodes and everything indexed before are verified with the exact
-Jaccard. Only the index (shingle sets, band keys, verified pairs) stays in
-memory; texts go to the SQLite store. :meth:`Corpus.results` then computes the
-clusters once over everything (paragraph clusters, document clusters,
-boilerplate) and streams one :class:`DocResult` per document.
+through the same kernel as :func:`dedup.collapse` (:func:`dedup.collapse.analyze`)
+and its distinct paragraph sets not seen before become *nodes* of a global
+index. At the end of the call, one linking pass finds the LSH candidates of all
+new nodes (against each other and everything indexed before) and verifies them
+with the exact Jaccard. Only the index (shingle sets, band keys, verified pairs)
+stays in memory; texts go to the SQLite store. :meth:`Corpus.results` then
+computes the clusters once over everything (paragraph clusters, document
+clusters, boilerplate) and streams one :class:`DocResult` per document.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ from .text import check_text
 __all__ = ["Corpus", "dedupe", "document"]
 
 _U = np.uint64
-#: Below this many items (paragraphs, pairs), the corpus-wide steps run in this process only.
+#: Below this many items (keys, paragraphs, shingles), a corpus-wide step runs in this process
+#: only; below the second figure, it does not start the workers for it (that costs about a second).
 _PARALLEL_MIN_ITEMS = 1 << 15
+_SPAWN_MIN_ITEMS = 1 << 23
 #: Batches this process runs before it starts the workers (starting one costs about a second).
 _WORKERS_AFTER = 4
 #: Documents per chunk of :meth:`Corpus.results`.
@@ -578,7 +581,7 @@ class Corpus:
         if not nodes.pending:
             return
         first, last = nodes.linked, nodes.n
-        k = self.n_jobs if (last - first) * self.config.lsh[0] >= _PARALLEL_MIN_ITEMS else 1
+        k = self._split((last - first) * self.config.lsh[0])
         left, right = nodes.candidates(self._share, k)
         code = distinct(left * last + right)
         left, right = code // last, code % last
@@ -653,9 +656,15 @@ class Corpus:
     def _ranges(self, owner: np.ndarray, n: int) -> list[tuple[int, int]]:
         """``0..n`` cut into one range per process, of about equal numbers of the sorted
         ``owner`` values (paragraphs of each document, say)."""
-        k = self.n_jobs if len(owner) >= _PARALLEL_MIN_ITEMS else 1
+        k = self._split(len(owner) * 16)
         bounds = [0, *(int(owner[len(owner) * i // k]) for i in range(1, k)), n]
         return [(a, b) for a, b in zip(bounds, bounds[1:])]
+
+    def _split(self, items: int) -> int:
+        """How many processes share a corpus-wide step over about ``items`` items."""
+        if self.n_jobs == 1 or items < _PARALLEL_MIN_ITEMS or (self._pool is None and items < _SPAWN_MIN_ITEMS):
+            return 1
+        return self.n_jobs
 
     def _share(self, fn: Callable[..., Any], parts: list[tuple[Any, ...]]) -> list[Any]:
         """``[fn(*part) for part in parts]``: the first part here, the others in the workers."""
@@ -667,7 +676,7 @@ class Corpus:
     def _jaccard(self, sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """:func:`jaccard_pairs`, the pairs split between the processes."""
         work = np.cumsum(sets.sizes[left] + sets.sizes[right] + 1)  # values each pair sorts
-        k = self.n_jobs if len(work) and work[-1] >= _PARALLEL_MIN_ITEMS * 32 else 1
+        k = self._split(int(work[-1]) // 4 if len(work) else 0)
         cut = [0, *np.searchsorted(work, [work[-1] * i // k for i in range(1, k)]).tolist(), len(left)]
         parts = [(sets, left[a:b], right[a:b]) for a, b in zip(cut, cut[1:])]
         return np.concatenate(self._share(jaccard_pairs, parts))

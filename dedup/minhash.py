@@ -3,22 +3,27 @@
 datasketch's affine32 scheme pre-mixes each 32-bit input hash with the
 MurmurHash3 finalizer and applies ``h -> a_k * h + b_k (mod 2**32)`` for each
 permutation ``k``, keeping the minimum; an empty set keeps ``2**32 - 1``. The
-permutation parameters are taken from datasketch itself for the seed, so the
-two can never drift apart.
+permutation parameters are drawn as datasketch draws them (numpy's
+``RandomState(seed)``: odd ``a``, any ``b``), without importing datasketch, which
+costs most of a worker process's start; tests pin them to datasketch's own for
+many seeds, so a change there fails the tests instead of drifting.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from ._mix import fmix32
 from .config import Config, resolve
 from .shingle import ShingleSets, shingle_sets
 from .text import check_text
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 __all__ = ["EMPTY", "permutations", "signatures", "signatures_of_sets", "to_lean_minhash"]
 
@@ -32,9 +37,9 @@ _CELLS = 1 << 20
 @functools.lru_cache(maxsize=16)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """``(a, b)``: the affine32 permutation parameters datasketch draws for ``seed``."""
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-    a = np.ascontiguousarray(a, dtype=np.uint32)
-    b = np.ascontiguousarray(b, dtype=np.uint32)
+    gen = np.random.RandomState(seed)  # datasketch's affine32 draws, in its order
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
     a.setflags(write=False)
     b.setflags(write=False)
     return a, b
@@ -120,4 +125,6 @@ def to_lean_minhash(row: np.ndarray, config: Config | None = None) -> LeanMinHas
             f"with this config), got dtype {row.dtype} shape {row.shape}; did you forget to pass "
             f"the same config (num_perm)?"
         )
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=cfg.seed, hashvalues=row, scheme="affine32")

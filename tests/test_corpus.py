@@ -86,6 +86,7 @@ def test_same_output_for_any_n_jobs_and_batch_size(kw, monkeypatch):
     import dedup.corpus
 
     monkeypatch.setattr(dedup.corpus, "_PARALLEL_MIN_ITEMS", 0)  # corpus-wide steps in the workers too
+    monkeypatch.setattr(dedup.corpus, "_SPAWN_MIN_ITEMS", 0)
     docs, _ = synthetic_corpus(12)
     base = [r.to_json() for r in dedup.dedupe(docs, batch_size=16)]
     assert [r.to_json() for r in dedup.dedupe(docs, **kw)] == base

@@ -94,6 +94,18 @@ def test_golden_values():
     assert (a & 1).all()
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2, 7, 42, 12345, 2**31 - 1])
+@pytest.mark.parametrize("num_perm", [1, 16, 128, 256])
+def test_permutations_are_datasketchs_own(seed, num_perm):
+    """dedup draws the affine32 parameters itself (importing datasketch costs a worker
+    most of its start); they must stay exactly datasketch's."""
+    from datasketch import MinHash
+
+    want = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    got = permutations(num_perm, seed)
+    assert [x.tolist() for x in got] == [np.asarray(w, dtype=np.uint32).tolist() for w in want]
+
+
 def test_lean_minhash_in_datasketch_lsh():
     texts = [
         "The council voted on Tuesday to open a weekly night market along the river quay.",
