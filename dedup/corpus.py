@@ -438,10 +438,12 @@ class Corpus:
     def add(self, docs: Iterable[object]) -> int:
         """Ingest documents (``str``, ``(id, text)`` or dicts); returns how many were added.
 
-        Holds one batch of texts at a time (up to ``4 * n_jobs`` with workers).
+        Holds one batch of texts at a time (up to ``8 * n_jobs`` with workers).
         Documents without an id are numbered by their position in the corpus.
         Each batch is stored in one transaction, so an error leaves the index as
-        it was after the previous batch.
+        it was after the previous batch; the candidates of the call's new
+        paragraphs are found and stored at its end (an index reopened after an
+        interruption finds them on opening).
         """
         if isinstance(docs, (str, bytes, Mapping)):
             raise TypeError("add() takes an iterable of documents; wrap a single document in a list")
