@@ -26,7 +26,7 @@ from .text import text_model
 
 __all__ = ["SCHEMA_VERSION", "IndexError_", "Store", "compress_text", "config_fingerprint"]
 
-SCHEMA_VERSION = 4  # 4: edges stored per linking pass; 3: paragraphs stored per batch; 2: a node is a distinct set of the whole corpus (1: of a batch)
+SCHEMA_VERSION = 4  # 4: edges per linking pass; 3: paragraphs per batch; 2: nodes are sets of the whole corpus
 
 #: Config fields that change what is stored (everything but performance knobs).
 _FINGERPRINT_FIELDS = (
