@@ -29,7 +29,7 @@ import numpy as np
 from .cluster import components
 from .collapse import Repeat, analyze, cut_repeats
 from .config import Config, resolve
-from .index import IndexError_, Store, compress_text
+from .index import IndexError_, Store, encode_text
 from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs, set_fingerprints
 from .results import CorpusSummary, DocResult, Paragraphs
 from .shingle import ShingleSets, distinct, ranges, run_ranks, union_rows
@@ -295,7 +295,7 @@ class _Chunk:
     repeats: list[str]
 
 
-def _analyze_chunk(texts: list[str], cfg: Config) -> _Chunk:
+def _analyze_chunk(texts: list[str], cfg: Config, compress: bool = True) -> _Chunk:
     """The per-batch work, all of it independent of the index (so it runs in the
     workers): the kernel, fingerprints, and the documents' stored forms."""
     an = analyze(texts, cfg, cross=True)
@@ -309,7 +309,7 @@ def _analyze_chunk(texts: list[str], cfg: Config) -> _Chunk:
         sets=an.rep_sets,
         fp=set_fingerprints(an.rep_sets),
         keys=an.keys,
-        texts=[compress_text(t) for t in texts],
+        texts=[encode_text(t, compress) for t in texts],
         repeats=[json.dumps([_repeat_json(r) for r in reps]) for reps in an.repeats],
     )
 
@@ -468,14 +468,14 @@ class Corpus:
                     batch = self._read(it)
                     if not batch:
                         break
-                    pending.append((batch, pool.submit(_analyze_chunk, [t for _, t in batch], self.config)))
+                    pending.append((batch, pool.submit(_analyze_chunk, [t for _, t in batch], self.config, self.store.compressed)))
                 if pending and (not isinstance(pending[0][1], Future) or pending[0][1].done()):
                     self._ingest_next(pending)
                     continue
                 if len(pending) < ahead:
                     batch = self._read(it)
                     if batch:
-                        pending.append((batch, _analyze_chunk([t for _, t in batch], self.config)))
+                        pending.append((batch, _analyze_chunk([t for _, t in batch], self.config, self.store.compressed)))
                         own += 1
                         if pool is None and own >= _WORKERS_AFTER:
                             pool = self._workers()

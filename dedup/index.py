@@ -1,8 +1,8 @@
 """The persistent corpus store: SQLite, one transaction per batch, no pickle.
 
 Arrays are stored as little-endian raw bytes with their dtype named in the
-column, texts as zlib-compressed UTF-8 (lone surrogates kept), small records as
-JSON. The file carries a schema version and the fingerprint of the
+column, texts as UTF-8 (lone surrogates kept; zlib-compressed in a durable
+index, raw in a temporary one), small records as JSON. The file carries a schema version and the fingerprint of the
 :class:`~dedup.Config` it was built with; opening it with another version or
 config is a clear error instead of silently mixed results.
 """
@@ -24,7 +24,7 @@ from .config import Config
 from .shingle import ShingleSets
 from .text import text_model
 
-__all__ = ["SCHEMA_VERSION", "IndexError_", "Store", "compress_text", "config_fingerprint"]
+__all__ = ["SCHEMA_VERSION", "IndexError_", "Store", "encode_text", "decode_text", "config_fingerprint"]
 
 SCHEMA_VERSION = 4  # 4: edges per linking pass; 3: paragraphs per batch; 2: nodes are sets of the whole corpus
 
@@ -35,9 +35,21 @@ _FINGERPRINT_FIELDS = (
 )
 
 
-def compress_text(text: str) -> bytes:
-    """How texts are stored: zlib of UTF-8, lone surrogates kept."""
-    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+def encode_text(text: str, compress: bool = True) -> bytes:
+    """How texts are stored: UTF-8 with lone surrogates kept, zlib-compressed or not.
+
+    Examples:
+        >>> lone = "a" + chr(0xD800)  # a lone surrogate survives the round trip
+        >>> decode_text(encode_text(lone), True) == lone, decode_text(encode_text("ab", False), False)
+        (True, 'ab')
+    """
+    raw = text.encode("utf-8", "surrogatepass")
+    return zlib.compress(raw, 1) if compress else raw
+
+
+def decode_text(data: bytes, compressed: bool) -> str:
+    """The text that :func:`encode_text` stored."""
+    return (zlib.decompress(data) if compressed else data).decode("utf-8", "surrogatepass")
 
 
 class IndexError_(ValueError):
@@ -66,7 +78,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
     doc INTEGER PRIMARY KEY,        -- position in the corpus, 0-based
     id TEXT NOT NULL UNIQUE,
-    text BLOB NOT NULL,             -- zlib(utf-8, surrogatepass)
+    text BLOB NOT NULL,             -- utf-8 (surrogatepass), zlib-compressed if meta texts = zlib
     repeats TEXT NOT NULL,          -- JSON list of within-document repeats
     batch INTEGER NOT NULL
 );
@@ -90,7 +102,8 @@ CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, dtype TEXT NOT NULL, da
 
 class Store:
     """A SQLite file holding a corpus index (see the module docstring); ``durable=False``
-    (a temporary index, deleted with its process) skips every fsync."""
+    (a temporary index, deleted with its process) skips every fsync and, when it
+    creates the file, stores texts uncompressed (they are read back once)."""
 
     def __init__(self, path: str | os.PathLike[str], cfg: Config, *, create: bool = True, durable: bool = True):
         self.path = Path(path)
@@ -116,9 +129,11 @@ class Store:
                 self.db.executemany(
                     "INSERT INTO meta VALUES (?, ?)",
                     [("schema_version", str(SCHEMA_VERSION)), ("config", fp), ("format", "dedup-index"),
-                     ("text_model", model)],
+                     ("text_model", model), ("texts", "zlib" if durable else "utf-8")],
                 )
         meta = dict(self.db.execute("SELECT key, value FROM meta"))
+        #: whether texts are stored zlib-compressed (see :func:`encode_text`)
+        self.compressed = meta.get("texts", "zlib") == "zlib"
         if meta.get("format") != "dedup-index":
             raise IndexError_(f"{self.path} is not a dedup index; pass a new path")
         if meta.get("schema_version") != str(SCHEMA_VERSION):
@@ -169,7 +184,7 @@ class Store:
         keys: np.ndarray,
     ) -> None:
         """Store one batch in one transaction: its documents ``(doc, id, text from
-        compress_text, repeats JSON)``, their paragraphs, the new nodes' sets and band keys.
+        encode_text, repeats JSON)``, their paragraphs, the new nodes' sets and band keys.
 
         Raises ``sqlite3.IntegrityError`` (nothing written) when a document id is
         already in the index.
@@ -222,7 +237,7 @@ class Store:
     def text(self, doc: int) -> str:
         """The text of one document."""
         (t,) = self.db.execute("SELECT text FROM docs WHERE doc = ?", (doc,)).fetchone()
-        return zlib.decompress(t).decode("utf-8", "surrogatepass")
+        return decode_text(t, self.compressed)
 
     def counts(self) -> tuple[int, int]:
         """``(documents, batches)`` stored."""
@@ -255,7 +270,7 @@ class Store:
             "SELECT doc, id, text, repeats FROM docs WHERE doc >= ? AND doc < ? ORDER BY doc",
             (first, (1 << 62) if last is None else last),
         ):
-            yield d, i, zlib.decompress(t).decode("utf-8", "surrogatepass"), r
+            yield d, i, decode_text(t, self.compressed), r
 
     def read_state(self) -> dict[str, np.ndarray] | None:
         rows = self.db.execute("SELECT name, dtype, data FROM state").fetchall()
