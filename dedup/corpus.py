@@ -30,7 +30,7 @@ from .cluster import components
 from .collapse import Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import IndexError_, Store, encode_text
-from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs, set_fingerprints
+from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs, set_fingerprints, window_pairs
 from .results import CorpusSummary, DocResult, Paragraphs
 from .shingle import ShingleSets, distinct, ranges, run_ranks, union_rows
 from .text import check_text
@@ -273,9 +273,7 @@ def _bucket_pairs(
     order = np.argsort(keys, kind="stable")  # stable: nodes ascending within a bucket
     sk, nodes = keys[order], pos[order] // bands + first
     rank = run_ranks(sk)
-    at = np.flatnonzero(rank > 0)
-    cnt = np.minimum(rank[at], window)
-    pairs = nodes[ranges(at - cnt, cnt)], np.repeat(nodes[at], cnt)
+    pairs = window_pairs(nodes, rank, window)
     return (*pairs, (sk, nodes, np.maximum(window - rank, 0)) if sorted_out else ())
 
 
@@ -283,7 +281,7 @@ def _bucket_pairs(
 class _Chunk:
     """What the per-batch kernel hands to the ingesting process: the paragraph
     columns, the batch's distinct sets with their fingerprints and band keys, and
-    the documents' stored forms (compressed texts, repeats as JSON)."""
+    the documents' stored forms (texts from :func:`~dedup.index.encode_text`, repeats as JSON)."""
 
     cols: np.ndarray  # int64 [paragraphs, 5]: start, end, cut, tokens, removed
     cls: np.ndarray  # each paragraph's distinct set in the batch

@@ -16,7 +16,7 @@ from .config import Config, resolve
 from .minhash import signatures_of_sets
 from .shingle import ShingleSets, chunk_bounds, distinct, ranges, run_ranks
 
-__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs", "set_fingerprints", "bucket_ranks"]
+__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs", "set_fingerprints", "window_pairs"]
 
 _U = np.uint64
 _BAND_KEY = 0x2545F4914F6CDD1D
@@ -81,14 +81,24 @@ def candidate_pairs(keys: np.ndarray, window: int = 16) -> tuple[np.ndarray, np.
         order = sub[np.argsort(flat[sub], kind="stable")]  # stable: rows ascending within a bucket
     else:
         order = np.argsort(flat, kind="stable")
-    rank = run_ranks(flat[order])
-    at = np.flatnonzero(rank > 0)
-    cnt = np.minimum(rank[at], window)
-    left = order[ranges(at - cnt, cnt)] // bands
-    right = np.repeat(order[at] // bands, cnt)
+    left, right = window_pairs(order // bands, run_ranks(flat[order]), window)
     diff = left != right  # a row can meet itself only through a 64-bit key collision
     code = distinct(left[diff] * n + right[diff])
     return code // n, code % n
+
+
+def window_pairs(ids: np.ndarray, rank: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs ``(earlier, later)`` of ``ids`` sorted bucket by bucket, ``rank`` being each
+    one's position in its bucket (:func:`~dedup.shingle.run_ranks` of the sorted keys):
+    each is paired with the ``window`` ids before it in its bucket.
+
+    Examples:
+        >>> [a.tolist() for a in window_pairs(np.array([4, 5, 6, 9]), np.array([0, 1, 2, 0]), 1)]
+        [[4, 5], [5, 6]]
+    """
+    at = np.flatnonzero(rank > 0)
+    cnt = np.minimum(rank[at], window)
+    return ids[ranges(at - cnt, cnt)], np.repeat(ids[at], cnt)
 
 
 def jaccard_pairs(sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -143,20 +153,6 @@ def set_fingerprints(sets: ShingleSets) -> np.ndarray:
         out[ne, 1] = np.add.reduceat(fmix64(v ^ _U(0x589965CC75374CC3)), starts)
     out[:, 1] ^= fmix64(sizes.astype(_U) + _U(0x9E3779B97F4A7C15))
     return out
-
-
-def bucket_ranks(keys: np.ndarray) -> np.ndarray:
-    """``(n, bands)``: for each key of each row, how many earlier rows share it.
-
-    Examples:
-        >>> bucket_ranks(np.array([[1, 7], [2, 7], [1, 7]], dtype=np.uint64)).tolist()
-        [[0, 0], [0, 1], [1, 2]]
-    """
-    flat = keys.ravel()
-    order = np.argsort(flat, kind="stable")
-    rank = np.empty(len(flat), dtype=np.int64)
-    rank[order] = run_ranks(flat[order])
-    return rank.reshape(keys.shape)
 
 
 def duplicate_classes(sets: ShingleSets) -> tuple[np.ndarray, np.ndarray]:
