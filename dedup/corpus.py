@@ -32,7 +32,7 @@ from .config import Config, resolve
 from .index import IndexError_, Store, encode_text
 from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs, set_fingerprints, window_pairs
 from .results import CorpusSummary, DocResult, Paragraphs
-from .shingle import ShingleSets, distinct, ranges, run_ranks, union_rows
+from .shingle import ShingleSets, distinct, distinct_inverse, ranges, run_ranks, union_rows
 from .text import check_text
 
 __all__ = ["Corpus", "dedupe", "document"]
@@ -281,7 +281,9 @@ def _bucket_pairs(
 class _Chunk:
     """What the per-batch kernel hands to the ingesting process: the paragraph
     columns, the batch's distinct sets with their fingerprints and band keys, and
-    the documents' stored forms (texts from :func:`~dedup.index.encode_text`, repeats as JSON)."""
+    the documents' stored forms (repeats as JSON; texts compressed by
+    :func:`~dedup.index.encode_text`, or ``None`` when they are stored uncompressed:
+    then the ingesting process encodes them, which costs less than shipping them back)."""
 
     cols: np.ndarray  # int64 [paragraphs, 5]: start, end, cut, tokens, removed
     cls: np.ndarray  # each paragraph's distinct set in the batch
@@ -289,7 +291,7 @@ class _Chunk:
     sets: ShingleSets
     fp: np.ndarray
     keys: np.ndarray
-    texts: list[bytes]
+    texts: list[bytes] | None
     repeats: list[str]
 
 
@@ -307,7 +309,7 @@ def _analyze_chunk(texts: list[str], cfg: Config, compress: bool = True) -> _Chu
         sets=an.rep_sets,
         fp=set_fingerprints(an.rep_sets),
         keys=an.keys,
-        texts=[encode_text(t, compress) for t in texts],
+        texts=[encode_text(t, True) for t in texts] if compress else None,
         repeats=[json.dumps([_repeat_json(r) for r in reps]) for reps in an.repeats],
     )
 
@@ -567,7 +569,8 @@ class Corpus:
         doc_col = np.repeat(np.arange(self.n_docs, self.n_docs + len(batch), dtype=np.int64), np.diff(ch.doc_offsets))
         c = ch.cols
         paras = np.column_stack((doc_col, c[:, :4], node_of[ch.cls], c[:, 4]))
-        docs = [(self.n_docs + d, did, ch.texts[d], ch.repeats[d]) for d, (did, _) in enumerate(batch)]
+        texts = ch.texts if ch.texts is not None else [encode_text(t, False) for _, t in batch]
+        docs = [(self.n_docs + d, did, texts[d], ch.repeats[d]) for d, (did, _) in enumerate(batch)]
         self.store.write_batch(self.n_batches, docs, paras, first, new_sets, new_keys)
         self._paras.append(paras)
         self.nodes.add(new_sets, ch.fp[new], new_keys)
@@ -585,7 +588,7 @@ class Corpus:
         left, right = nodes.candidates(self._share, k)
         code = distinct(left * last + right)
         left, right = code // last, code % last
-        involved, inv = np.unique(np.concatenate((left, right)), return_inverse=True)
+        involved, inv = distinct_inverse(np.concatenate((left, right)), last)
         sim = self._jaccard(nodes.sets.take(involved), inv[: len(left)], inv[len(left) :])
         ok = sim >= self.config.threshold - 1e-12
         edges = np.stack((left[ok], right[ok]), axis=1) if ok.any() else np.zeros((0, 2), dtype=np.int64)
@@ -622,7 +625,7 @@ class Corpus:
         diff = node != node[cluster] if n_par else np.zeros(0, dtype=bool)
         if diff.any():
             a, b = node[diff], node[cluster[diff]]
-            uniq, inv = np.unique(np.concatenate((a, b)), return_inverse=True)
+            uniq, inv = distinct_inverse(np.concatenate((a, b)), self.nodes.n)
             sim[diff] = self._jaccard(self.nodes.sets.take(uniq), inv[: len(a)], inv[len(a) :])
         state = {
             "cluster": cluster, "size": size, "doc_freq": doc_freq, "story_freq": story_freq,
@@ -643,7 +646,7 @@ class Corpus:
         cut = [0, *np.searchsorted(kd, [b for _, b in self._ranges(kd, n_docs)]).tolist()]
         parts = []
         for (d0, d1), p0, p1 in zip(self._ranges(kd, n_docs), cut, cut[1:]):
-            uniq, inv = np.unique(kn[p0:p1], return_inverse=True)
+            uniq, inv = distinct_inverse(kn[p0:p1], self.nodes.n)
             parts.append((self.nodes.sets.take(uniq), inv, kd[p0:p1] - d0, d1 - d0, cfg.num_perm, cfg.seed, cfg.doc_lsh))
         done = self._share(_doc_sets, parts)
         dsets = _concat_sets(*(d for d, _ in done))

@@ -122,7 +122,9 @@ def jaccard_pairs(sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.
         pid = np.arange(i1 - i0, dtype=_U) << _U(32)
         ka = np.repeat(pid, na) | sets.values[ranges(sets.offsets[a], na)]
         kb = np.repeat(pid, nb) | sets.values[ranges(sets.offsets[b], nb)]
-        keys = np.sort(np.concatenate((ka, kb)))
+        # ka and kb are each sorted (pair ids ascending, rows sorted): a stable sort
+        # (timsort) finds the two runs and merges them in linear time
+        keys = np.sort(np.concatenate((ka, kb)), kind="stable")
         dup = keys[1:][keys[1:] == keys[:-1]]
         inter = np.bincount((dup >> _U(32)).astype(np.int64), minlength=i1 - i0)
         union = na + nb - inter

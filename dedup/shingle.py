@@ -17,7 +17,7 @@ from ._mix import M32, M64, fmix64, fmix64_int
 from .config import Config, resolve
 from .text import MARK, NOSPACE, SEP, WORD, char_classes, fold, normalize, tokenize
 
-__all__ = ["union_rows", "run_ranks", "distinct", "ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "token_spans", "chunk_bounds", "ranges"]
+__all__ = ["union_rows", "run_ranks", "distinct", "distinct_inverse", "ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "token_spans", "chunk_bounds", "ranges"]
 
 _CHAR_KEY = 0x9E3779B97F4A7C15
 _LEN_KEY = 0xD6E8FEB86659FD93
@@ -152,7 +152,8 @@ def union_rows(sets: ShingleSets, rows: np.ndarray, groups: np.ndarray, n_groups
     sizes = sets.sizes[rows]
     vals = sets.values[ranges(sets.offsets[rows], sizes)]
     owner = np.repeat(np.asarray(groups, dtype=np.uint64), sizes)
-    key = np.sort((owner << np.uint64(32)) | vals.astype(np.uint64))
+    # one sorted run per row: a stable sort (timsort) merges runs instead of sorting from scratch
+    key = np.sort((owner << np.uint64(32)) | vals.astype(np.uint64), kind="stable")
     if len(key) > 1:
         key = key[np.concatenate(([True], key[1:] != key[:-1]))]
     counts = np.bincount((key >> np.uint64(32)).astype(np.int64), minlength=n_groups)
@@ -174,6 +175,21 @@ def distinct(values: np.ndarray) -> np.ndarray:
     if len(out) > 1:
         out = out[np.concatenate(([True], out[1:] != out[:-1]))]
     return out
+
+
+def distinct_inverse(ids: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(ids, return_inverse=True)`` for ids in ``0..n-1``, by a mask of
+    ``n`` flags instead of a sort: linear in ``len(ids) + n``.
+
+    Examples:
+        >>> [a.tolist() for a in distinct_inverse(np.array([7, 2, 7, 4]), 8)]
+        [[2, 4, 7], [2, 0, 2, 1]]
+    """
+    ids = np.asarray(ids, dtype=np.int64)
+    seen = np.zeros(n, dtype=bool)
+    seen[ids] = True
+    rank = np.cumsum(seen, dtype=np.int64) - 1
+    return np.flatnonzero(seen), rank[ids]
 
 
 def run_ranks(values: np.ndarray) -> np.ndarray:
