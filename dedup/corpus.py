@@ -30,7 +30,7 @@ from .cluster import components
 from .collapse import Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import IndexError_, Store, encode_text
-from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs, set_fingerprints, window_pairs
+from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs, set_fingerprints, shared_keys, window_pairs
 from .results import CorpusSummary, DocResult, Paragraphs
 from .shingle import ShingleSets, distinct, distinct_inverse, ranges, run_ranks, union_rows
 from .text import check_text
@@ -270,11 +270,14 @@ def _bucket_pairs(
     ascending) holding whole buckets: the pairs ``(earlier, later)`` of nodes within
     ``window`` of each other in a bucket, and (``sorted_out``) the keys sorted, their
     nodes, and how many nodes from before ``first`` each one's bucket still needs."""
+    if not sorted_out:  # only the buckets of two or more nodes matter
+        order = shared_keys(keys)
+        return (*window_pairs(pos[order] // bands + first, run_ranks(keys[order]), window), ())
     order = np.argsort(keys, kind="stable")  # stable: nodes ascending within a bucket
     sk, nodes = keys[order], pos[order] // bands + first
     rank = run_ranks(sk)
     pairs = window_pairs(nodes, rank, window)
-    return (*pairs, (sk, nodes, np.maximum(window - rank, 0)) if sorted_out else ())
+    return (*pairs, (sk, nodes, np.maximum(window - rank, 0)))
 
 
 @dataclass(frozen=True)

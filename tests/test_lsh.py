@@ -92,3 +92,37 @@ def test_exact_pairs_equals_all_pairs(texts, t):
             if jaccard_pairs(sets, np.array([i]), np.array([j]))[0] >= t:
                 want.add((i, j))
     assert got == want
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5)), max_size=60))
+def test_shared_keys_equals_definition(parts):
+    """Keys built from a few high parts and low parts, so that many share their
+    high bits (the packed prefix) without being equal: the prefilter must drop them."""
+    from dedup.lsh import shared_keys
+
+    keys = np.array([(h << 58) | lo for h, lo in parts], dtype=np.uint64)
+    count: dict[int, int] = {}
+    for k in keys.tolist():
+        count[k] = count.get(k, 0) + 1
+    want = sorted((k, i) for i, k in enumerate(keys.tolist()) if count[k] > 1)
+    assert shared_keys(keys).tolist() == [i for _, i in want]
+
+
+def test_union_and_jaccard_merge_paths_match_plain_sort():
+    """jaccard_pairs and union_rows rely on a stable sort merging sorted runs; the
+    answers equal Python sets on rows of many sizes (large enough to be chunked)."""
+    from dedup.shingle import ShingleSets, union_rows
+
+    rng = np.random.default_rng(7)
+    rows = [np.unique(rng.integers(0, 500, rng.integers(0, 80))) for _ in range(300)]
+    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows], out=offsets[1:])
+    sets = ShingleSets(np.concatenate(rows).astype(np.uint32), offsets, np.zeros(len(rows), np.int64))
+    left, right = rng.integers(0, 300, 2000), rng.integers(0, 300, 2000)
+    got = jaccard_pairs(sets, left, right)
+    assert got.tolist() == [py_jaccard(rows[a].tolist(), rows[b].tolist()) for a, b in zip(left, right)]
+    groups = np.sort(rng.integers(0, 40, 300))
+    u = union_rows(sets, np.arange(300), groups, 40)
+    for g in range(40):
+        want = sorted(set().union(*(rows[i].tolist() for i in np.flatnonzero(groups == g))))
+        assert u.row(g).tolist() == want
