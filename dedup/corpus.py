@@ -30,7 +30,7 @@ from .cluster import components
 from .collapse import Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import IndexError_, Store, encode_text
-from .lsh import band_keys_of_sets, candidate_pairs, jaccard_pairs, set_fingerprints, shared_keys, window_pairs
+from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, shared_keys, window_pairs
 from .results import CorpusSummary, DocResult, Paragraphs
 from .shingle import ShingleSets, distinct, distinct_inverse, ranges, run_ranks, union_rows
 from .text import check_text
@@ -240,16 +240,8 @@ class _Nodes:
             self.indexed, self.unindexed = self.linked, []
         first = self.linked
         keys = np.concatenate(self.pending) if len(self.pending) > 1 else self.pending[0]
-        bands = keys.shape[1]
-        flat = keys.ravel()
-        top = (flat >> _U(56)).astype(np.int64)  # ranges of key values: whole buckets in each
-        cuts = [0, *(256 * i // parts for i in range(1, parts)), 256]
         has_old = self.bands.n > 0
-        jobs = []
-        for lo, hi in zip(cuts, cuts[1:]):
-            pos = np.flatnonzero((top >= lo) & (top < hi))
-            jobs.append((flat[pos], pos, bands, self.window, first, has_old))
-        done = share(_bucket_pairs, jobs)
+        done = _range_pairs(share, parts, keys, self.window, first, has_old)
         left, right = [d[0] for d in done], [d[1] for d in done]
         if has_old:  # ranges in ascending order: the keys are sorted across them too
             sk, nodes, need = (np.concatenate([d[2][i] for d in done]) for i in range(3))
@@ -263,13 +255,30 @@ class _Nodes:
         return lft[keep], rgt[keep]
 
 
+def _range_pairs(share: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]], parts: int,
+                 keys: np.ndarray, window: int, first: int, sorted_out: bool) -> list[Any]:
+    """:func:`_bucket_pairs` over the band ``keys`` (``[row, band]``, row ``i`` being
+    node ``first + i``) cut into ``parts`` ranges of key values (whole buckets in each),
+    one range per process; each process picks its range out of the keys itself."""
+    flat = keys.ravel()
+    cuts = [0, *(256 * i // parts for i in range(1, parts)), 256]
+    return share(_bucket_pairs, [(flat, lo, hi, keys.shape[1], window, first, sorted_out)
+                                 for lo, hi in zip(cuts, cuts[1:])])
+
+
 def _bucket_pairs(
-    keys: np.ndarray, pos: np.ndarray, bands: int, window: int, first: int, sorted_out: bool
+    flat: np.ndarray, lo: int, hi: int, bands: int, window: int, first: int, sorted_out: bool
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | tuple[()]]:
-    """For band ``keys`` at flat positions ``pos`` (row-major ``[node - first, band]``,
-    ascending) holding whole buckets: the pairs ``(earlier, later)`` of nodes within
-    ``window`` of each other in a bucket, and (``sorted_out``) the keys sorted, their
-    nodes, and how many nodes from before ``first`` each one's bucket still needs."""
+    """For the band keys ``flat`` (row-major ``[node - first, band]``) whose top byte is
+    in ``[lo, hi)``: the pairs ``(earlier, later)`` of nodes within ``window`` of each
+    other in a bucket, and (``sorted_out``) those keys sorted, their nodes, and how
+    many nodes from before ``first`` each one's bucket still needs."""
+    if (lo, hi) == (0, 256):
+        keys, pos = flat, np.arange(len(flat), dtype=np.int64)
+    else:
+        top = flat >> _U(56)
+        pos = np.flatnonzero((top >= _U(lo)) & (top < _U(hi)))
+        keys = flat[pos]
     if not sorted_out:  # only the buckets of two or more nodes matter
         order = shared_keys(keys)
         return (*window_pairs(pos[order] // bands + first, run_ranks(keys[order]), window), ())
@@ -328,6 +337,55 @@ def _doc_texts(store: Store, d0: int, d1: int) -> list[tuple[str, str, str, tupl
 
 def _repeat_json(r: Repeat) -> list[Any]:
     return [r.start, r.end, r.witness_start, r.witness_end, r.similarity, r.block, r.index, r.witness_index]
+
+
+#: Where arrays for the workers are written (memory-backed where the system has it).
+_SHARE_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+#: Arrays at least this large go to the workers as mapped files, smaller ones pickled.
+_MAP_MIN_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class _Mapped:
+    """An array handed to a worker as a ``.npy`` file it maps read-only: writing it
+    is one copy, where pickling through the executor's pipe costs four and holds
+    this process's GIL in the feeder thread."""
+
+    path: str
+
+    @staticmethod
+    def put(args: tuple[Any, ...], prefix: Path) -> tuple[Any, ...]:
+        """``args`` with every large array (also inside a :class:`ShingleSets`) saved as a file."""
+        n = 0
+
+        def conv(a: Any) -> Any:
+            nonlocal n
+            if isinstance(a, ShingleSets):
+                return ShingleSets(conv(a.values), conv(a.offsets), conv(a.tokens))
+            if isinstance(a, np.ndarray) and a.nbytes >= _MAP_MIN_BYTES:
+                n += 1
+                path = f"{prefix}-{n}.npy"
+                np.save(path, a, allow_pickle=False)
+                return _Mapped(path)
+            return a
+
+        return tuple(conv(a) for a in args)
+
+    @staticmethod
+    def get(args: tuple[Any, ...]) -> tuple[Any, ...]:
+        def conv(a: Any) -> Any:
+            if isinstance(a, ShingleSets):
+                return ShingleSets(conv(a.values), conv(a.offsets), conv(a.tokens))
+            if isinstance(a, _Mapped):
+                return np.asarray(np.load(a.path, mmap_mode="r", allow_pickle=False))
+            return a
+
+        return tuple(conv(a) for a in args)
+
+
+def _run_mapped(fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """``fn(*args)`` in a worker, the mapped arrays loaded first."""
+    return fn(*_Mapped.get(args))
 
 
 class Corpus:
@@ -654,7 +712,11 @@ class Corpus:
         done = self._share(_doc_sets, parts)
         dsets = _concat_sets(*(d for d, _ in done))
         keys = np.concatenate([k for _, k in done])
-        left, right = candidate_pairs(keys, cfg.bucket_window)
+        done = _range_pairs(self._share, self._split(keys.size), keys, cfg.bucket_window, 0, False)
+        left, right = np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done])
+        diff = left != right  # (a 64-bit collision of two keys of one document)
+        code = distinct(left[diff] * n_docs + right[diff])  # as candidate_pairs: unique, sorted
+        left, right = code // n_docs, code % n_docs
         sim = self._jaccard(dsets, left, right)
         ok = sim >= cfg.doc_threshold - 1e-12
         return components(n_docs, left[ok], right[ok])
@@ -673,11 +735,15 @@ class Corpus:
         return self.n_jobs
 
     def _share(self, fn: Callable[..., Any], parts: list[tuple[Any, ...]]) -> list[Any]:
-        """``[fn(*part) for part in parts]``: the first part here, the others in the workers."""
+        """``[fn(*part) for part in parts]``: the first part here, the others in the workers
+        (their large arrays handed over as files mapped into memory, see :class:`_Mapped`)."""
         pool = self._workers() if len(parts) > 1 else None
-        futs = [pool.submit(fn, *part) for part in parts[1:]] if pool is not None else []
-        mine = [fn(*part) for part in (parts if pool is None else parts[:1])]
-        return mine + [f.result() for f in futs]
+        if pool is None:
+            return [fn(*part) for part in parts]
+        with tempfile.TemporaryDirectory(prefix="dedup-share-", dir=_SHARE_DIR) as tmp:
+            futs = [pool.submit(_run_mapped, fn, _Mapped.put(part, Path(tmp) / str(i))) for i, part in enumerate(parts[1:])]
+            mine = [fn(*parts[0])]
+            return mine + [f.result() for f in futs]
 
     def _jaccard(self, sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """:func:`jaccard_pairs`, the pairs split between the processes."""

@@ -81,12 +81,15 @@ def test_paragraph_evidence_points_at_the_earliest_copy():
             assert p.similarity == pytest.approx(len(a & b) / len(a | b) if a | b else 1.0)
 
 
-@pytest.mark.parametrize("kw", [{"n_jobs": 2}, {"n_jobs": 2, "batch_size": 5}, {"batch_size": 7}, {"batch_size": 1000}])
-def test_same_output_for_any_n_jobs_and_batch_size(kw, monkeypatch):
+# map_min: every array goes to the workers as a mapped file (0) or pickled (2^40)
+@pytest.mark.parametrize("kw, map_min", [({"n_jobs": 2}, 0), ({"n_jobs": 2}, 1 << 40), ({"n_jobs": 2, "batch_size": 5}, 0),
+                                         ({"batch_size": 7}, 0), ({"batch_size": 1000}, 0)])
+def test_same_output_for_any_n_jobs_and_batch_size(kw, map_min, monkeypatch):
     import dedup.corpus
 
     monkeypatch.setattr(dedup.corpus, "_PARALLEL_MIN_ITEMS", 0)  # corpus-wide steps in the workers too
     monkeypatch.setattr(dedup.corpus, "_SPAWN_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", map_min)
     docs, _ = synthetic_corpus(12)
     base = [r.to_json() for r in dedup.dedupe(docs, batch_size=16)]
     assert [r.to_json() for r in dedup.dedupe(docs, **kw)] == base
