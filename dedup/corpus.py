@@ -365,7 +365,10 @@ class _Mapped:
             if isinstance(a, np.ndarray) and a.nbytes >= _MAP_MIN_BYTES:
                 n += 1
                 path = f"{prefix}-{n}.npy"
-                np.save(path, a, allow_pickle=False)
+                try:
+                    np.save(path, a, allow_pickle=False)
+                except OSError:  # a full (or small, as in some containers) /dev/shm: pickle it
+                    return a
                 return _Mapped(path)
             return a
 
@@ -741,7 +744,7 @@ class Corpus:
         if pool is None:
             return [fn(*part) for part in parts]
         with tempfile.TemporaryDirectory(prefix="dedup-share-", dir=_SHARE_DIR) as tmp:
-            futs = [pool.submit(_run_mapped, fn, _Mapped.put(part, Path(tmp) / str(i))) for i, part in enumerate(parts[1:])]
+            futs = [pool.submit(_run_mapped, fn, _Mapped.put(part, Path(tmp) / str(i))) for i, part in enumerate(parts[1:], 1)]
             mine = [fn(*parts[0])]
             return mine + [f.result() for f in futs]
 

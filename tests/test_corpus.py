@@ -421,3 +421,20 @@ def test_paragraph_evidence_is_a_lazy_immutable_sequence():
         Paragraphs([(1, 2)])
     with pytest.raises(ValueError, match="index"):
         Paragraphs.of(built[1:])
+
+
+def test_arrays_for_workers_fall_back_to_pickling_when_the_share_dir_is_full(monkeypatch):
+    """A small /dev/shm (as in containers) must not stop the corpus: arrays that cannot
+    be written are pickled to the worker instead."""
+    import dedup.corpus
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(dedup.corpus, "_PARALLEL_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus, "_SPAWN_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", 0)
+    monkeypatch.setattr(dedup.corpus.np, "save", full)
+    docs, _ = synthetic_corpus(12)
+    base = [r.to_json() for r in dedup.dedupe(docs)]
+    assert [r.to_json() for r in dedup.dedupe(docs, n_jobs=2)] == base
