@@ -104,9 +104,14 @@ def shared_keys(keys: np.ndarray) -> np.ndarray:
             dup[:-1] |= same
         return order[dup]
     low = _U((1 << bits) - 1)
-    packed = np.sort((keys & ~low) | np.arange(n, dtype=_U))
-    high = packed & ~low
-    same = high[1:] == high[:-1]
+    packed = keys & ~low  # positions or-ed in by blocks: no second array of n words at once
+    for i in range(0, n, 1 << 20):
+        packed[i : i + (1 << 20)] |= np.arange(i, min(i + (1 << 20), n), dtype=_U)
+    packed.sort()
+    same = np.empty(n - 1, dtype=bool)
+    for i in range(0, n - 1, 1 << 20):  # equal high bits, by blocks (no temporary of n words)
+        j = min(i + (1 << 20), n - 1)
+        same[i:j] = (packed[i + 1 : j + 1] ^ packed[i:j]) <= low
     dup = np.zeros(n, dtype=bool)
     dup[1:] |= same
     dup[:-1] |= same
