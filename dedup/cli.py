@@ -18,7 +18,7 @@ from typing import Any
 from . import __version__
 from .collapse import explain
 from .config import Config
-from .corpus import Corpus
+from .corpus import Corpus, keep_heap
 from .io import (
     AtomicFile,
     DataError,
@@ -132,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(ex.collapsed)
             return 0
         if a.command == "corpus":
+            keep_heap()  # this process is ours: let its allocator reuse freed memory (see keep_heap)
             return _corpus(a, cfg)
         if a.input == "-":
             data = sys.stdin.buffer.read()

@@ -8,13 +8,15 @@ and the boilerplate does not pay for the objects it never looks at.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from .collapse import Repeat
 
 __all__ = ["ParagraphInfo", "Paragraphs", "DocResult", "CorpusSummary"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,31 @@ class ParagraphInfo:
 
 #: The fields of :class:`ParagraphInfo`, in order (``index`` first).
 INFO_FIELDS = tuple(f.name for f in fields(ParagraphInfo))
+
+
+def maker(cls: type[T]) -> Callable[..., T]:
+    """A constructor of the frozen dataclass ``cls`` from its field values in order,
+    for objects made by the hundred thousand: it fills the instance's ``__dict__`` at
+    once instead of the generated ``__init__``'s ``object.__setattr__`` per field
+    (about half the time). The objects are the same (equal, hash-equal, picklable).
+
+    Examples:
+        >>> maker(Repeat)(0, 5, 10, 15, 1.0, 0, 3, 0) == Repeat(0, 5, 10, 15, 1.0, 0, 3, 0)
+        True
+    """
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    new = object.__new__
+
+    def make(*values: Any) -> T:
+        obj = new(cls)
+        obj.__dict__.update(zip(names, values))
+        return obj
+
+    return make
+
+
+_info = maker(ParagraphInfo)
+make_repeat = maker(Repeat)
 _BOILER = INFO_FIELDS.index("boilerplate") - 1  # (columns leave out the index)
 
 
@@ -95,7 +122,7 @@ class Paragraphs(Sequence[ParagraphInfo]):
     def _all(self) -> tuple[ParagraphInfo, ...]:
         if self._items is None:
             n = len(self._columns[0])
-            self._items = tuple(map(ParagraphInfo, range(n), *self._columns))
+            self._items = tuple(map(_info, range(n), *self._columns))
         return self._items
 
     @property
@@ -106,10 +133,10 @@ class Paragraphs(Sequence[ParagraphInfo]):
     @property
     def boilerplate(self) -> tuple[ParagraphInfo, ...]:
         """The paragraphs flagged as boilerplate (only these are made)."""
-        flags = self._columns[_BOILER]
-        if self._items is None and not any(flags):
-            return ()
-        return tuple(self[i] for i, b in enumerate(flags) if b)
+        rows = [i for i, b in enumerate(self._columns[_BOILER]) if b]
+        if self._items is not None:
+            return tuple(self._items[i] for i in rows)
+        return tuple(map(_info, rows, *([c[i] for i in rows] for c in self._columns)))
 
     def __len__(self) -> int:
         return len(self._columns[0])
@@ -126,7 +153,7 @@ class Paragraphs(Sequence[ParagraphInfo]):
             k = i + n if i < 0 else i
             if not 0 <= k < n:
                 raise IndexError(f"paragraph index {i} out of range for {n} paragraphs")
-            return ParagraphInfo(k, *(c[k] for c in self._columns))
+            return _info(k, *(c[k] for c in self._columns))
         return self._items[i]
 
     def __iter__(self) -> Iterator[ParagraphInfo]:
