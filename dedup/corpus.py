@@ -472,6 +472,7 @@ class Corpus:
         self._added = self._pos = self._base = 0
         self._exhausted = False
         self._inflight: dict[str, int] = {}
+        self._state: dict[str, np.ndarray] | None = None  # the clusters, until the next change
         self.skipped_ids = 0
         self._load()
 
@@ -659,6 +660,7 @@ class Corpus:
         docs = [(self.n_docs + d, did, texts[d], ch.repeats[d]) for d, (did, _) in enumerate(batch)]
         self.store.write_batch(self.n_batches, docs, paras, first, new_sets, new_keys)
         self._paras.append(paras)
+        self._state = None
         self.nodes.add(new_sets, ch.fp[new], new_keys)
         self.n_docs += len(batch)
         self.n_batches += 1
@@ -680,12 +682,14 @@ class Corpus:
         edges = np.stack((left[ok], right[ok]), axis=1) if ok.any() else np.zeros((0, 2), dtype=np.int64)
         self.store.write_links(first, last, edges, sim[ok])
         self.edges.append(edges)
+        self._state = None
 
     # -- clustering ----------------------------------------------------------------
     def _cluster(self) -> dict[str, np.ndarray]:
         self._link()  # (after an add that raised)
-        state = self.store.read_state()
+        state = self._state if self._state is not None else self.store.read_state()
         if state is not None:
+            self._state = state
             return state
         cfg = self.config
         edges = np.concatenate(self.edges) if self.edges else np.zeros((0, 2), dtype=np.int64)
@@ -718,6 +722,7 @@ class Corpus:
             "boilerplate": boiler.astype(np.int8), "sim": sim, "doc_cluster": doc_cluster,
         }
         self.store.write_state(state)
+        self._state = state
         return state
 
     def _doc_clusters(self, doc: np.ndarray, node: np.ndarray, excluded: np.ndarray) -> np.ndarray:

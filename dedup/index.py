@@ -102,11 +102,14 @@ CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, dtype TEXT NOT NULL, da
 
 class Store:
     """A SQLite file holding a corpus index (see the module docstring); ``durable=False``
-    (a temporary index, deleted with its process) skips every fsync and, when it
-    creates the file, stores texts uncompressed (they are read back once)."""
+    (a temporary index, deleted with its process, never reopened) skips every fsync,
+    stores texts uncompressed when it creates the file (they are read back once), and
+    keeps only the documents: the index arrays, links and cluster state that let a
+    durable index be reopened stay in the memory of the corpus that wrote them."""
 
     def __init__(self, path: str | os.PathLike[str], cfg: Config, *, create: bool = True, durable: bool = True):
         self.path = Path(path)
+        self.durable = durable
         if not create and not self.path.exists():
             raise FileNotFoundError(f"index {self.path} does not exist")
         try:
@@ -192,15 +195,18 @@ class Store:
         rows = [(d, i, t, r, batch) for d, i, t, r in docs]
         with self.transaction():
             self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", rows)
-            self.db.execute(
-                "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?)",
-                (batch, _blob(paragraphs.astype(np.int64)), first_node, _blob(sets.offsets.astype(np.int64)),
-                 _blob(sets.values.astype(np.uint32)), _blob(keys.astype(np.uint64))),
-            )
-            self.db.execute("DELETE FROM state")  # cluster state is stale now
+            if self.durable:
+                self.db.execute(
+                    "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?)",
+                    (batch, _blob(paragraphs.astype(np.int64)), first_node, _blob(sets.offsets.astype(np.int64)),
+                     _blob(sets.values.astype(np.uint32)), _blob(keys.astype(np.uint64))),
+                )
+                self.db.execute("DELETE FROM state")  # cluster state is stale now
 
     def write_links(self, first_node: int, last_node: int, edges: np.ndarray, sims: np.ndarray) -> None:
         """Store the verified edges that link nodes ``first_node .. last_node - 1`` to all before."""
+        if not self.durable:
+            return
         with self.transaction():
             self.db.execute(
                 "INSERT INTO links VALUES (?, ?, ?, ?)",
@@ -210,6 +216,8 @@ class Store:
 
     def write_state(self, arrays: dict[str, np.ndarray]) -> None:
         """Replace the stored cluster state (one transaction)."""
+        if not self.durable:
+            return
         with self.transaction():
             self.db.execute("DELETE FROM state")
             self.db.executemany(

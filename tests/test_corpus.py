@@ -438,3 +438,17 @@ def test_arrays_for_workers_fall_back_to_pickling_when_the_share_dir_is_full(mon
     docs, _ = synthetic_corpus(12)
     base = [r.to_json() for r in dedup.dedupe(docs)]
     assert [r.to_json() for r in dedup.dedupe(docs, n_jobs=2)] == base
+
+
+def test_temporary_corpus_recomputes_clusters_after_more_documents():
+    """A temporary index keeps its cluster state in memory only; adding documents after
+    reading results must give the clusters of everything, as one pass does."""
+    docs, _ = synthetic_corpus(20)
+    one = [r.to_json() for r in dedup.dedupe(docs)]
+    with dedup.Corpus() as c:
+        c.add(docs[:25])
+        early = [r.to_json() for r in c.results()]
+        assert early and c.summary().documents == 25
+        c.add(docs[25:])
+        assert [r.to_json() for r in c.results()] == one
+        assert c.summary().documents == len(docs)
