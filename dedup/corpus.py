@@ -45,6 +45,8 @@ _U = np.uint64
 #: only; below the second figure, it does not start the workers for it (that costs about a second).
 _PARALLEL_MIN_ITEMS = 1 << 15
 _SPAWN_MIN_ITEMS = 1 << 23
+#: This process's part of a shared corpus-wide step, relative to a worker's (see Corpus._split).
+_MAIN_SHARE = 0.75
 #: Batches this process runs before it starts the workers (starting one costs about a second).
 _WORKERS_AFTER = 4
 #: Documents per chunk of :meth:`Corpus.results`.
@@ -223,12 +225,12 @@ class _Nodes:
         self.fp2.append(fp[:, 1])
         self.pending.append(keys)
 
-    def candidates(self, share: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]], parts: int
+    def candidates(self, share: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]], parts: list[float]
                    ) -> tuple[np.ndarray, np.ndarray]:
         """LSH candidates of the pending nodes, as pairs ``(earlier, new)`` of node ids.
 
-        The pending keys are cut into ``parts`` ranges of key values, sorted and
-        paired by ``share`` (one range per process); nodes of earlier passes are
+        The pending keys are cut into ranges of key values at the cumulative
+        fractions ``parts``, sorted and paired by ``share`` (one range per process); nodes of earlier passes are
         then queried for what each bucket still needs. Those are indexed only when
         a later pass needs them (a one-pass corpus never sorts them twice).
         """
@@ -258,13 +260,14 @@ class _Nodes:
         return lft[keep], rgt[keep]
 
 
-def _range_pairs(share: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]], parts: int,
+def _range_pairs(share: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]], parts: list[float],
                  keys: np.ndarray, window: int, first: int, sorted_out: bool) -> list[Any]:
     """:func:`_bucket_pairs` over the band ``keys`` (``[row, band]``, row ``i`` being
-    node ``first + i``) cut into ``parts`` ranges of key values (whole buckets in each),
-    one range per process; each process picks its range out of the keys itself."""
+    node ``first + i``) cut into ranges of key values (whole buckets in each) at the
+    cumulative fractions ``parts``, one range per process; each process picks its
+    range out of the keys itself (keys are hash values: spread evenly)."""
     flat = keys.ravel()
-    cuts = [0, *(256 * i // parts for i in range(1, parts)), 256]
+    cuts = [0, *(round(256 * f) for f in parts[1:-1]), 256]
     return share(_bucket_pairs, [(flat, lo, hi, keys.shape[1], window, first, sorted_out)
                                  for lo, hi in zip(cuts, cuts[1:])])
 
@@ -672,8 +675,8 @@ class Corpus:
         if not nodes.pending:
             return
         first, last = nodes.linked, nodes.n
-        k = self._split((last - first) * self.config.lsh[0])
-        left, right = nodes.candidates(self._share, k)
+        parts = self._split((last - first) * self.config.lsh[0])
+        left, right = nodes.candidates(self._share, parts)
         code = distinct(left * last + right)
         left, right = code // last, code % last
         involved, inv = distinct_inverse(np.concatenate((left, right)), last)
@@ -754,15 +757,19 @@ class Corpus:
     def _ranges(self, owner: np.ndarray, n: int) -> list[tuple[int, int]]:
         """``0..n`` cut into one range per process, of about equal numbers of the sorted
         ``owner`` values (paragraphs of each document, say)."""
-        k = self._split(len(owner) * 16)
-        bounds = [0, *(int(owner[len(owner) * i // k]) for i in range(1, k)), n]
+        parts = self._split(len(owner) * 16)
+        bounds = [0, *(int(owner[int(len(owner) * f)]) for f in parts[1:-1]), n]
         return [(a, b) for a, b in zip(bounds, bounds[1:])]
 
-    def _split(self, items: int) -> int:
-        """How many processes share a corpus-wide step over about ``items`` items."""
+    def _split(self, items: int) -> list[float]:
+        """How a corpus-wide step over about ``items`` items is shared: the cumulative
+        fractions of the work of each process (this one first), ``[0.0, 1.0]`` for none.
+        This process takes a smaller part (:data:`_MAIN_SHARE`): it also does the step's
+        serial glue and hands the workers their arrays."""
         if self.n_jobs == 1 or items < _PARALLEL_MIN_ITEMS or (self._pool is None and items < _SPAWN_MIN_ITEMS):
-            return 1
-        return self.n_jobs
+            return [0.0, 1.0]
+        w = [_MAIN_SHARE] + [1.0] * (self.n_jobs - 1)
+        return [sum(w[:i]) / sum(w) for i in range(len(w) + 1)]
 
     def _share(self, fn: Callable[..., Any], parts: list[tuple[Any, ...]]) -> list[Any]:
         """``[fn(*part) for part in parts]``: the first part here, the others in the workers
@@ -778,10 +785,9 @@ class Corpus:
     def _jaccard(self, sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """:func:`jaccard_pairs`, the pairs split between the processes."""
         work = np.cumsum(sets.sizes[left] + sets.sizes[right] + 1)  # values each pair sorts
-        k = self._split(int(work[-1]) // 4 if len(work) else 0)
-        cut = [0, *np.searchsorted(work, [work[-1] * i // k for i in range(1, k)]).tolist(), len(left)]
-        parts = [(sets, left[a:b], right[a:b]) for a, b in zip(cut, cut[1:])]
-        return np.concatenate(self._share(jaccard_pairs, parts))
+        fracs = self._split(int(work[-1]) // 4 if len(work) else 0)
+        cut = [0, *np.searchsorted(work, [int(work[-1] * f) for f in fracs[1:-1]]).tolist(), len(left)]
+        return np.concatenate(self._share(jaccard_pairs, [(sets, left[a:b], right[a:b]) for a, b in zip(cut, cut[1:])]))
 
     def results(self, *, start: int = 0) -> Iterator[DocResult]:
         """One :class:`DocResult` per stored document (from document ``start``), in
