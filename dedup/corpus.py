@@ -230,9 +230,10 @@ class _Nodes:
         """LSH candidates of the pending nodes, as pairs ``(earlier, new)`` of node ids.
 
         The pending keys are cut into ranges of key values at the cumulative
-        fractions ``parts``, sorted and paired by ``share`` (one range per process); nodes of earlier passes are
-        then queried for what each bucket still needs. Those are indexed only when
-        a later pass needs them (a one-pass corpus never sorts them twice).
+        fractions ``parts``, sorted and paired by ``share`` (one range per
+        process); nodes of earlier passes are then queried for what each bucket
+        still needs. Those are indexed only when a later pass needs them (a
+        one-pass corpus never sorts them twice).
         """
         e = np.zeros(0, dtype=np.int64)
         if not self.pending:
@@ -401,7 +402,7 @@ def keep_heap() -> None:
     """Let this process's allocator (glibc) keep freed memory for reuse instead of
     returning it to the system after every batch: the kernel allocates and frees
     arrays of up to a few MB per batch, and mapping them afresh each time costs a
-    page fault per 4 KB (a third of the system time of a corpus run). Called in the
+    page fault per 4 KB (about 40% of the system time of a corpus run). Called in the
     worker processes, which are ours, and by the command line; a library never
     changes the allocator of its caller's process. Does nothing elsewhere than on
     Linux with glibc.
