@@ -33,7 +33,7 @@ from .cluster import components
 from .collapse import Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import IndexError_, Store, encode_text
-from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, shared_keys, window_pairs
+from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, shared_keys, unique_pairs, window_pairs
 from .results import CorpusSummary, DocResult, Paragraphs, make_repeat
 from .shingle import ShingleSets, distinct, distinct_inverse, ranges, run_ranks, union_rows
 from .text import check_text
@@ -256,9 +256,7 @@ class _Nodes:
             right.append(nodes[q])
         self.unindexed.append(keys)
         self.linked, self.pending = first + len(keys), []
-        lft, rgt = np.concatenate(left), np.concatenate(right)
-        keep = lft != rgt  # a node meets itself only through a 64-bit collision of two of its keys
-        return lft[keep], rgt[keep]
+        return np.concatenate(left), np.concatenate(right)  # (repeats and self-pairs: see unique_pairs)
 
 
 def _range_pairs(share: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]], parts: list[float],
@@ -678,8 +676,7 @@ class Corpus:
         first, last = nodes.linked, nodes.n
         parts = self._split((last - first) * self.config.lsh[0])
         left, right = nodes.candidates(self._share, parts)
-        code = distinct(left * last + right)
-        left, right = code // last, code % last
+        left, right = unique_pairs(left, right, last)
         involved, inv = distinct_inverse(np.concatenate((left, right)), last)
         sim = self._jaccard(nodes.sets.take(involved), inv[: len(left)], inv[len(left) :])
         ok = sim >= self.config.threshold - 1e-12
@@ -738,19 +735,17 @@ class Corpus:
             return np.arange(n_docs, dtype=np.int64)
         # one CSR row per document (the union of its paragraphs' sets) and its band keys,
         # computed by document ranges of about equal size, one per process
-        cut = [0, *np.searchsorted(kd, [b for _, b in self._ranges(kd, n_docs)]).tolist()]
+        doc_ranges = self._ranges(kd, n_docs)
+        cut = [0, *np.searchsorted(kd, [b for _, b in doc_ranges]).tolist()]
         parts = []
-        for (d0, d1), p0, p1 in zip(self._ranges(kd, n_docs), cut, cut[1:]):
+        for (d0, d1), p0, p1 in zip(doc_ranges, cut, cut[1:]):
             uniq, inv = distinct_inverse(kn[p0:p1], self.nodes.n)
             parts.append((self.nodes.sets.take(uniq), inv, kd[p0:p1] - d0, d1 - d0, cfg.num_perm, cfg.seed, cfg.doc_lsh))
         done = self._share(_doc_sets, parts)
         dsets = _concat_sets(*(d for d, _ in done))
         keys = np.concatenate([k for _, k in done])
         done = _range_pairs(self._share, self._split(keys.size), keys, cfg.bucket_window, 0, False)
-        left, right = np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done])
-        diff = left != right  # (a 64-bit collision of two keys of one document)
-        code = distinct(left[diff] * n_docs + right[diff])  # as candidate_pairs: unique, sorted
-        left, right = code // n_docs, code % n_docs
+        left, right = unique_pairs(np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]), n_docs)
         sim = self._jaccard(dsets, left, right)
         ok = sim >= cfg.doc_threshold - 1e-12
         return components(n_docs, left[ok], right[ok])

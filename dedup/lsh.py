@@ -16,7 +16,7 @@ from .config import Config, resolve
 from .minhash import signatures_of_sets
 from .shingle import ShingleSets, chunk_bounds, distinct, ranges, run_ranks
 
-__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs", "set_fingerprints", "shared_keys", "window_pairs"]
+__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs", "set_fingerprints", "shared_keys", "unique_pairs", "window_pairs"]
 
 _U = np.uint64
 _BAND_KEY = 0x2545F4914F6CDD1D
@@ -72,8 +72,18 @@ def candidate_pairs(keys: np.ndarray, window: int = 16) -> tuple[np.ndarray, np.
     n, bands = keys.shape
     flat = keys.ravel()  # band seeds make keys of different bands unrelated: one table
     order = shared_keys(flat)
-    left, right = window_pairs(order // bands, run_ranks(flat[order]), window)
-    diff = left != right  # a row can meet itself only through a 64-bit key collision
+    return unique_pairs(*window_pairs(order // bands, run_ranks(flat[order]), window), n)
+
+
+def unique_pairs(left: np.ndarray, right: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct pairs ``(left, right)`` of ids below ``n``, sorted, without the pairs
+    of an id with itself (a row meets itself only through a 64-bit key collision).
+
+    Examples:
+        >>> [a.tolist() for a in unique_pairs(np.array([2, 0, 2, 1]), np.array([3, 1, 3, 1]), 4)]
+        [[0, 2], [1, 3]]
+    """
+    diff = left != right
     code = distinct(left[diff] * n + right[diff])
     return code // n, code % n
 
@@ -90,20 +100,15 @@ def shared_keys(keys: np.ndarray) -> np.ndarray:
     Examples:
         >>> shared_keys(np.array([9, 4, 9, 7, 4, 9], dtype=np.uint64)).tolist()
         [1, 4, 0, 2, 5]
+        >>> shared_keys(np.array([3, 1, 2], dtype=np.uint64)).tolist()
+        []
     """
     keys = np.asarray(keys, dtype=_U)
     n = len(keys)
-    bits = max((n - 1).bit_length(), 1)
-    if n < 2 or bits > 40:  # (past 2^40 keys the prefix would be too short to help)
-        order = np.argsort(keys, kind="stable")
-        sk = keys[order]
-        dup = np.zeros(n, dtype=bool)
-        if n > 1:
-            same = sk[1:] == sk[:-1]
-            dup[1:] |= same
-            dup[:-1] |= same
-        return order[dup]
-    low = _U((1 << bits) - 1)
+    if n < 2:
+        return np.zeros(0, dtype=np.int64)
+    # (correct for any n: a shorter prefix only lets more unequal keys into the exact step)
+    low = _U((1 << max((n - 1).bit_length(), 1)) - 1)
     packed = keys & ~low  # positions or-ed in by blocks: no second array of n words at once
     for i in range(0, n, 1 << 20):
         packed[i : i + (1 << 20)] |= np.arange(i, min(i + (1 << 20), n), dtype=_U)
@@ -112,17 +117,19 @@ def shared_keys(keys: np.ndarray) -> np.ndarray:
     for i in range(0, n - 1, 1 << 20):  # equal high bits, by blocks (no temporary of n words)
         j = min(i + (1 << 20), n - 1)
         same[i:j] = (packed[i + 1 : j + 1] ^ packed[i:j]) <= low
-    dup = np.zeros(n, dtype=bool)
-    dup[1:] |= same
-    dup[:-1] |= same
-    sub = np.sort((packed[dup] & low).astype(np.int64))
+    sub = np.sort((packed[_run_members(same, n)] & low).astype(np.int64))
     order = sub[np.argsort(keys[sub], kind="stable")]  # stable: positions ascending within a key
     sk = keys[order]
-    same = sk[1:] == sk[:-1]
-    dup = np.zeros(len(order), dtype=bool)
-    dup[1:] |= same
-    dup[:-1] |= same
-    return order[dup]
+    return order[_run_members(sk[1:] == sk[:-1], len(sk))]
+
+
+def _run_members(same: np.ndarray, n: int) -> np.ndarray:
+    """Which of the ``n`` elements of a sorted array belong to a run of two or more,
+    given ``same[i]``: element ``i + 1`` equals element ``i``."""
+    member = np.zeros(n, dtype=bool)
+    member[1:] |= same
+    member[:-1] |= same
+    return member
 
 
 def window_pairs(ids: np.ndarray, rank: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
