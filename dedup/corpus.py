@@ -14,16 +14,15 @@ clusters, boilerplate) and streams one :class:`DocResult` per document.
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass
-from itertools import starmap
+from dataclasses import dataclass, fields
 from multiprocessing import get_context
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from .collapse import Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import IndexError_, Store, encode_text
 from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, shared_keys, unique_pairs, window_pairs
-from .results import CorpusSummary, DocResult, Paragraphs, make_repeat
+from .results import Block, CorpusSummary, DocResult, Paragraphs, make_doc_result, make_repeat
 from .shingle import ShingleSets, distinct, distinct_inverse, ranges, run_ranks, union_rows
 from .text import check_text
 
@@ -298,7 +297,7 @@ def _bucket_pairs(
 class _Chunk:
     """What the per-batch kernel hands to the ingesting process: the paragraph
     columns, the batch's distinct sets with their fingerprints and band keys, and
-    the documents' stored forms (repeats as JSON; texts compressed by
+    the documents' stored forms (repeats by :func:`_repeats_blob`; texts compressed by
     :func:`~dedup.index.encode_text`, or ``None`` when they are stored uncompressed:
     then the ingesting process encodes them, which costs less than shipping them back)."""
 
@@ -309,7 +308,7 @@ class _Chunk:
     fp: np.ndarray
     keys: np.ndarray
     texts: list[bytes] | None
-    repeats: list[str]
+    repeats: list[bytes]
 
 
 def _analyze_chunk(texts: list[str], cfg: Config, compress: bool = True) -> _Chunk:
@@ -327,21 +326,45 @@ def _analyze_chunk(texts: list[str], cfg: Config, compress: bool = True) -> _Chu
         fp=set_fingerprints(an.rep_sets),
         keys=an.keys,
         texts=[encode_text(t, True) for t in texts] if compress else None,
-        repeats=[json.dumps([_repeat_json(r) for r in reps]) for reps in an.repeats],
+        repeats=[_repeats_blob(reps) for reps in an.repeats],
     )
 
 
 def _doc_texts(store: Store, d0: int, d1: int) -> list[tuple[str, str, str, tuple[Repeat, ...]]]:
     """``(id, text, collapsed text, repeats)`` of documents ``d0..d1-1``."""
-    out = []
-    for _, did, text, reps_json in store.docs(d0, d1):
-        reps = tuple(starmap(make_repeat, json.loads(reps_json))) if reps_json != "[]" else ()
-        out.append((did, text, cut_repeats(text, reps) if reps else text, reps))
+    rows = list(store.docs(d0, d1))
+    flat = b"".join(r for _, _, _, r in rows)
+    if len(flat) % _REPEAT_BYTES:
+        raise IndexError_(f"{store.path}: the stored repeats of documents {d0}..{d1 - 1} are damaged; rebuild the index")
+    vals = np.frombuffer(flat, dtype=_REPEAT_DTYPE).reshape(-1, len(_REPEAT_FIELDS))
+    # the chunk's repeats made at once: fields as Python ints (the similarity a float)
+    made = list(map(make_repeat, *(vals[:, i].tolist() if f == "similarity" else vals[:, i].astype(np.int64).tolist()
+                                   for i, f in enumerate(_REPEAT_FIELDS))))
+    out: list[tuple[str, str, str, tuple[Repeat, ...]]] = []
+    at = 0
+    for _, did, text, blob in rows:
+        if not blob:
+            out.append((did, text, text, ()))
+        else:
+            reps = tuple(made[at : at + len(blob) // _REPEAT_BYTES])
+            at += len(reps)
+            out.append((did, text, cut_repeats(text, reps), reps))
     return out
 
 
-def _repeat_json(r: Repeat) -> list[Any]:
-    return [r.start, r.end, r.witness_start, r.witness_end, r.similarity, r.block, r.index, r.witness_index]
+#: How a document's repeats are stored: one row of little-endian float64 per repeat, the
+#: fields of :class:`~dedup.Repeat` in order (offsets and indices below 2^53 are exact).
+_REPEAT_FIELDS = tuple(f.name for f in fields(Repeat))
+_REPEAT_DTYPE = np.dtype("<f8")
+_REPEAT_BYTES = len(_REPEAT_FIELDS) * _REPEAT_DTYPE.itemsize
+_repeat_values = attrgetter(*_REPEAT_FIELDS)
+
+
+def _repeats_blob(reps: Sequence[Repeat]) -> bytes:
+    """A document's repeats as stored (see :data:`_REPEAT_FIELDS`); ``b""`` for none."""
+    if not reps:
+        return b""
+    return np.array([_repeat_values(r) for r in reps], dtype=_REPEAT_DTYPE).tobytes()
 
 
 #: Where arrays for the workers are written (memory-backed where the system has it).
@@ -791,7 +814,7 @@ class Corpus:
         st = self._cluster()
         par = self.paragraphs
         cluster, doc_cluster, p_doc = st["cluster"], st["doc_cluster"], par[:, P_DOC]
-        doc_size = np.bincount(doc_cluster, minlength=self.n_docs)
+        doc_size = np.bincount(doc_cluster, minlength=self.n_docs).tolist()
         p_first = np.searchsorted(p_doc, np.arange(self.n_docs + 1))
         first_doc = p_doc[cluster]  # each paragraph's cluster begins in this document
         id_of = self.store.doc_ids(distinct(np.concatenate((first_doc, doc_cluster))).tolist())
@@ -801,7 +824,8 @@ class Corpus:
             docs = _doc_texts(self.store, d0, d1)
             g0, g1 = bounds[d0], bounds[d1]
             c = cluster[g0:g1]
-            cols = [tuple(col) for col in (  # tuples: a document's columns are slices of these
+            boiler = st["boilerplate"][g0:g1].astype(bool)
+            block = Block(tuple(tuple(col) for col in (  # tuples: a document's columns are slices of these
                 par[g0:g1, P_START].tolist(),
                 par[g0:g1, P_END].tolist(),
                 par[g0:g1, P_TOKENS].tolist(),
@@ -809,18 +833,19 @@ class Corpus:
                 st["size"][g0:g1].tolist(),
                 st["doc_freq"][g0:g1].tolist(),
                 st["story_freq"][g0:g1].tolist(),
-                st["boilerplate"][g0:g1].astype(bool).tolist(),
+                boiler.tolist(),
                 [id_of[x] for x in first_doc[g0:g1].tolist()],
                 par[c, P_START].tolist(),
                 par[c, P_END].tolist(),
                 st["sim"][g0:g1].tolist(),
                 par[g0:g1, P_REMOVED].astype(bool).tolist(),
-            )]
-            for d, (did, text, collapsed, reps) in enumerate(docs, d0):
-                a, b = bounds[d] - g0, bounds[d + 1] - g0
-                evidence = Paragraphs._trusted(tuple(col[a:b] for col in cols))
-                dc = int(doc_cluster[d])
-                yield DocResult(did, text, collapsed, reps, evidence, id_of[dc], int(doc_size[dc]))
+            )), (rows := np.flatnonzero(boiler)).tolist())
+            row = (p_first[d0 : d1 + 1] - g0).tolist()  # each document's rows in the block
+            brow = np.searchsorted(rows, p_first[d0 : d1 + 1] - g0).tolist()  # and its boilerplate rows
+            dcs = doc_cluster[d0:d1].tolist()
+            for k, ((did, text, collapsed, reps), dc) in enumerate(zip(docs, dcs)):
+                evidence = Paragraphs._slice(block, row[k], row[k + 1], brow[k], brow[k + 1])
+                yield make_doc_result(did, text, collapsed, reps, evidence, id_of[dc], doc_size[dc])
 
     def summary(self, top: int = 20) -> CorpusSummary:
         """Corpus-wide figures over everything added so far."""

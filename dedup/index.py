@@ -1,8 +1,9 @@
 """The persistent corpus store: SQLite, one transaction per batch, no pickle.
 
 Arrays are stored as little-endian raw bytes with their dtype named in the
-column, texts as UTF-8 (lone surrogates kept; zlib-compressed in a durable
-index, raw in a temporary one), small records as JSON. The file carries a schema version and the fingerprint of the
+column (a document's repeats too), texts as UTF-8 (lone surrogates kept;
+zlib-compressed in a durable index, raw in a temporary one), small records as
+JSON. The file carries a schema version and the fingerprint of the
 :class:`~dedup.Config` it was built with; opening it with another version or
 config is a clear error instead of silently mixed results.
 """
@@ -26,7 +27,7 @@ from .text import text_model
 
 __all__ = ["SCHEMA_VERSION", "IndexError_", "Store", "encode_text", "decode_text", "config_fingerprint"]
 
-SCHEMA_VERSION = 4  # 4: edges per linking pass; 3: paragraphs per batch; 2: nodes are sets of the whole corpus
+SCHEMA_VERSION = 5  # 5: repeats as float64 rows; 4: edges per linking pass; 3: paragraphs per batch; 2: nodes are sets of the whole corpus
 
 #: Config fields that change what is stored (everything but performance knobs).
 _FINGERPRINT_FIELDS = (
@@ -79,7 +80,7 @@ CREATE TABLE IF NOT EXISTS docs (
     doc INTEGER PRIMARY KEY,        -- position in the corpus, 0-based
     id TEXT NOT NULL UNIQUE,
     text BLOB NOT NULL,             -- utf-8 (surrogatepass), zlib-compressed if meta texts = zlib
-    repeats TEXT NOT NULL,          -- JSON list of within-document repeats
+    repeats BLOB NOT NULL,          -- float64 [n, 8] within-document repeats (the fields of Repeat)
     batch INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS batches (
@@ -180,14 +181,14 @@ class Store:
     def write_batch(
         self,
         batch: int,
-        docs: list[tuple[int, str, bytes, str]],
+        docs: list[tuple[int, str, bytes, bytes]],
         paragraphs: np.ndarray,
         first_node: int,
         sets: ShingleSets,
         keys: np.ndarray,
     ) -> None:
         """Store one batch in one transaction: its documents ``(doc, id, text from
-        encode_text, repeats JSON)``, their paragraphs, the new nodes' sets and band keys.
+        encode_text, repeats as stored)``, their paragraphs, the new nodes' sets and band keys.
 
         Raises ``sqlite3.IntegrityError`` (nothing written) when a document id is
         already in the index.
@@ -271,8 +272,8 @@ class Store:
         for first, last, edges in self.db.execute("SELECT first_node, last_node, edges FROM links ORDER BY first_node"):
             yield first, last, _array(edges, "int64").reshape(-1, 2)
 
-    def docs(self, first: int = 0, last: int | None = None) -> Iterator[tuple[int, str, str, str]]:
-        """``(doc, id, text, repeats JSON)`` of documents ``first`` to ``last - 1`` (or
+    def docs(self, first: int = 0, last: int | None = None) -> Iterator[tuple[int, str, str, bytes]]:
+        """``(doc, id, text, stored repeats)`` of documents ``first`` to ``last - 1`` (or
         the end), in order."""
         for d, i, t, r in self.db.execute(
             "SELECT doc, id, text, repeats FROM docs WHERE doc >= ? AND doc < ? ORDER BY doc",

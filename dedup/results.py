@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
+from operator import itemgetter
 from typing import Any, TypeVar, overload
 
 from .collapse import Repeat
@@ -77,10 +78,31 @@ make_repeat = maker(Repeat)
 _BOILER = INFO_FIELDS.index("boilerplate") - 1  # (columns leave out the index)
 
 
+class Block:
+    """The :class:`ParagraphInfo` columns of consecutive documents, shared by their
+    :class:`Paragraphs` (the corpus driver makes one per chunk of results), with the
+    rows flagged as boilerplate and their values picked out (the ones most loops read)."""
+
+    __slots__ = ("columns", "boiler_rows", "boiler_values")
+
+    def __init__(self, columns: tuple[tuple[Any, ...], ...], boiler_rows: list[int]):
+        self.columns = columns
+        self.boiler_rows = boiler_rows
+        self.boiler_values = list(zip(*(_pick(c, boiler_rows) for c in columns))) if boiler_rows else []
+
+
+def _pick(col: tuple[Any, ...], rows: list[int]) -> tuple[Any, ...]:
+    return (itemgetter(*rows)(col),) if len(rows) == 1 else itemgetter(*rows)(col)
+
+
+_View = tuple[Block, int, int, int, int]
+
+
 class Paragraphs(Sequence[ParagraphInfo]):
     """The paragraphs of one document as an immutable sequence of :class:`ParagraphInfo`.
 
-    Stored as one tuple per field after ``index`` (``columns``, all of one length);
+    Stored as one tuple per field after ``index`` (``columns``, all of one length;
+    in a corpus result, a view of its chunk's :class:`Block` until first read);
     the :class:`ParagraphInfo` objects are made on first access and kept. Equal to
     any sequence of the same :class:`ParagraphInfo` objects, a tuple included.
 
@@ -90,7 +112,7 @@ class Paragraphs(Sequence[ParagraphInfo]):
         (1, 9, True, ())
     """
 
-    __slots__ = ("_columns", "_items")
+    __slots__ = ("_cols", "_items", "_view")
 
     def __init__(self, columns: Sequence[Sequence[Any]]):
         cols = tuple(tuple(c) for c in columns)
@@ -99,8 +121,9 @@ class Paragraphs(Sequence[ParagraphInfo]):
                 f"Paragraphs takes {len(INFO_FIELDS) - 1} columns of one length (the ParagraphInfo fields after "
                 f"'index'), got {len(cols)} of lengths {sorted({len(c) for c in cols})}; use Paragraphs.of(infos)"
             )
-        self._columns = cols
+        self._cols: tuple[tuple[Any, ...], ...] | None = cols
         self._items: tuple[ParagraphInfo, ...] | None = None
+        self._view: _View | None = None
 
     @classmethod
     def of(cls, infos: Iterable[ParagraphInfo]) -> Paragraphs:
@@ -116,30 +139,49 @@ class Paragraphs(Sequence[ParagraphInfo]):
     def _trusted(cls, columns: tuple[tuple[Any, ...], ...]) -> Paragraphs:
         """From columns the corpus driver built (no checks, no copies)."""
         out = cls.__new__(cls)
-        out._columns, out._items = columns, None
+        out._cols, out._items, out._view = columns, None, None
+        return out
+
+    @classmethod
+    def _slice(cls, block: Block, a: int, b: int, lo: int, hi: int) -> Paragraphs:
+        """Rows ``a..b-1`` of a :class:`Block` (its boilerplate rows ``lo..hi-1``):
+        nothing is copied until the paragraphs are read."""
+        out = cls.__new__(cls)
+        out._cols, out._items, out._view = None, None, (block, a, b, lo, hi)
         return out
 
     def _all(self) -> tuple[ParagraphInfo, ...]:
         if self._items is None:
-            n = len(self._columns[0])
-            self._items = tuple(map(_info, range(n), *self._columns))
+            cols = self.columns
+            self._items = tuple(map(_info, range(len(cols[0])), *cols))
         return self._items
 
     @property
     def columns(self) -> tuple[tuple[Any, ...], ...]:
         """One tuple per :class:`ParagraphInfo` field after ``index``."""
-        return self._columns
+        if self._cols is None:
+            assert self._view is not None  # (one of the two is always set)
+            block, a, b, _, _ = self._view
+            self._cols = tuple(c[a:b] for c in block.columns)
+        return self._cols
 
     @property
     def boilerplate(self) -> tuple[ParagraphInfo, ...]:
         """The paragraphs flagged as boilerplate (only these are made)."""
-        rows = [i for i, b in enumerate(self._columns[_BOILER]) if b]
+        if self._view is not None and self._items is None:
+            block, a, _, lo, hi = self._view
+            return tuple(_info(r - a, *v) for r, v in zip(block.boiler_rows[lo:hi], block.boiler_values[lo:hi]))
+        cols = self.columns
+        rows = [i for i, b in enumerate(cols[_BOILER]) if b]
         if self._items is not None:
             return tuple(self._items[i] for i in rows)
-        return tuple(map(_info, rows, *([c[i] for i in rows] for c in self._columns)))
+        return tuple(map(_info, rows, *([c[i] for i in rows] for c in cols)))
 
     def __len__(self) -> int:
-        return len(self._columns[0])
+        if self._view is not None:
+            return self._view[2] - self._view[1]
+        assert self._cols is not None
+        return len(self._cols[0])
 
     @overload
     def __getitem__(self, i: int) -> ParagraphInfo: ...
@@ -153,7 +195,7 @@ class Paragraphs(Sequence[ParagraphInfo]):
             k = i + n if i < 0 else i
             if not 0 <= k < n:
                 raise IndexError(f"paragraph index {i} out of range for {n} paragraphs")
-            return _info(k, *(c[k] for c in self._columns))
+            return _info(k, *(c[k] for c in self.columns))
         return self._items[i]
 
     def __iter__(self) -> Iterator[ParagraphInfo]:
@@ -161,7 +203,7 @@ class Paragraphs(Sequence[ParagraphInfo]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Paragraphs):
-            return self._columns == other._columns
+            return self.columns == other.columns
         if isinstance(other, (tuple, list)):
             return self._all() == tuple(other)
         return NotImplemented
@@ -173,11 +215,11 @@ class Paragraphs(Sequence[ParagraphInfo]):
         return f"Paragraphs({list(self._all())!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return Paragraphs._trusted, (self._columns,)
+        return Paragraphs._trusted, (self.columns,)
 
     def to_json(self) -> list[dict[str, Any]]:
         """One dict per paragraph (the fields of :class:`ParagraphInfo`)."""
-        return [dict(zip(INFO_FIELDS, row)) for row in zip(range(len(self)), *self._columns)]
+        return [dict(zip(INFO_FIELDS, row)) for row in zip(range(len(self)), *self.columns)]
 
 
 @dataclass(frozen=True)
@@ -214,6 +256,9 @@ class DocResult:
             "cluster": self.cluster,
             "cluster_size": self.cluster_size,
         }
+
+
+make_doc_result = maker(DocResult)
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,17 @@ def test_index_made_with_another_config_is_refused(tmp_path):
         dedup.Corpus(index=junk)
 
 
+def test_damaged_stored_repeats_are_an_error_not_wrong_spans(tmp_path):
+    path = tmp_path / "idx.sqlite"
+    long = "A line of well over eight words, said twice here."
+    with dedup.Corpus(index=path) as c:
+        c.add([f"{long}\n{long}"])
+        assert len(next(c.results()).repeats) == 1
+    _sql(path, "UPDATE docs SET repeats = substr(repeats, 1, 20)")
+    with dedup.Corpus(index=path) as c, pytest.raises(IndexError_, match="repeats of documents 0..0 are damaged"):
+        next(c.results())
+
+
 def test_document_forms():
     res = list(dedup.dedupe(["plain text", ("b", "pair text"), {"id": 7, "text": "dict text"}, {"body": "x", "text": "y"}]))
     assert [r.id for r in res] == ["0", "b", "7", "3"]
@@ -396,7 +407,7 @@ def test_clusters_follow_their_definition_whatever_the_batches(batch_size, calls
     assert len(set(got)) > 1  # (the case is not trivial)
 
 
-def test_paragraph_evidence_is_a_lazy_immutable_sequence():
+def test_paragraph_evidence_is_a_lazy_immutable_sequence(monkeypatch):
     import pickle
     from dataclasses import asdict
 
@@ -421,6 +432,14 @@ def test_paragraph_evidence_is_a_lazy_immutable_sequence():
         Paragraphs([(1, 2)])
     with pytest.raises(ValueError, match="index"):
         Paragraphs.of(built[1:])
+    # a result's paragraphs are a view of its chunk's columns until read: every way in agrees
+    for x, y, z in zip(dedup.dedupe(docs), dedup.dedupe(docs), dedup.dedupe(docs)):
+        assert pickle.loads(pickle.dumps(x)) == x  # before anything was read
+        assert len(y.paragraphs) == len(y.paragraphs.columns[0])
+        assert y.boilerplate == tuple(p for p in y.paragraphs if p.boilerplate) == z.boilerplate
+        assert z.paragraphs == Paragraphs._trusted(z.paragraphs.columns) == tuple(z.paragraphs)
+    monkeypatch.setattr(dedup.corpus, "_RESULT_CHUNK", 3)  # documents cut into many chunks: the same results
+    assert [(x, x.boilerplate) for x in dedup.dedupe(docs)] == [(x, x.boilerplate) for x in res]
 
 
 def test_arrays_for_workers_fall_back_to_pickling_when_the_share_dir_is_full(monkeypatch):
