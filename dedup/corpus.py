@@ -13,8 +13,11 @@ clusters, boilerplate) and streams one :class:`DocResult` per document.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
+import pickle
+import shutil
 import sys
 import tempfile
 from collections import deque
@@ -414,9 +417,65 @@ class _Mapped:
         return tuple(conv(a) for a in args)
 
 
-def _run_mapped(fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
-    """``fn(*args)`` in a worker, the mapped arrays loaded first."""
-    return fn(*_Mapped.get(args))
+@dataclass(frozen=True)
+class _Shipped:
+    """An object handed to or from a worker as a file: a protocol-5 pickle whose arrays
+    follow it out of band, read back with one read and no copy of the arrays.
+
+    Through the executor's pipe, a batch's result (a few MB) crosses in 64 KB writes
+    that the worker blocks on until this process's reader thread, which needs the GIL
+    this process's own work holds, takes each one: the worker spent about 10% of its
+    time waiting to send. A file written at once avoids that. The file lives in a
+    directory the caller removes; if it cannot be written, the object goes by pipe.
+    """
+
+    path: str
+
+    @staticmethod
+    def put(obj: Any, where: str | None) -> Any:
+        """``obj`` as a file in directory ``where`` (``obj`` itself when ``where`` is None
+        or the file cannot be written)."""
+        if where is None:
+            return obj
+        bufs: list[pickle.PickleBuffer] = []
+        data = pickle.dumps(obj, protocol=5, buffer_callback=bufs.append)
+        raws = [b.raw() for b in bufs]
+        head = np.array([len(raws), len(data), *(r.nbytes for r in raws)], dtype="<i8")
+        path = None
+        try:
+            fd, path = tempfile.mkstemp(dir=where, suffix=".pkl")
+            with os.fdopen(fd, "wb") as f:
+                f.write(head.tobytes())
+                f.write(data)
+                for r in raws:
+                    f.write(r)
+        except OSError:  # a full (or small) /dev/shm, or the directory already removed
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+            return obj
+        return _Shipped(path)
+
+    @staticmethod
+    def get(x: Any) -> Any:
+        """The object :meth:`put` shipped (``x`` itself if it came by pipe); the file is removed."""
+        if not isinstance(x, _Shipped):
+            return x
+        with open(x.path, "rb") as f:
+            buf = bytearray(os.fstat(f.fileno()).st_size)
+            f.readinto(buf)
+        os.unlink(x.path)
+        mv = memoryview(buf)
+        k = int(np.frombuffer(mv[:8], dtype="<i8")[0])
+        sizes = np.frombuffer(mv[8 : 16 + 8 * k], dtype="<i8").tolist()
+        ends = np.cumsum([16 + 8 * k, *sizes]).tolist()
+        return pickle.loads(mv[ends[0] : ends[1]], buffers=[mv[a:b] for a, b in zip(ends[1:], ends[2:])])
+
+
+def _run_mapped(fn: Callable[..., Any], args: Any, out: str | None = None) -> Any:
+    """``fn(*args)`` in a worker: ``args`` unshipped and their mapped arrays loaded
+    first, the result shipped back as a file in directory ``out`` (see :class:`_Shipped`)."""
+    return _Shipped.put(fn(*_Mapped.get(_Shipped.get(args))), out)
 
 
 def keep_heap() -> None:
@@ -494,6 +553,7 @@ class Corpus:
         self.edges: list[np.ndarray] = []
         self._paras: list[np.ndarray] = []  # per batch: int64 [n, 7] (the P_* columns)
         self._pool: Executor | None = None
+        self._ship_dir: str | None = None
         self._added = self._pos = self._base = 0
         self._exhausted = False
         self._inflight: dict[str, int] = {}
@@ -580,7 +640,8 @@ class Corpus:
                     batch = self._read(it)
                     if not batch:
                         break
-                    pending.append((batch, pool.submit(_analyze_chunk, [t for _, t in batch], self.config, self.store.compressed)))
+                    args = _Shipped.put(([t for _, t in batch], self.config, self.store.compressed), self._ship_dir)
+                    pending.append((batch, pool.submit(_run_mapped, _analyze_chunk, args, self._ship_dir)))
                 if pending and (not isinstance(pending[0][1], Future) or pending[0][1].done()):
                     self._ingest_next(pending)
                     continue
@@ -621,7 +682,7 @@ class Corpus:
 
     def _ingest_next(self, pending: deque[tuple[list[tuple[str, str]], Any]]) -> None:
         b, res = pending.popleft()
-        self._ingest(b, res.result() if isinstance(res, Future) else res)
+        self._ingest(b, _Shipped.get(res.result()) if isinstance(res, Future) else res)
         for did, _ in b:
             self._inflight.pop(did, None)
         self._added += len(b)
@@ -631,12 +692,17 @@ class Corpus:
         once, on first use; ``None`` with ``n_jobs=1``)."""
         if self.n_jobs > 1 and self._pool is None:
             self._pool = ProcessPoolExecutor(self.n_jobs - 1, mp_context=get_context("spawn"), initializer=keep_heap)
+            # batches go to the workers and come back as files here (see _Shipped)
+            self._ship_dir = tempfile.mkdtemp(prefix="dedup-ship-", dir=_SHARE_DIR) if _SHARE_DIR else None
         return self._pool
 
     def _stop_workers(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+        if self._ship_dir is not None:  # (with the files of batches cancelled or never read)
+            shutil.rmtree(self._ship_dir, ignore_errors=True)
+            self._ship_dir = None
 
     def _check_ids(
         self, batch: list[tuple[str, str]], first_pos: int, inflight: dict[str, int]
@@ -797,9 +863,11 @@ class Corpus:
         if pool is None:
             return [fn(*part) for part in parts]
         with tempfile.TemporaryDirectory(prefix="dedup-share-", dir=_SHARE_DIR) as tmp:
-            futs = [pool.submit(_run_mapped, fn, _Mapped.put(part, Path(tmp) / str(i))) for i, part in enumerate(parts[1:], 1)]
+            out = tmp if _SHARE_DIR is not None else None
+            futs = [pool.submit(_run_mapped, fn, _Mapped.put(part, Path(tmp) / str(i)), out)
+                    for i, part in enumerate(parts[1:], 1)]
             mine = [fn(*parts[0])]
-            return mine + [f.result() for f in futs]
+            return mine + [_Shipped.get(f.result()) for f in futs]
 
     def _jaccard(self, sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """:func:`jaccard_pairs`, the pairs split between the processes."""

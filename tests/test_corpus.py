@@ -454,6 +454,7 @@ def test_arrays_for_workers_fall_back_to_pickling_when_the_share_dir_is_full(mon
     monkeypatch.setattr(dedup.corpus, "_SPAWN_MIN_ITEMS", 0)
     monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", 0)
     monkeypatch.setattr(dedup.corpus.np, "save", full)
+    monkeypatch.setattr(dedup.corpus.tempfile, "mkstemp", full)  # batches go by pipe too
     docs, _ = synthetic_corpus(12)
     base = [r.to_json() for r in dedup.dedupe(docs)]
     assert [r.to_json() for r in dedup.dedupe(docs, n_jobs=2)] == base
@@ -471,3 +472,18 @@ def test_temporary_corpus_recomputes_clusters_after_more_documents():
         c.add(docs[25:])
         assert [r.to_json() for r in c.results()] == one
         assert c.summary().documents == len(docs)
+
+
+def test_objects_shipped_to_and_from_workers_as_files(tmp_path):
+    from dedup.corpus import _Shipped
+
+    a = np.arange(100_000, dtype=np.uint64)
+    obj = (a, a[::3], np.zeros((0, 25), dtype=np.uint64), {"texts": [b"ab", "\u00e9", ""]}, 7)
+    x = _Shipped.put(obj, str(tmp_path))
+    assert isinstance(x, _Shipped) and len(list(tmp_path.iterdir())) == 1
+    back = _Shipped.get(x)
+    assert not list(tmp_path.iterdir())  # read once, then removed
+    assert all(np.array_equal(u, v) and u.dtype == v.dtype and u.shape == v.shape for u, v in zip(back[:3], obj[:3]))
+    assert back[3:] == obj[3:]
+    assert _Shipped.put(obj, None) is obj and _Shipped.get(obj) is obj  # no share directory: by pipe
+    assert _Shipped.put(obj, str(tmp_path / "removed")) is obj  # cannot be written: by pipe
