@@ -229,7 +229,7 @@ class _Nodes:
 
     def candidates(self, share: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]], parts: list[float]
                    ) -> tuple[np.ndarray, np.ndarray]:
-        """LSH candidates of the pending nodes, as pairs ``(earlier, new)`` of node ids.
+        """LSH candidates of the pending nodes, as distinct pairs ``(earlier, new)`` of node ids.
 
         The pending keys are cut into ranges of key values at the cumulative
         fractions ``parts``, sorted and paired by ``share`` (one range per
@@ -258,7 +258,8 @@ class _Nodes:
             right.append(nodes[q])
         self.unindexed.append(keys)
         self.linked, self.pending = first + len(keys), []
-        return np.concatenate(left), np.concatenate(right)  # (repeats and self-pairs: see unique_pairs)
+        # each range's pairs are distinct already when there are no old nodes: merged, not sorted
+        return unique_pairs(np.concatenate(left), np.concatenate(right), self.linked, runs=not has_old)
 
 
 def _range_pairs(share: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]], parts: list[float],
@@ -286,9 +287,10 @@ def _bucket_pairs(
         top = flat >> _U(56)
         pos = np.flatnonzero((top >= _U(lo)) & (top < _U(hi)))
         keys = flat[pos]
-    if not sorted_out:  # only the buckets of two or more nodes matter
+    if not sorted_out:  # only the buckets of two or more nodes matter (and the pairs are distinct)
         order = shared_keys(keys)
-        return (*window_pairs(pos[order] // bands + first, run_ranks(keys[order]), window), ())
+        pairs = window_pairs(pos[order] // bands + first, run_ranks(keys[order]), window)
+        return (*unique_pairs(*pairs, first + len(flat) // bands), ())
     order = np.argsort(keys, kind="stable")  # stable: nodes ascending within a bucket
     sk, nodes = keys[order], pos[order] // bands + first
     rank = run_ranks(sk)
@@ -763,9 +765,8 @@ class Corpus:
         if not nodes.pending:
             return
         first, last = nodes.linked, nodes.n
-        parts = self._split((last - first) * self.config.lsh[0])
+        parts = self._split((last - first) * self.config.lsh[0], even=True)
         left, right = nodes.candidates(self._share, parts)
-        left, right = unique_pairs(left, right, last)
         involved, inv = distinct_inverse(np.concatenate((left, right)), last)
         sim = self._jaccard(nodes.sets.take(involved), inv[: len(left)], inv[len(left) :])
         ok = sim >= self.config.threshold - 1e-12
@@ -833,8 +834,9 @@ class Corpus:
         done = self._share(_doc_sets, parts)
         dsets = _concat_sets(*(d for d, _ in done))
         keys = np.concatenate([k for _, k in done])
-        done = _range_pairs(self._share, self._split(keys.size), keys, cfg.bucket_window, 0, False)
-        left, right = unique_pairs(np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]), n_docs)
+        done = _range_pairs(self._share, self._split(keys.size, even=True), keys, cfg.bucket_window, 0, False)
+        left, right = unique_pairs(np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]), n_docs,
+                                   runs=True)
         sim = self._jaccard(dsets, left, right)
         ok = sim >= cfg.doc_threshold - 1e-12
         return components(n_docs, left[ok], right[ok])
@@ -846,14 +848,15 @@ class Corpus:
         bounds = [0, *(int(owner[int(len(owner) * f)]) for f in parts[1:-1]), n]
         return [(a, b) for a, b in zip(bounds, bounds[1:])]
 
-    def _split(self, items: int) -> list[float]:
+    def _split(self, items: int, *, even: bool = False) -> list[float]:
         """How a corpus-wide step over about ``items`` items is shared: the cumulative
         fractions of the work of each process (this one first), ``[0.0, 1.0]`` for none.
-        This process takes a smaller part (:data:`_MAIN_SHARE`): it also does the step's
-        serial glue and hands the workers their arrays."""
+        This process takes a smaller part (:data:`_MAIN_SHARE`): it also makes the workers'
+        inputs before it starts on its own; ``even``: equal parts (the key-range steps,
+        whose inputs are made before the parts are cut and whose glue comes after)."""
         if self.n_jobs == 1 or items < _PARALLEL_MIN_ITEMS or (self._pool is None and items < _SPAWN_MIN_ITEMS):
             return [0.0, 1.0]
-        w = [_MAIN_SHARE] + [1.0] * (self.n_jobs - 1)
+        w = [1.0 if even else _MAIN_SHARE] + [1.0] * (self.n_jobs - 1)
         return [sum(w[:i]) / sum(w) for i in range(len(w) + 1)]
 
     def _share(self, fn: Callable[..., Any], parts: list[tuple[Any, ...]]) -> list[Any]:

@@ -75,16 +75,25 @@ def candidate_pairs(keys: np.ndarray, window: int = 16) -> tuple[np.ndarray, np.
     return unique_pairs(*window_pairs(order // bands, run_ranks(flat[order]), window), n)
 
 
-def unique_pairs(left: np.ndarray, right: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def unique_pairs(left: np.ndarray, right: np.ndarray, n: int, *, runs: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The distinct pairs ``(left, right)`` of ids below ``n``, sorted, without the pairs
     of an id with itself (a row meets itself only through a 64-bit key collision).
+    ``runs``: the pairs are a few outputs of this function one after the other (as
+    each process returns its part), which are merged in linear time.
 
     Examples:
         >>> [a.tolist() for a in unique_pairs(np.array([2, 0, 2, 1]), np.array([3, 1, 3, 1]), 4)]
         [[0, 2], [1, 3]]
+        >>> [a.tolist() for a in unique_pairs(np.array([0, 2, 0, 1]), np.array([1, 3, 1, 3]), 4, runs=True)]
+        [[0, 1, 2], [1, 3, 3]]
     """
     diff = left != right
-    code = distinct(left[diff] * n + right[diff])
+    code = left[diff] * n + right[diff]
+    if runs:  # (a stable sort is a merge of sorted runs: linear)
+        code = np.sort(code, kind="stable")
+        code = code[np.concatenate(([True], code[1:] != code[:-1]))] if len(code) > 1 else code
+    else:
+        code = distinct(code)
     return code // n, code % n
 
 
