@@ -888,11 +888,16 @@ class Corpus:
         doc_size = np.bincount(doc_cluster, minlength=self.n_docs).tolist()
         p_first = np.searchsorted(p_doc, np.arange(self.n_docs + 1))
         first_doc = p_doc[cluster]  # each paragraph's cluster begins in this document
-        id_of = self.store.doc_ids(distinct(np.concatenate((first_doc, doc_cluster))).tolist())
+        # the ids these name: documents at or before the one that names them (the earliest
+        # copy, the earliest of a cluster), so those from `start` on are taken as they are read
+        named = np.zeros(self.n_docs, dtype=bool)
+        named[first_doc] = named[doc_cluster] = True
+        id_of = self.store.doc_ids(np.flatnonzero(named[:start]).tolist())
         bounds = p_first.tolist()
         for d0 in range(start, self.n_docs, _RESULT_CHUNK):  # the columns of a chunk of documents at once
             d1 = min(d0 + _RESULT_CHUNK, self.n_docs)
             docs = _doc_texts(self.store, d0, d1)
+            id_of.update((d, x[0]) for d, x, keep in zip(range(d0, d1), docs, named[d0:d1].tolist()) if keep)
             g0, g1 = bounds[d0], bounds[d1]
             c = cluster[g0:g1]
             boiler = st["boilerplate"][g0:g1].astype(bool)

@@ -487,3 +487,16 @@ def test_objects_shipped_to_and_from_workers_as_files(tmp_path):
     assert back[3:] == obj[3:]
     assert _Shipped.put(obj, None) is obj and _Shipped.get(obj) is obj  # no share directory: by pipe
     assert _Shipped.put(obj, str(tmp_path / "removed")) is obj  # cannot be written: by pipe
+
+
+@pytest.mark.parametrize("chunk", [2, 512])
+def test_results_from_a_start_are_the_tail_of_all_results(monkeypatch, chunk):
+    """Ids named by evidence (the earliest copy, the cluster's first document) come from
+    before ``start`` too."""
+    monkeypatch.setattr(dedup.corpus, "_RESULT_CHUNK", chunk)
+    docs, _ = synthetic_corpus(8)
+    with dedup.Corpus() as c:
+        c.add(docs)
+        every = [r.to_json() for r in c.results()]
+        for start in (0, 1, 5, len(docs) - 1, len(docs)):
+            assert [r.to_json() for r in c.results(start=start)] == every[start:]
