@@ -17,7 +17,6 @@ import contextlib
 import ctypes
 import os
 import pickle
-import shutil
 import sys
 import tempfile
 from collections import deque
@@ -556,6 +555,7 @@ class Corpus:
         self._paras: list[np.ndarray] = []  # per batch: int64 [n, 7] (the P_* columns)
         self._pool: Executor | None = None
         self._ship_dir: str | None = None
+        self._ship_tmp: tempfile.TemporaryDirectory[str] | None = None
         self._added = self._pos = self._base = 0
         self._exhausted = False
         self._inflight: dict[str, int] = {}
@@ -694,17 +694,20 @@ class Corpus:
         once, on first use; ``None`` with ``n_jobs=1``)."""
         if self.n_jobs > 1 and self._pool is None:
             self._pool = ProcessPoolExecutor(self.n_jobs - 1, mp_context=get_context("spawn"), initializer=keep_heap)
-            # batches go to the workers and come back as files here (see _Shipped)
-            self._ship_dir = tempfile.mkdtemp(prefix="dedup-ship-", dir=_SHARE_DIR) if _SHARE_DIR else None
+            # batches go to the workers and come back as files here (see _Shipped); removed
+            # by _stop_workers, or when the corpus is collected without being closed
+            if _SHARE_DIR is not None:
+                self._ship_tmp = tempfile.TemporaryDirectory(prefix="dedup-ship-", dir=_SHARE_DIR, ignore_cleanup_errors=True)
+                self._ship_dir = self._ship_tmp.name
         return self._pool
 
     def _stop_workers(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
-        if self._ship_dir is not None:  # (with the files of batches cancelled or never read)
-            shutil.rmtree(self._ship_dir, ignore_errors=True)
-            self._ship_dir = None
+        if self._ship_tmp is not None:  # (with the files of batches cancelled or never read)
+            self._ship_tmp.cleanup()
+            self._ship_tmp = self._ship_dir = None
 
     def _check_ids(
         self, batch: list[tuple[str, str]], first_pos: int, inflight: dict[str, int]

@@ -162,7 +162,7 @@ class Paragraphs(Sequence[ParagraphInfo]):
         if self._cols is None:
             assert self._view is not None  # (one of the two is always set)
             block, a, b, _, _ = self._view
-            self._cols = tuple(c[a:b] for c in block.columns)
+            self._cols, self._view = tuple(c[a:b] for c in block.columns), None  # (the block may go)
         return self._cols
 
     @property
