@@ -103,8 +103,8 @@ def shared_keys(keys: np.ndarray) -> np.ndarray:
 
     Most keys are unique, so the keys are first sorted as one ``uint64`` each that
     packs the key's high bits above the position (a plain sort, several times faster
-    than an argsort); only positions whose high bits recur are then ordered by their
-    full key, which drops the rare prefix collisions.
+    than an argsort); positions whose high bits recur are then kept, and the rare runs
+    of one prefix that hold different keys are ordered by their full keys.
 
     Examples:
         >>> shared_keys(np.array([9, 4, 9, 7, 4, 9], dtype=np.uint64)).tolist()
@@ -126,10 +126,19 @@ def shared_keys(keys: np.ndarray) -> np.ndarray:
     for i in range(0, n - 1, 1 << 20):  # equal high bits, by blocks (no temporary of n words)
         j = min(i + (1 << 20), n - 1)
         same[i:j] = (packed[i + 1 : j + 1] ^ packed[i:j]) <= low
-    sub = np.sort((packed[_run_members(same, n)] & low).astype(np.int64))
-    order = sub[np.argsort(keys[sub], kind="stable")]  # stable: positions ascending within a key
-    sk = keys[order]
-    return order[_run_members(sk[1:] == sk[:-1], len(sk))]
+    mem = packed[_run_members(same, n)]  # ordered by prefix, then position
+    pos = (mem & low).astype(np.int64)
+    sk = keys[pos]
+    # a run of one prefix holds one key, except by a rare prefix collision (a few in
+    # millions of keys): only those runs are ordered by their full keys, then positions
+    mixed = ((mem[1:] ^ mem[:-1]) <= low) & (sk[1:] != sk[:-1])
+    if mixed.any():
+        pre = distinct(mem[:-1][mixed] & ~low)
+        lo, hi = np.searchsorted(mem, pre, "left"), np.searchsorted(mem, pre | low, "right")
+        at = ranges(lo, hi - lo)
+        o = np.lexsort((pos[at], sk[at]))  # (keys order as their prefixes do: the runs keep their places)
+        pos[at], sk[at] = pos[at][o], sk[at][o]
+    return pos[_run_members(sk[1:] == sk[:-1], len(sk))]
 
 
 def _run_members(same: np.ndarray, n: int) -> np.ndarray:
