@@ -1003,8 +1003,7 @@ def _distinct_count(group: np.ndarray, member: np.ndarray, n: int) -> np.ndarray
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     width = int(member.max()) + 1  # both are ids below the number of paragraphs: the key fits int64
-    key = np.sort(group * width + member)
-    first = key[np.concatenate(([True], key[1:] != key[:-1]))]
+    first = distinct(group * width + member)  # one per (group, member)
     per_group = np.bincount(first // width, minlength=int(group.max()) + 1)
     return per_group[group]
 

@@ -88,12 +88,7 @@ def unique_pairs(left: np.ndarray, right: np.ndarray, n: int, *, runs: bool = Fa
         [[0, 1, 2], [1, 3, 3]]
     """
     diff = left != right
-    code = left[diff] * n + right[diff]
-    if runs:  # (a stable sort is a merge of sorted runs: linear)
-        code = np.sort(code, kind="stable")
-        code = code[np.concatenate(([True], code[1:] != code[:-1]))] if len(code) > 1 else code
-    else:
-        code = distinct(code)
+    code = distinct(left[diff] * n + right[diff], runs=runs)
     return code // n, code % n
 
 

@@ -56,7 +56,8 @@ def maker(cls: type[T]) -> Callable[..., T]:
     """A constructor of the frozen dataclass ``cls`` from its field values in order,
     for objects made by the hundred thousand: it fills the instance's ``__dict__`` at
     once instead of the generated ``__init__``'s ``object.__setattr__`` per field
-    (about half the time). The objects are the same (equal, hash-equal, picklable).
+    (about half the time for :class:`ParagraphInfo`'s 14 fields, on a par with it for
+    a few fields). The objects are the same (equal, hash-equal, picklable).
 
     Examples:
         >>> maker(Repeat)(0, 5, 10, 15, 1.0, 0, 3, 0) == Repeat(0, 5, 10, 15, 1.0, 0, 3, 0)
