@@ -52,6 +52,8 @@ _MAIN_SHARE = 0.75
 _WORKERS_AFTER = 4
 #: Documents per chunk of :meth:`Corpus.results`.
 _RESULT_CHUNK = 512
+#: Band keys sorted at once by a key-range step (see _bucket_pairs).
+_RANGE_PIECE = 1 << 21
 #: Columns of the per-paragraph array kept for every stored paragraph.
 P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED = range(7)
 
@@ -279,22 +281,60 @@ def _bucket_pairs(
     """For the band keys ``flat`` (row-major ``[node - first, band]``) whose top byte is
     in ``[lo, hi)``: the pairs ``(earlier, later)`` of nodes within ``window`` of each
     other in a bucket, and (``sorted_out``) those keys sorted, their nodes, and how
-    many nodes from before ``first`` each one's bucket still needs."""
-    if (lo, hi) == (0, 256):
-        keys, pos = flat, np.arange(len(flat), dtype=np.int64)
-    else:
-        top = flat >> _U(56)
-        pos = np.flatnonzero((top >= _U(lo)) & (top < _U(hi)))
-        keys = flat[pos]
-    if not sorted_out:  # only the buckets of two or more nodes matter (and the pairs are distinct)
-        order = shared_keys(keys)
-        pairs = window_pairs(pos[order] // bands + first, run_ranks(keys[order]), window)
-        return (*unique_pairs(*pairs, first + len(flat) // bands), ())
-    order = np.argsort(keys, kind="stable")  # stable: nodes ascending within a bucket
-    sk, nodes = keys[order], pos[order] // bands + first
-    rank = run_ranks(sk)
-    pairs = window_pairs(nodes, rank, window)
-    return (*pairs, (sk, nodes, np.maximum(window - rank, 0)))
+    many nodes from before ``first`` each one's bucket still needs.
+
+    The keys are sorted in pieces of whole top-byte values of about
+    :data:`_RANGE_PIECE` keys each (a bucket's keys share their top byte): a sort
+    that fits in cache, and temporaries the allocator reuses from piece to piece
+    instead of fresh pages the system must clear for every array the size of the range.
+    """
+    flat = np.ascontiguousarray(flat, dtype=_U)
+    n = first + len(flat) // bands
+    top = _top_bytes(flat)
+    pos = None if (lo, hi) == (0, 256) else np.flatnonzero((top >= lo) & (top < hi))
+    t = np.ascontiguousarray(top) if pos is None else top[pos]
+    by_top = np.argsort(t, kind="stable")  # (a radix sort: positions by top byte, ascending within one)
+    ends = np.cumsum(np.bincount(t, minlength=256)).tolist()
+    cuts = [0]
+    for e in ends:  # pieces of whole byte values
+        if e - cuts[-1] >= _RANGE_PIECE:
+            cuts.append(e)
+    if cuts[-1] < len(t):
+        cuts.append(len(t))
+    left, right, out = [], [], []
+    for a, b in zip(cuts, cuts[1:]):
+        p = by_top[a:b] if pos is None else pos[by_top[a:b]]
+        keys = flat[p]
+        if not sorted_out:  # only the buckets of two or more nodes matter (and the pairs are distinct)
+            order = shared_keys(keys)
+            pairs = unique_pairs(*window_pairs(p[order] // bands + first, run_ranks(keys[order]), window), n)
+        else:
+            order = np.argsort(keys, kind="stable")  # stable: nodes ascending within a bucket
+            sk, nodes = keys[order], p[order] // bands + first
+            rank = run_ranks(sk)
+            pairs = window_pairs(nodes, rank, window)
+            out.append((sk, nodes, np.maximum(window - rank, 0)))
+        left.append(pairs[0])
+        right.append(pairs[1])
+    e = np.zeros(0, dtype=np.int64)
+    lcat = np.concatenate(left) if left else e
+    rcat = np.concatenate(right) if right else e.copy()
+    if not sorted_out:  # distinct within each piece: merged, not sorted
+        return (*unique_pairs(lcat, rcat, n, runs=True), ())
+    if not out:
+        return lcat, rcat, (np.zeros(0, dtype=_U), e.copy(), e.copy())
+    sk, nodes, need = (np.concatenate([o[i] for o in out]) for i in range(3))
+    return lcat, rcat, (sk, nodes, need)
+
+
+def _top_bytes(flat: np.ndarray) -> np.ndarray:
+    """The top byte of each ``uint64`` of the contiguous ``flat``, as a strided view (no copy).
+
+    Examples:
+        >>> _top_bytes(np.array([1 << 56, 7, 255 << 56], dtype=np.uint64)).tolist()
+        [1, 0, 255]
+    """
+    return flat.view(np.uint8)[7::8] if sys.byteorder == "little" else flat.view(np.uint8)[0::8]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ _CHAR_KEY = 0x9E3779B97F4A7C15
 _LEN_KEY = 0xD6E8FEB86659FD93
 _SHINGLE_KEY = 0xA0761D6478BD642F
 _U = np.uint64
+#: Values merged at once by :func:`union_rows`.
+_UNION_CHUNK = 1 << 21
 #: Code points per numpy chunk when hashing tokens (bounds temporary memory).
 _CHAR_CHUNK = 1 << 20
 
@@ -142,21 +144,37 @@ def union_rows(sets: ShingleSets, rows: np.ndarray, groups: np.ndarray, n_groups
     """One CSR row per group ``0..n_groups-1``: the union of the rows ``rows[i]``
     with ``groups[i]`` equal to it (empty for a group with none).
 
+    Groups are merged a block of whole groups at a time (about :data:`_UNION_CHUNK`
+    values each): sorts that fit in cache, and temporaries the allocator reuses.
+
     Examples:
         >>> s = ShingleSets(np.array([1, 2, 2, 3, 9], np.uint32), np.array([0, 2, 4, 5]), np.zeros(3, np.int64))
-        >>> u = union_rows(s, np.array([0, 1, 2]), np.array([0, 0, 2]), 3)
+        >>> u = union_rows(s, np.array([2, 0, 1]), np.array([2, 0, 0]), 3)
         >>> [u.row(i).tolist() for i in range(3)]
         [[1, 2, 3], [], [9]]
     """
     rows = np.asarray(rows, dtype=np.int64)
+    groups = np.asarray(groups, dtype=np.int64)
+    if len(groups) > 1 and (groups[1:] < groups[:-1]).any():  # whole groups, one after the other
+        order = np.argsort(groups, kind="stable")
+        rows, groups = rows[order], groups[order]
     sizes = sets.sizes[rows]
-    vals = sets.values[ranges(sets.offsets[rows], sizes)]
-    owner = np.repeat(np.asarray(groups, dtype=np.uint64), sizes)
-    key = distinct((owner << np.uint64(32)) | vals.astype(np.uint64), runs=True)  # one sorted run per row
-    counts = np.bincount((key >> np.uint64(32)).astype(np.int64), minlength=n_groups)
+    first = np.searchsorted(groups, np.arange(n_groups + 1, dtype=np.int64))  # each group's rows
+    cum = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=cum[1:])
+    counts = np.zeros(n_groups, dtype=np.int64)
+    values = []
+    for g0, g1 in chunk_bounds(np.diff(cum[first]), _UNION_CHUNK) if n_groups else []:
+        r0, r1 = int(first[g0]), int(first[g1])
+        vals = sets.values[ranges(sets.offsets[rows[r0:r1]], sizes[r0:r1])]
+        owner = np.repeat((groups[r0:r1] - g0).astype(np.uint64), sizes[r0:r1])
+        key = distinct((owner << np.uint64(32)) | vals.astype(np.uint64), runs=True)  # one sorted run per row
+        counts[g0:g1] = np.bincount((key >> np.uint64(32)).astype(np.int64), minlength=g1 - g0)
+        values.append((key & np.uint64(0xFFFFFFFF)).astype(np.uint32))
     offsets = np.zeros(n_groups + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    return ShingleSets((key & np.uint64(0xFFFFFFFF)).astype(np.uint32), offsets, np.zeros(n_groups, dtype=np.int64))
+    return ShingleSets(np.concatenate(values) if values else np.zeros(0, dtype=np.uint32), offsets,
+                       np.zeros(n_groups, dtype=np.int64))
 
 
 def distinct(values: np.ndarray, *, runs: bool = False) -> np.ndarray:

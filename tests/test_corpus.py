@@ -81,15 +81,18 @@ def test_paragraph_evidence_points_at_the_earliest_copy():
             assert p.similarity == pytest.approx(len(a & b) / len(a | b) if a | b else 1.0)
 
 
-# map_min: every array goes to the workers as a mapped file (0) or pickled (2^40)
-@pytest.mark.parametrize("kw, map_min", [({"n_jobs": 2}, 0), ({"n_jobs": 2}, 1 << 40), ({"n_jobs": 2, "batch_size": 5}, 0),
-                                         ({"batch_size": 7}, 0), ({"batch_size": 1000}, 0)])
-def test_same_output_for_any_n_jobs_and_batch_size(kw, map_min, monkeypatch):
+# map_min: every array goes to the workers as a mapped file (0) or pickled (2^40);
+# piece: band keys sorted by one top-byte value at a time (1), or all at once
+@pytest.mark.parametrize("kw, map_min, piece", [({"n_jobs": 2}, 0, 1 << 21), ({"n_jobs": 2}, 1 << 40, 1),
+                                                ({"n_jobs": 2, "batch_size": 5}, 0, 1), ({"batch_size": 7}, 0, 1 << 21),
+                                                ({"batch_size": 1000}, 0, 1)])
+def test_same_output_for_any_n_jobs_and_batch_size(kw, map_min, piece, monkeypatch):
     import dedup.corpus
 
     monkeypatch.setattr(dedup.corpus, "_PARALLEL_MIN_ITEMS", 0)  # corpus-wide steps in the workers too
     monkeypatch.setattr(dedup.corpus, "_SPAWN_MIN_ITEMS", 0)
     monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", map_min)
+    monkeypatch.setattr(dedup.corpus, "_RANGE_PIECE", piece)
     docs, _ = synthetic_corpus(12)
     base = [r.to_json() for r in dedup.dedupe(docs, batch_size=16)]
     assert [r.to_json() for r in dedup.dedupe(docs, **kw)] == base
@@ -393,10 +396,14 @@ def line_variants(rnd: random.Random, n_docs: int) -> list[str]:
     return docs
 
 
+@pytest.mark.parametrize("piece", [1, 1 << 21])  # band keys sorted one top-byte value at a time, or at once
 @pytest.mark.parametrize(("batch_size", "calls"), [(1, 1), (4, 1), (100, 1), (4, 3), (3, 7)])
-def test_clusters_follow_their_definition_whatever_the_batches(batch_size, calls):
+def test_clusters_follow_their_definition_whatever_the_batches(batch_size, calls, piece, monkeypatch):
     """Batches, and add() calls (each a linking pass against the nodes of the
     earlier ones, whose buckets overflow the window), change nothing."""
+    import dedup.corpus
+
+    monkeypatch.setattr(dedup.corpus, "_RANGE_PIECE", piece)
     docs = line_variants(random.Random(3), 40)
     cfg = dedup.Config(bucket_window=2, threshold=0.6)
     with dedup.Corpus(cfg, batch_size=batch_size) as c:

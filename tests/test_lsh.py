@@ -108,7 +108,7 @@ def test_shared_keys_equals_definition(parts):
     assert shared_keys(keys).tolist() == [i for _, i in want]
 
 
-def test_union_and_jaccard_merge_paths_match_plain_sort():
+def test_union_and_jaccard_merge_paths_match_plain_sort(monkeypatch):
     """jaccard_pairs and union_rows rely on a stable sort merging sorted runs; the
     answers equal Python sets on rows of many sizes (large enough to be chunked)."""
     from dedup.shingle import ShingleSets, union_rows
@@ -122,7 +122,12 @@ def test_union_and_jaccard_merge_paths_match_plain_sort():
     got = jaccard_pairs(sets, left, right)
     assert got.tolist() == [py_jaccard(rows[a].tolist(), rows[b].tolist()) for a, b in zip(left, right)]
     groups = np.sort(rng.integers(0, 40, 300))
-    u = union_rows(sets, np.arange(300), groups, 40)
-    for g in range(40):
-        want = sorted(set().union(*(rows[i].tolist() for i in np.flatnonzero(groups == g))))
-        assert u.row(g).tolist() == want
+    shuffled = rng.permutation(300)
+    for chunk, order in ((1 << 21, np.arange(300)), (50, np.arange(300)), (50, shuffled), (1, shuffled)):
+        monkeypatch.setattr(dedup.shingle, "_UNION_CHUNK", chunk)  # one block, or blocks of a few groups
+        u = union_rows(sets, order, groups[order], 40)
+        for g in range(40):
+            want = sorted(set().union(*(rows[i].tolist() for i in np.flatnonzero(groups == g))))
+            assert u.row(g).tolist() == want
+    assert union_rows(sets, np.zeros(0, np.int64), np.zeros(0, np.int64), 3).offsets.tolist() == [0, 0, 0, 0]
+    assert len(union_rows(sets, np.zeros(0, np.int64), np.zeros(0, np.int64), 0)) == 0
