@@ -138,7 +138,7 @@ written before the runs, so the timed loop parses the input instead of generatin
 process per run; peak RSS is the larger of the process and its worker processes. The loop reads each result's collapsed text,
 cluster, repeats and boilerplate paragraphs ("evidence read: boilerplate"); a document's
 `ParagraphInfo` objects are made when first read, and the "all" rows read every one of them.
-Workers start after 4 batches (1,024 documents), so at 10^4 paragraphs both rows do the same work.
+Workers start on the second batch (documents 257 on), while this process works on.
 Targets: 10^6 paragraphs in < 2 min on 2 cores, peak RSS < 2 GB, time per paragraph at 10^6 within
 1.3× of 10^4, 2 jobs ≥ 1.7× faster than 1. This shared VM's timings vary by about ±20% between runs
 of the same code, so each size runs several alternating rounds (1 job, 2 jobs, 1 job, ...) and

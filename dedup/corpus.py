@@ -48,8 +48,9 @@ _PARALLEL_MIN_ITEMS = 1 << 15
 _SPAWN_MIN_ITEMS = 1 << 23
 #: This process's part of a shared corpus-wide step, relative to a worker's (see Corpus._split).
 _MAIN_SHARE = 0.75
-#: Batches this process runs before it starts the workers (starting one costs about a second).
-_WORKERS_AFTER = 4
+#: Batches this process runs before it starts the workers, which it does on reading the next
+#: one (a worker takes a few tenths of a second to start, while this process works on).
+_WORKERS_AFTER = 1
 #: Documents per chunk of :meth:`Corpus.results`.
 _RESULT_CHUNK = 512
 #: Band keys sorted at once by a key-range step (see _bucket_pairs).
@@ -498,6 +499,13 @@ class _Shipped:
         return _Shipped(path)
 
     @staticmethod
+    def discard(x: Any) -> None:
+        """Remove the file of an object :meth:`put` shipped that will not be read."""
+        if isinstance(x, _Shipped):
+            with contextlib.suppress(OSError):
+                os.unlink(x.path)
+
+    @staticmethod
     def get(x: Any) -> Any:
         """The object :meth:`put` shipped (``x`` itself if it came by pipe); the file is removed."""
         if not isinstance(x, _Shipped):
@@ -551,7 +559,7 @@ class Corpus:
         id_field: key of the id in dict documents.
         n_jobs: processes sharing the per-batch kernel and the corpus-wide steps,
             this one included (so ``n_jobs=2`` starts one worker, once the input
-            has run past a few batches); the output does not depend on it.
+            has run past one batch); the output does not depend on it.
         batch_size: documents per batch (and per index transaction).
         dedupe_ids: skip a document whose id was seen before instead of raising.
 
@@ -662,7 +670,7 @@ class Corpus:
         if isinstance(docs, (str, bytes, Mapping)):
             raise TypeError("add() takes an iterable of documents; wrap a single document in a list")
         it = iter(docs)
-        pool = self._pool  # the workers start once the input has proved longer than a few batches
+        pool = self._pool  # the workers start once the input has proved longer than one batch
         own = 0
         self._base = self.n_docs  # documents without an id are numbered from here
         self._added = 0
@@ -673,31 +681,34 @@ class Corpus:
         # this process ingests every batch that is ready and, rather than wait for one that is
         # not, reads the next batch and runs the kernel on it itself.
         feed, ahead = 4 * (self.n_jobs - 1), 8 * self.n_jobs
-        pending: deque[tuple[list[tuple[str, str]], Any]] = deque()
+        # (batch, its chunk or the future of a worker's, what was shipped to the worker)
+        pending: deque[tuple[list[tuple[str, str]], Any, Any]] = deque()
         try:
             while True:
                 while pool is not None and len(pending) < ahead and sum(
-                    isinstance(x, Future) and not x.done() for _, x in pending
+                    isinstance(x, Future) and not x.done() for _, x, _ in pending
                 ) < feed:
                     batch = self._read(it)
                     if not batch:
                         break
                     args = _Shipped.put(([t for _, t in batch], self.config, self.store.compressed), self._ship_dir)
-                    pending.append((batch, pool.submit(_run_mapped, _analyze_chunk, args, self._ship_dir)))
+                    pending.append((batch, pool.submit(_run_mapped, _analyze_chunk, args, self._ship_dir), args))
                 if pending and (not isinstance(pending[0][1], Future) or pending[0][1].done()):
                     self._ingest_next(pending)
                     continue
                 if len(pending) < ahead:
                     batch = self._read(it)
                     if batch:
-                        pending.append((batch, _analyze_chunk([t for _, t in batch], self.config, self.store.compressed)))
-                        own += 1
-                        if pool is None and own >= _WORKERS_AFTER:
+                        if pool is None and own >= _WORKERS_AFTER:  # (it starts up while this process works on)
                             pool = self._workers()
+                        pending.append((batch, self._kernel(batch), None))
+                        own += 1
                         continue
                 if not pending:
                     if self._exhausted:
                         break
+                    continue
+                if self._exhausted and self._steal(pending):
                     continue
                 self._ingest_next(pending)  # waits for the oldest batch
             self._link()
@@ -722,8 +733,22 @@ class Corpus:
                 return batch
         return []
 
-    def _ingest_next(self, pending: deque[tuple[list[tuple[str, str]], Any]]) -> None:
-        b, res = pending.popleft()
+    def _kernel(self, batch: list[tuple[str, str]]) -> _Chunk:
+        return _analyze_chunk([t for _, t in batch], self.config, self.store.compressed)
+
+    def _steal(self, pending: deque[tuple[list[tuple[str, str]], Any, Any]]) -> bool:
+        """At the end of the input, run here the last batch that no worker has started,
+        rather than wait while the workers clear their queues (False: there is none)."""
+        for i in range(len(pending) - 1, 0, -1):  # (not the oldest: this process waits for that one)
+            batch, x, shipped = pending[i]
+            if isinstance(x, Future) and x.cancel():
+                _Shipped.discard(shipped)
+                pending[i] = (batch, self._kernel(batch), None)
+                return True
+        return False
+
+    def _ingest_next(self, pending: deque[tuple[list[tuple[str, str]], Any, Any]]) -> None:
+        b, res, _ = pending.popleft()
         self._ingest(b, _Shipped.get(res.result()) if isinstance(res, Future) else res)
         for did, _ in b:
             self._inflight.pop(did, None)

@@ -496,6 +496,24 @@ def test_objects_shipped_to_and_from_workers_as_files(tmp_path):
     assert _Shipped.put(obj, str(tmp_path / "removed")) is obj  # cannot be written: by pipe
 
 
+def test_at_the_end_of_the_input_batches_no_worker_started_are_run_here(tmp_path):
+    from collections import deque
+    from concurrent.futures import Future
+
+    from dedup.corpus import _Chunk, _Shipped
+
+    batch = [("a", "A line of well over eight words, said twice here.\n" * 2)]
+    with dedup.Corpus() as c:
+        running, queued = Future(), Future()
+        running.set_running_or_notify_cancel()  # (a worker has it)
+        shipped = _Shipped.put(([t for _, t in batch], c.config, False), str(tmp_path))
+        pending = deque([(batch, running, None), (batch, queued, shipped), (batch, c._kernel(batch), None)])
+        assert c._steal(pending)
+        assert queued.cancelled() and not list(tmp_path.iterdir())  # its shipped batch removed
+        assert isinstance(pending[1][1], _Chunk) and pending[1][1].repeats == pending[2][1].repeats
+        assert not c._steal(pending)  # the oldest stays with its worker; the others are done
+
+
 @pytest.mark.parametrize("chunk", [2, 512])
 def test_results_from_a_start_are_the_tail_of_all_results(monkeypatch, chunk):
     """Ids named by evidence (the earliest copy, the cluster's first document) come from
