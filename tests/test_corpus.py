@@ -525,3 +525,27 @@ def test_results_from_a_start_are_the_tail_of_all_results(monkeypatch, chunk):
         every = [r.to_json() for r in c.results()]
         for start in (0, 1, 5, len(docs) - 1, len(docs)):
             assert [r.to_json() for r in c.results(start=start)] == every[start:]
+
+
+def test_objects_made_in_bulk_are_the_dataclasses_init_would_make():
+    import copy
+    import dataclasses
+    import pickle
+
+    from dedup.results import ParagraphInfo, maker
+
+    examples = [
+        dedup.Repeat(0, 5, 10, 15, 0.5, 1, 3, 0),
+        ParagraphInfo(2, 0, 9, 3, 4, 2, 2, 1, True, "d0", 0, 9, 1.0, False),
+        next(iter(dedup.dedupe(["One line of text here, twice.\n" * 2]))),
+    ]
+    for obj in examples:
+        cls = type(obj)
+        values = [getattr(obj, f.name) for f in dataclasses.fields(cls)]
+        made = maker(cls)(*values)
+        assert type(made) is cls and made == obj and repr(made) == repr(obj)
+        assert pickle.loads(pickle.dumps(made)) == obj and copy.deepcopy(made) == obj
+        if cls.__hash__ is not None:
+            assert hash(made) == hash(obj)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            made.__setattr__(dataclasses.fields(cls)[0].name, None)
