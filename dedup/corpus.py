@@ -377,7 +377,7 @@ def _analyze_chunk(texts: list[str], cfg: Config, compress: bool = True) -> _Chu
 
 def _doc_texts(store: Store, d0: int, d1: int) -> list[tuple[str, str, str, tuple[Repeat, ...]]]:
     """``(id, text, collapsed text, repeats)`` of documents ``d0..d1-1``."""
-    rows = list(store.docs(d0, d1))
+    rows = store.docs(d0, d1)
     flat = b"".join(r for _, _, _, r in rows)
     if len(flat) % _REPEAT_BYTES:
         raise IndexError_(f"{store.path}: the stored repeats of documents {d0}..{d1 - 1} are damaged; rebuild the index")

@@ -272,14 +272,16 @@ class Store:
         for first, last, edges in self.db.execute("SELECT first_node, last_node, edges FROM links ORDER BY first_node"):
             yield first, last, _array(edges, "int64").reshape(-1, 2)
 
-    def docs(self, first: int = 0, last: int | None = None) -> Iterator[tuple[int, str, str, bytes]]:
+    def docs(self, first: int = 0, last: int | None = None) -> list[tuple[int, str, str, bytes]]:
         """``(doc, id, text, stored repeats)`` of documents ``first`` to ``last - 1`` (or
-        the end), in order."""
-        for d, i, t, r in self.db.execute(
+        the end), in order (read at once: ask for a range at a time)."""
+        rows = self.db.execute(
             "SELECT doc, id, text, repeats FROM docs WHERE doc >= ? AND doc < ? ORDER BY doc",
             (first, (1 << 62) if last is None else last),
-        ):
-            yield d, i, decode_text(t, self.compressed), r
+        ).fetchall()
+        if self.compressed:
+            return [(d, i, decode_text(t, True), r) for d, i, t, r in rows]
+        return [(d, i, t.decode("utf-8", "surrogatepass"), r) for d, i, t, r in rows]  # (decode_text, inlined)
 
     def read_state(self) -> dict[str, np.ndarray] | None:
         rows = self.db.execute("SELECT name, dtype, data FROM state").fetchall()
