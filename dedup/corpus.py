@@ -43,14 +43,17 @@ __all__ = ["Corpus", "dedupe", "document", "keep_heap"]
 
 _U = np.uint64
 #: Below this many items (keys, paragraphs, shingles), a corpus-wide step runs in this process
-#: only; below the second figure, it does not start the workers for it (that costs about a second).
-_PARALLEL_MIN_ITEMS = 1 << 15
+#: only; below the second figure, it does not start the workers for it (that costs about a second)
+#: or wait for one still starting.
+_PARALLEL_MIN_ITEMS = 1 << 18
 _SPAWN_MIN_ITEMS = 1 << 23
 #: This process's part of a shared corpus-wide step, relative to a worker's (see Corpus._split).
 _MAIN_SHARE = 0.75
 #: Batches this process runs before it starts the workers, which it does on reading the next
-#: one (a worker takes a few tenths of a second to start, while this process works on).
+#: one. A worker takes a few tenths of a second to start: until one has, batches stay here.
 _WORKERS_AFTER = 1
+#: Wait for the workers to start before going on (tests set it, to send small inputs to them).
+_AWAIT_WORKERS = False
 #: Documents per chunk of :meth:`Corpus.results`.
 _RESULT_CHUNK = 512
 #: Band keys sorted at once by a key-range step (see _bucket_pairs).
@@ -602,6 +605,8 @@ class Corpus:
         self.edges: list[np.ndarray] = []
         self._paras: list[np.ndarray] = []  # per batch: int64 [n, 7] (the P_* columns)
         self._pool: Executor | None = None
+        self._ready: Future[Any] | None = None  # answered once a worker has started
+        self._tasks = 0  # tasks given to the workers
         self._ship_dir: str | None = None
         self._ship_tmp: tempfile.TemporaryDirectory[str] | None = None
         self._added = self._pos = self._base = 0
@@ -685,7 +690,7 @@ class Corpus:
         pending: deque[tuple[list[tuple[str, str]], Any, Any]] = deque()
         try:
             while True:
-                while pool is not None and len(pending) < ahead and sum(
+                while pool is not None and self._started() and len(pending) < ahead and sum(
                     isinstance(x, Future) and not x.done() for _, x, _ in pending
                 ) < feed:
                     batch = self._read(it)
@@ -693,6 +698,7 @@ class Corpus:
                         break
                     args = _Shipped.put(([t for _, t in batch], self.config, self.store.compressed), self._ship_dir)
                     pending.append((batch, pool.submit(_run_mapped, _analyze_chunk, args, self._ship_dir), args))
+                    self._tasks += 1
                 if pending and (not isinstance(pending[0][1], Future) or pending[0][1].done()):
                     self._ingest_next(pending)
                     continue
@@ -734,12 +740,14 @@ class Corpus:
         return []
 
     def _kernel(self, batch: list[tuple[str, str]]) -> _Chunk:
+        """The kernel's result for ``batch``, computed in this process."""
         return _analyze_chunk([t for _, t in batch], self.config, self.store.compressed)
 
     def _steal(self, pending: deque[tuple[list[tuple[str, str]], Any, Any]]) -> bool:
         """At the end of the input, run here the last batch that no worker has started,
-        rather than wait while the workers clear their queues (False: there is none)."""
-        for i in range(len(pending) - 1, 0, -1):  # (not the oldest: this process waits for that one)
+        rather than wait while the workers clear their queues (False: there is none).
+        The workers take the oldest first: this process takes from the other end."""
+        for i in range(len(pending) - 1, -1, -1):
             batch, x, shipped = pending[i]
             if isinstance(x, Future) and x.cancel():
                 _Shipped.discard(shipped)
@@ -759,6 +767,7 @@ class Corpus:
         once, on first use; ``None`` with ``n_jobs=1``)."""
         if self.n_jobs > 1 and self._pool is None:
             self._pool = ProcessPoolExecutor(self.n_jobs - 1, mp_context=get_context("spawn"), initializer=keep_heap)
+            self._ready = self._pool.submit(int)
             # batches go to the workers and come back as files here (see _Shipped); removed
             # by _stop_workers, or when the corpus is collected without being closed
             if _SHARE_DIR is not None:
@@ -766,10 +775,19 @@ class Corpus:
                 self._ship_dir = self._ship_tmp.name
         return self._pool
 
+    def _started(self) -> bool:
+        """Whether a worker has started (and can take batches without a wait)."""
+        if self._ready is None:
+            return False
+        if _AWAIT_WORKERS:
+            self._ready.result()
+        return self._ready.done()
+
     def _stop_workers(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+            # workers given no task have nothing to finish: no wait for one still starting
+            self._pool.shutdown(wait=self._tasks > 0, cancel_futures=True)
+            self._pool, self._ready, self._tasks = None, None, 0
         if self._ship_tmp is not None:  # (with the files of batches cancelled or never read)
             self._ship_tmp.cleanup()
             self._ship_tmp = self._ship_dir = None
@@ -922,7 +940,7 @@ class Corpus:
         This process takes a smaller part (:data:`_MAIN_SHARE`): it also makes the workers'
         inputs before it starts on its own; ``even``: equal parts (the key-range steps,
         whose inputs are made before the parts are cut and whose glue comes after)."""
-        if self.n_jobs == 1 or items < _PARALLEL_MIN_ITEMS or (self._pool is None and items < _SPAWN_MIN_ITEMS):
+        if self.n_jobs == 1 or items < _PARALLEL_MIN_ITEMS or (not self._started() and items < _SPAWN_MIN_ITEMS):
             return [0.0, 1.0]
         w = [1.0 if even else _MAIN_SHARE] + [1.0] * (self.n_jobs - 1)
         return [sum(w[:i]) / sum(w) for i in range(len(w) + 1)]
@@ -937,6 +955,7 @@ class Corpus:
             out = tmp if _SHARE_DIR is not None else None
             futs = [pool.submit(_run_mapped, fn, _Mapped.put(part, Path(tmp) / str(i)), out)
                     for i, part in enumerate(parts[1:], 1)]
+            self._tasks += len(futs)
             mine = [fn(*parts[0])]
             return mine + [_Shipped.get(f.result()) for f in futs]
 

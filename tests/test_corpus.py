@@ -81,12 +81,21 @@ def test_paragraph_evidence_points_at_the_earliest_copy():
             assert p.similarity == pytest.approx(len(a & b) / len(a | b) if a | b else 1.0)
 
 
+@pytest.fixture
+def workers_at_once(monkeypatch):
+    """Batches go to the workers of n_jobs > 1 even on these small inputs (which would
+    otherwise end before a worker has started)."""
+    import dedup.corpus
+
+    monkeypatch.setattr(dedup.corpus, "_AWAIT_WORKERS", True)
+
+
 # map_min: every array goes to the workers as a mapped file (0) or pickled (2^40);
 # piece: band keys sorted by one top-byte value at a time (1), or all at once
 @pytest.mark.parametrize("kw, map_min, piece", [({"n_jobs": 2}, 0, 1 << 21), ({"n_jobs": 2}, 1 << 40, 1),
                                                 ({"n_jobs": 2, "batch_size": 5}, 0, 1), ({"batch_size": 7}, 0, 1 << 21),
                                                 ({"batch_size": 1000}, 0, 1)])
-def test_same_output_for_any_n_jobs_and_batch_size(kw, map_min, piece, monkeypatch):
+def test_same_output_for_any_n_jobs_and_batch_size(kw, map_min, piece, monkeypatch, workers_at_once):
     import dedup.corpus
 
     monkeypatch.setattr(dedup.corpus, "_PARALLEL_MIN_ITEMS", 0)  # corpus-wide steps in the workers too
@@ -196,7 +205,7 @@ def test_duplicate_ids():
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
-def test_duplicate_id_across_batches_and_sessions(tmp_path, n_jobs):
+def test_duplicate_id_across_batches_and_sessions(tmp_path, n_jobs, workers_at_once):
     with pytest.raises(ValueError, match=r"'a' at position(s 0 and)? 2"):
         list(dedup.dedupe([("a", "one"), ("b", "x"), ("a", "two")], batch_size=1, n_jobs=n_jobs))
     path = tmp_path / "idx.sqlite"
@@ -309,7 +318,7 @@ def test_corpus_properties(doc_lines, batch_size, sep):
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
-def test_a_batch_of_skipped_duplicates_does_not_end_the_input(n_jobs):
+def test_a_batch_of_skipped_duplicates_does_not_end_the_input(n_jobs, workers_at_once):
     docs = [("a", "one"), ("a", "again"), ("b", "two"), ("c", "three")]
     with dedup.Corpus(dedupe_ids=True, batch_size=1, n_jobs=n_jobs) as c:
         assert c.add(docs) == 3 and c.skipped_ids == 1
@@ -317,7 +326,7 @@ def test_a_batch_of_skipped_duplicates_does_not_end_the_input(n_jobs):
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
-def test_documents_without_ids_are_numbered_by_corpus_position(tmp_path, n_jobs):
+def test_documents_without_ids_are_numbered_by_corpus_position(tmp_path, n_jobs, workers_at_once):
     path = tmp_path / "idx.sqlite"
     with dedup.Corpus(index=path, batch_size=7, n_jobs=n_jobs) as c:
         c.add([f"doc number {i}" for i in range(30)])
@@ -449,7 +458,7 @@ def test_paragraph_evidence_is_a_lazy_immutable_sequence(monkeypatch):
     assert [(x, x.boilerplate) for x in dedup.dedupe(docs)] == [(x, x.boilerplate) for x in res]
 
 
-def test_arrays_for_workers_fall_back_to_pickling_when_the_share_dir_is_full(monkeypatch):
+def test_arrays_for_workers_fall_back_to_pickling_when_the_share_dir_is_full(monkeypatch, workers_at_once):
     """A small /dev/shm (as in containers) must not stop the corpus: arrays that cannot
     be written are pickled to the worker instead."""
     import dedup.corpus
@@ -496,6 +505,17 @@ def test_objects_shipped_to_and_from_workers_as_files(tmp_path):
     assert _Shipped.put(obj, str(tmp_path / "removed")) is obj  # cannot be written: by pipe
 
 
+def test_a_short_input_is_not_held_up_by_a_worker_starting():
+    """The worker starts on the second batch, but batches go to it only once it has
+    started: a short input is done here, and the worker is stopped without a wait."""
+    docs, _ = synthetic_corpus(3)
+    with dedup.Corpus(n_jobs=2, batch_size=2) as c:
+        c.add(docs)
+        assert c._pool is not None and c._tasks == 0  # (it may have started meanwhile: nothing was given to it)
+        got = [r.to_json() for r in c.results()]
+    assert got == [r.to_json() for r in dedup.dedupe(docs)]
+
+
 def test_at_the_end_of_the_input_batches_no_worker_started_are_run_here(tmp_path):
     from collections import deque
     from concurrent.futures import Future
@@ -511,7 +531,10 @@ def test_at_the_end_of_the_input_batches_no_worker_started_are_run_here(tmp_path
         assert c._steal(pending)
         assert queued.cancelled() and not list(tmp_path.iterdir())  # its shipped batch removed
         assert isinstance(pending[1][1], _Chunk) and pending[1][1].repeats == pending[2][1].repeats
-        assert not c._steal(pending)  # the oldest stays with its worker; the others are done
+        assert not c._steal(pending)  # the one a worker has started stays with it; the others are done
+        waiting = Future()
+        pending = deque([(batch, waiting, None)])  # the workers have not started (a short input)
+        assert c._steal(pending) and waiting.cancelled() and isinstance(pending[0][1], _Chunk)
 
 
 @pytest.mark.parametrize("chunk", [2, 512])
