@@ -59,7 +59,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--evidence-sizes", type=int, nargs="*", default=[1_000_000],
                     help="sizes also run with a consumer that reads every paragraph's ParagraphInfo")
-    ap.add_argument("--repeat", type=int, default=3, help="rounds per size (median reported)")
+    ap.add_argument("--repeat", type=int, default=7, help="rounds per size (median reported)")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--no-docs", action="store_true")
     a = ap.parse_args()
