@@ -138,11 +138,15 @@ written before the runs, so the timed loop parses the input instead of generatin
 process per run; peak RSS is the larger of the process and its worker processes. The loop reads each result's collapsed text,
 cluster, repeats and boilerplate paragraphs ("evidence read: boilerplate"); a document's
 `ParagraphInfo` objects are made when first read, and the "all" rows read every one of them.
-Workers start on the second batch (documents 257 on), while this process works on.
+A worker starts when the second batch (documents 257 on) is read and takes batches once it has
+started, a few tenths of a second later; this process works on meanwhile.
 Targets: 10^6 paragraphs in < 2 min on 2 cores, peak RSS < 2 GB, time per paragraph at 10^6 within
 1.3× of 10^4, 2 jobs ≥ 1.7× faster than 1. This shared VM's timings vary by about ±20% between runs
 of the same code, so each size runs several alternating rounds (1 job, 2 jobs, 1 job, ...) and
-the table gives the median (peak RSS: the largest of the rounds).
+the table gives the median (peak RSS: the largest of the rounds). The VM (Firecracker, with free
+page reporting) hands memory that a process frees back to its host, so each large array made anew
+costs host page faults: the worker processes keep their freed memory for reuse
+(`dedup.corpus.keep_heap`), the calling process, whose allocator a library leaves alone, does not.
 
 | paragraphs | documents | n_jobs | evidence read | seconds (median) | every round | µs / paragraph | peak RSS MB |
 |---|---|---|---|---|---|---|---|
