@@ -295,19 +295,19 @@ def _bucket_pairs(
     flat = np.ascontiguousarray(flat, dtype=_U)
     n = first + len(flat) // bands
     top = _top_bytes(flat)
-    pos = None if (lo, hi) == (0, 256) else np.flatnonzero((top >= lo) & (top < hi))
-    t = np.ascontiguousarray(top) if pos is None else top[pos]
-    by_top = np.argsort(t, kind="stable")  # (a radix sort: positions by top byte, ascending within one)
-    ends = np.cumsum(np.bincount(t, minlength=256)).tolist()
-    cuts = [0]
-    for e in ends:  # pieces of whole byte values
-        if e - cuts[-1] >= _RANGE_PIECE:
-            cuts.append(e)
-    if cuts[-1] < len(t):
-        cuts.append(len(t))
+    # pieces of whole byte values, sized from a sample (keys are hash values: spread evenly);
+    # each piece's positions are picked out of all keys, so no array is as long as the range
+    step = max(1, len(flat) // (1 << 16))
+    counts = np.bincount(top[::step], minlength=256) * step
+    bytes_ = [lo]
+    for v in range(lo, hi):
+        if counts[bytes_[-1] : v + 1].sum() >= _RANGE_PIECE:
+            bytes_.append(v + 1)
+    if bytes_[-1] < hi:
+        bytes_.append(hi)
     left, right, out = [], [], []
-    for a, b in zip(cuts, cuts[1:]):
-        p = by_top[a:b] if pos is None else pos[by_top[a:b]]
+    for b0, b1 in zip(bytes_, bytes_[1:]):
+        p = np.flatnonzero((top >= b0) & (top < b1)) if (b0, b1) != (0, 256) else np.arange(len(flat), dtype=np.int64)
         keys = flat[p]
         if not sorted_out:  # only the buckets of two or more nodes matter (and the pairs are distinct)
             order = shared_keys(keys)
