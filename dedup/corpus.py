@@ -36,7 +36,7 @@ from .config import Config, resolve
 from .index import IndexError_, Store, encode_text
 from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, shared_keys, unique_pairs, window_pairs
 from .results import Block, CorpusSummary, DocResult, Paragraphs, make_doc_result, make_repeat
-from .shingle import ShingleSets, distinct, distinct_inverse, ranges, run_ranks, union_rows
+from .shingle import ShingleSets, chunk_bounds, distinct, distinct_inverse, ranges, run_ranks, union_rows
 from .text import check_text
 
 __all__ = ["Corpus", "dedupe", "document", "keep_heap"]
@@ -299,12 +299,7 @@ def _bucket_pairs(
     # each piece's positions are picked out of all keys, so no array is as long as the range
     step = max(1, len(flat) // (1 << 16))
     counts = np.bincount(top[::step], minlength=256) * step
-    bytes_ = [lo]
-    for v in range(lo, hi):
-        if counts[bytes_[-1] : v + 1].sum() >= _RANGE_PIECE:
-            bytes_.append(v + 1)
-    if bytes_[-1] < hi:
-        bytes_.append(hi)
+    bytes_ = [lo + a for a, _ in chunk_bounds(counts[lo:hi], _RANGE_PIECE)] + [hi]
     left, right, out = [], [], []
     for b0, b1 in zip(bytes_, bytes_[1:]):
         p = np.flatnonzero((top >= b0) & (top < b1)) if (b0, b1) != (0, 256) else np.arange(len(flat), dtype=np.int64)
@@ -696,7 +691,7 @@ class Corpus:
                     batch = self._read(it)
                     if not batch:
                         break
-                    args = _Shipped.put(([t for _, t in batch], self.config, self.store.compressed), self._ship_dir)
+                    args = _Shipped.put(self._kernel_args(batch), self._ship_dir)
                     pending.append((batch, pool.submit(_run_mapped, _analyze_chunk, args, self._ship_dir), args))
                     self._tasks += 1
                 if pending and (not isinstance(pending[0][1], Future) or pending[0][1].done()):
@@ -739,9 +734,13 @@ class Corpus:
                 return batch
         return []
 
+    def _kernel_args(self, batch: list[tuple[str, str]]) -> tuple[list[str], Config, bool]:
+        """The arguments of :func:`_analyze_chunk` for ``batch``."""
+        return [t for _, t in batch], self.config, self.store.compressed
+
     def _kernel(self, batch: list[tuple[str, str]]) -> _Chunk:
         """The kernel's result for ``batch``, computed in this process."""
-        return _analyze_chunk([t for _, t in batch], self.config, self.store.compressed)
+        return _analyze_chunk(*self._kernel_args(batch))
 
     def _steal(self, pending: deque[tuple[list[tuple[str, str]], Any, Any]]) -> bool:
         """At the end of the input, run here the last batch that no worker has started,

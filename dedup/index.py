@@ -279,9 +279,7 @@ class Store:
             "SELECT doc, id, text, repeats FROM docs WHERE doc >= ? AND doc < ? ORDER BY doc",
             (first, (1 << 62) if last is None else last),
         ).fetchall()
-        if self.compressed:
-            return [(d, i, decode_text(t, True), r) for d, i, t, r in rows]
-        return [(d, i, t.decode("utf-8", "surrogatepass"), r) for d, i, t, r in rows]  # (decode_text, inlined)
+        return [(d, i, decode_text(t, self.compressed), r) for d, i, t, r in rows]
 
     def read_state(self) -> dict[str, np.ndarray] | None:
         rows = self.db.execute("SELECT name, dtype, data FROM state").fetchall()
