@@ -226,6 +226,8 @@ def _corpus(a: argparse.Namespace, cfg: Config) -> int:
         first = corpus.n_docs
         corpus.add(_progress(_documents(a, kind, skipped), a.quiet, "indexing"))
         summary = corpus.summary()
+        if isinstance(corpus, Corpus):  # the clusters are made: the workers exit while the output is written
+            corpus._stop_workers(wait=False)
 
         def outputs() -> Iterator[tuple[dict[str, Any], DocResult]]:
             results = corpus.results(start=first)

@@ -252,37 +252,35 @@ class _Nodes:
             self.bands.add(flat[order], order // old.shape[1] + self.indexed, presorted=True)
             self.indexed, self.unindexed = self.linked, []
         first = self.linked
-        keys = np.concatenate(self.pending) if len(self.pending) > 1 else self.pending[0]
         has_old = self.bands.n > 0
-        done = _range_pairs(share, parts, keys, self.window, first, has_old)
+        done = _range_pairs(share, parts, _Joined(tuple(self.pending)), self.window, first, has_old)
         left, right = [d[0] for d in done], [d[1] for d in done]
         if has_old:  # ranges in ascending order: the keys are sorted across them too
             sk, nodes, need = (np.concatenate([d[2][i] for d in done]) for i in range(3))
             q, old_nodes = self.bands.last(sk, need, presorted=True)
             left.append(old_nodes)
             right.append(nodes[q])
-        self.unindexed.append(keys)
-        self.linked, self.pending = first + len(keys), []
+        self.unindexed += self.pending
+        self.linked, self.pending = first + sum(len(k) for k in self.pending), []
         # each range's pairs are distinct already when there are no old nodes: merged, not sorted
         return unique_pairs(np.concatenate(left), np.concatenate(right), self.linked, runs=not has_old)
 
 
 def _range_pairs(share: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]], parts: list[float],
-                 keys: np.ndarray, window: int, first: int, sorted_out: bool) -> list[Any]:
+                 keys: _Joined, window: int, first: int, sorted_out: bool) -> list[Any]:
     """:func:`_bucket_pairs` over the band ``keys`` (``[row, band]``, row ``i`` being
     node ``first + i``) cut into ranges of key values (whole buckets in each) at the
     cumulative fractions ``parts``, one range per process; each process picks its
     range out of the keys itself (keys are hash values: spread evenly)."""
-    flat = keys.ravel()
     cuts = [0, *(round(256 * f) for f in parts[1:-1]), 256]
-    return share(_bucket_pairs, [(flat, lo, hi, keys.shape[1], window, first, sorted_out)
+    return share(_bucket_pairs, [(keys, lo, hi, keys.parts[0].shape[1], window, first, sorted_out)
                                  for lo, hi in zip(cuts, cuts[1:])])
 
 
 def _bucket_pairs(
     flat: np.ndarray, lo: int, hi: int, bands: int, window: int, first: int, sorted_out: bool
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | tuple[()]]:
-    """For the band keys ``flat`` (row-major ``[node - first, band]``) whose top byte is
+    """For the band keys ``flat`` (``[node - first, band]``, or that raveled) whose top byte is
     in ``[lo, hi)``: the pairs ``(earlier, later)`` of nodes within ``window`` of each
     other in a bucket, and (``sorted_out``) those keys sorted, their nodes, and how
     many nodes from before ``first`` each one's bucket still needs.
@@ -292,7 +290,7 @@ def _bucket_pairs(
     that fits in cache, and temporaries the allocator reuses from piece to piece
     instead of fresh pages the system must clear for every array the size of the range.
     """
-    flat = np.ascontiguousarray(flat, dtype=_U)
+    flat = np.ascontiguousarray(flat, dtype=_U).reshape(-1)
     n = first + len(flat) // bands
     top = _top_bytes(flat)
     # pieces of whole byte values, sized from a sample (keys are hash values: spread evenly);
@@ -416,6 +414,38 @@ _SHARE_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", o
 _MAP_MIN_BYTES = 1 << 20
 
 
+@dataclass(frozen=True, eq=False)
+class _Joined:
+    """The concatenation of ``parts`` (arrays of one dtype, along their first axis),
+    made where it is used: :meth:`_Mapped.put` writes the parts straight into the file a
+    worker maps, and this process maps that file too (one copy, where joining them
+    first and then writing the result costs two); with no worker, they are concatenated."""
+
+    parts: tuple[np.ndarray, ...]
+
+    @property
+    def size(self) -> int:
+        return sum(p.size for p in self.parts)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(p.nbytes for p in self.parts)
+
+    def array(self) -> np.ndarray:
+        return self.parts[0] if len(self.parts) == 1 else np.concatenate(self.parts)
+
+    def save(self, path: str) -> None:
+        """Write the concatenation as a ``.npy`` file, part by part."""
+        first = self.parts[0]
+        head = np.lib.format.header_data_from_array_1_0(first)
+        head["shape"] = (sum(len(p) for p in self.parts), *first.shape[1:])
+        head["fortran_order"] = False
+        with open(path, "wb") as f:
+            np.lib.format.write_array_header_1_0(f, head)
+            for p in self.parts:
+                f.write(np.ascontiguousarray(p, dtype=first.dtype).data)
+
+
 @dataclass(frozen=True)
 class _Mapped:
     """An array handed to a worker as a ``.npy`` file it maps read-only: writing it
@@ -425,14 +455,29 @@ class _Mapped:
     path: str
 
     @staticmethod
-    def put(args: tuple[Any, ...], prefix: Path) -> tuple[Any, ...]:
-        """``args`` with every large array (also inside a :class:`ShingleSets`) saved as a file."""
+    def put(args: tuple[Any, ...], prefix: Path, saved: dict[int, str] | None = None) -> tuple[Any, ...]:
+        """``args`` with every large array (also inside a :class:`ShingleSets`) and every
+        :class:`_Joined` saved as a file; ``saved`` maps the joined ones already written
+        (by ``id``) to their files, and gets those written here."""
         n = 0
+        saved = {} if saved is None else saved
 
         def conv(a: Any) -> Any:
             nonlocal n
             if isinstance(a, ShingleSets):
                 return ShingleSets(conv(a.values), conv(a.offsets), conv(a.tokens))
+            if isinstance(a, _Joined):
+                if a.nbytes < _MAP_MIN_BYTES:
+                    return a.array()
+                if id(a) not in saved:
+                    n += 1
+                    path = f"{prefix}-{n}.npy"
+                    try:
+                        a.save(path)
+                    except OSError:  # (as below)
+                        return a.array()
+                    saved[id(a)] = path
+                return _Mapped(saved[id(a)])
             if isinstance(a, np.ndarray) and a.nbytes >= _MAP_MIN_BYTES:
                 n += 1
                 path = f"{prefix}-{n}.npy"
@@ -444,6 +489,13 @@ class _Mapped:
             return a
 
         return tuple(conv(a) for a in args)
+
+    @staticmethod
+    def local(args: tuple[Any, ...], saved: dict[int, str]) -> tuple[Any, ...]:
+        """``args`` for this process: each :class:`_Joined` mapped from the file
+        :meth:`put` wrote for a worker (see ``saved``), or concatenated."""
+        return tuple((np.asarray(np.load(saved[id(a)], mmap_mode="r", allow_pickle=False)) if id(a) in saved
+                      else a.array()) if isinstance(a, _Joined) else a for a in args)
 
     @staticmethod
     def get(args: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -782,10 +834,12 @@ class Corpus:
             self._ready.result()
         return self._ready.done()
 
-    def _stop_workers(self) -> None:
+    def _stop_workers(self, *, wait: bool = True) -> None:
+        """Stop the workers; ``wait=False`` lets them exit while this process goes on
+        (they have no task left: the drivers call it once the clusters are made)."""
         if self._pool is not None:
             # workers given no task have nothing to finish: no wait for one still starting
-            self._pool.shutdown(wait=self._tasks > 0, cancel_futures=True)
+            self._pool.shutdown(wait=wait and self._tasks > 0, cancel_futures=True)
             self._pool, self._ready, self._tasks = None, None, 0
         if self._ship_tmp is not None:  # (with the files of batches cancelled or never read)
             self._ship_tmp.cleanup()
@@ -918,7 +972,7 @@ class Corpus:
             parts.append((self.nodes.sets.take(uniq), inv, kd[p0:p1] - d0, d1 - d0, cfg.num_perm, cfg.seed, cfg.doc_lsh))
         done = self._share(_doc_sets, parts)
         dsets = _concat_sets(*(d for d, _ in done))
-        keys = np.concatenate([k for _, k in done])
+        keys = _Joined(tuple(k for _, k in done))
         done = _range_pairs(self._share, self._split(keys.size, even=True), keys, cfg.bucket_window, 0, False)
         left, right = unique_pairs(np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]), n_docs,
                                    runs=True)
@@ -948,14 +1002,15 @@ class Corpus:
         """``[fn(*part) for part in parts]``: the first part here, the others in the workers
         (their large arrays handed over as files mapped into memory, see :class:`_Mapped`)."""
         pool = self._workers() if len(parts) > 1 else None
+        saved: dict[int, str] = {}
         if pool is None:
-            return [fn(*part) for part in parts]
+            return [fn(*_Mapped.local(part, saved)) for part in parts]
         with tempfile.TemporaryDirectory(prefix="dedup-share-", dir=_SHARE_DIR) as tmp:
             out = tmp if _SHARE_DIR is not None else None
-            futs = [pool.submit(_run_mapped, fn, _Mapped.put(part, Path(tmp) / str(i)), out)
+            futs = [pool.submit(_run_mapped, fn, _Mapped.put(part, Path(tmp) / str(i), saved), out)
                     for i, part in enumerate(parts[1:], 1)]
             self._tasks += len(futs)
-            mine = [fn(*parts[0])]
+            mine = [fn(*_Mapped.local(parts[0], saved))]
             return mine + [_Shipped.get(f.result()) for f in futs]
 
     def _jaccard(self, sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -1108,6 +1163,8 @@ def dedupe(docs: Iterable[object], config: Config | None = None, **kwargs: Any) 
 def _stream(corpus: Corpus, docs: Iterable[object]) -> Iterator[DocResult]:
     try:
         corpus.add(docs)
+        corpus._cluster()  # the last step the workers share: they exit while the results are made
+        corpus._stop_workers(wait=False)
         yield from corpus.results()
     finally:
         corpus.close()

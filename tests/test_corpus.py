@@ -505,6 +505,28 @@ def test_objects_shipped_to_and_from_workers_as_files(tmp_path):
     assert _Shipped.put(obj, str(tmp_path / "removed")) is obj  # cannot be written: by pipe
 
 
+def test_joined_arrays_are_written_once_and_mapped_by_both_sides(tmp_path, monkeypatch):
+    import dedup.corpus
+    from dedup.corpus import _Joined, _Mapped
+
+    monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", 0)
+    rng = np.random.default_rng(0)
+    parts = (rng.integers(0, 2**63, (5, 3), dtype=np.uint64), np.zeros((0, 3), dtype=np.uint64),
+             rng.integers(0, 2**63, (7, 3), dtype=np.uint64)[::-1])  # (a view that is not contiguous)
+    j = _Joined(parts)
+    want = np.concatenate(parts)
+    saved: dict[int, str] = {}
+    a = _Mapped.put((j, 1), tmp_path / "a", saved)
+    b = _Mapped.put((j, j), tmp_path / "b", saved)
+    assert len(list(tmp_path.iterdir())) == 1 and a[0] == b[0] == b[1]  # one file, whatever names it
+    for got in (_Mapped.get(a)[0], _Mapped.local((j,), saved)[0], _Mapped.local((j,), {})[0]):
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+    assert j.size == want.size and j.nbytes == want.nbytes
+    assert _Joined((parts[0],)).array() is parts[0]  # one part: no copy
+    monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", 1 << 40)  # small: by pipe, joined
+    assert np.array_equal(_Mapped.put((j,), tmp_path / "c", {})[0], want)
+
+
 def test_a_short_input_is_not_held_up_by_a_worker_starting():
     """The worker starts on the second batch, but batches go to it only once it has
     started: a short input is done here, and the worker is stopped without a wait."""
