@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, fields
+from functools import partial
 from multiprocessing import get_context
 from operator import attrgetter
 from pathlib import Path
@@ -70,6 +71,7 @@ class _NodeStore:
         self.offsets: list[np.ndarray] = []
         self.firsts: list[int] = []
         self.n = 0
+        self._sizes: list[np.ndarray] = []  # per batch (joined on first use)
 
     def append(self, sets: ShingleSets) -> int:
         first = self.n
@@ -78,8 +80,16 @@ class _NodeStore:
         self.values.append(sets.values)
         self.offsets.append(sets.offsets)
         self.firsts.append(first)
+        self._sizes.append(np.diff(sets.offsets))
         self.n += len(sets)
         return first
+
+    @property
+    def sizes(self) -> np.ndarray:
+        """The number of shingles of every node."""
+        if len(self._sizes) != 1:
+            self._sizes = [np.concatenate(self._sizes) if self._sizes else np.zeros(0, dtype=np.int64)]
+        return self._sizes[0]
 
     def take(self, nodes: np.ndarray) -> ShingleSets:
         """The sets of ``nodes`` (global ids), in that order."""
@@ -906,8 +916,7 @@ class Corpus:
         first, last = nodes.linked, nodes.n
         parts = self._split((last - first) * self.config.lsh[0], even=True)
         left, right = nodes.candidates(self._share, parts)
-        involved, inv = distinct_inverse(np.concatenate((left, right)), last)
-        sim = self._jaccard(nodes.sets.take(involved), inv[: len(left)], inv[len(left) :])
+        sim = self._jaccard(nodes.sets, left, right)
         ok = sim >= self.config.threshold - 1e-12
         edges = np.stack((left[ok], right[ok]), axis=1) if ok.any() else np.zeros((0, 2), dtype=np.int64)
         self.store.write_links(first, last, edges, sim[ok])
@@ -944,9 +953,7 @@ class Corpus:
         sim = np.ones(n_par, dtype=np.float64)
         diff = node != node[cluster] if n_par else np.zeros(0, dtype=bool)
         if diff.any():
-            a, b = node[diff], node[cluster[diff]]
-            uniq, inv = distinct_inverse(np.concatenate((a, b)), self.nodes.n)
-            sim[diff] = self._jaccard(self.nodes.sets.take(uniq), inv[: len(a)], inv[len(a) :])
+            sim[diff] = self._jaccard(self.nodes.sets, node[diff], node[cluster[diff]])
         state = {
             "cluster": cluster, "size": size, "doc_freq": doc_freq, "story_freq": story_freq,
             "boilerplate": boiler.astype(np.int8), "sim": sim, "doc_cluster": doc_cluster,
@@ -966,11 +973,12 @@ class Corpus:
         # computed by document ranges of about equal size, one per process
         doc_ranges = self._ranges(kd, n_docs)
         cut = [0, *np.searchsorted(kd, [b for _, b in doc_ranges]).tolist()]
-        parts = []
-        for (d0, d1), p0, p1 in zip(doc_ranges, cut, cut[1:]):
+
+        def part(d0: int, d1: int, p0: int, p1: int) -> tuple[Any, ...]:
             uniq, inv = distinct_inverse(kn[p0:p1], self.nodes.n)
-            parts.append((self.nodes.sets.take(uniq), inv, kd[p0:p1] - d0, d1 - d0, cfg.num_perm, cfg.seed, cfg.doc_lsh))
-        done = self._share(_doc_sets, parts)
+            return self.nodes.sets.take(uniq), inv, kd[p0:p1] - d0, d1 - d0, cfg.num_perm, cfg.seed, cfg.doc_lsh
+
+        done = self._share(_doc_sets, [partial(part, d0, d1, p0, p1) for (d0, d1), p0, p1 in zip(doc_ranges, cut, cut[1:])])
         dsets = _concat_sets(*(d for d, _ in done))
         keys = _Joined(tuple(k for _, k in done))
         done = _range_pairs(self._share, self._split(keys.size, even=True), keys, cfg.bucket_window, 0, False)
@@ -998,27 +1006,44 @@ class Corpus:
         w = [1.0 if even else _MAIN_SHARE] + [1.0] * (self.n_jobs - 1)
         return [sum(w[:i]) / sum(w) for i in range(len(w) + 1)]
 
-    def _share(self, fn: Callable[..., Any], parts: list[tuple[Any, ...]]) -> list[Any]:
+    def _share(self, fn: Callable[..., Any], parts: Sequence[tuple[Any, ...] | Callable[[], tuple[Any, ...]]]
+               ) -> list[Any]:
         """``[fn(*part) for part in parts]``: the first part here, the others in the workers
-        (their large arrays handed over as files mapped into memory, see :class:`_Mapped`)."""
+        (their large arrays handed over as files mapped into memory, see :class:`_Mapped`).
+        A part may be a function that makes it: the workers' parts are made and sent
+        first, so that this process makes its own while they work."""
+        def made(part: tuple[Any, ...] | Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
+            return part() if callable(part) else part
+
         pool = self._workers() if len(parts) > 1 else None
         saved: dict[int, str] = {}
         if pool is None:
-            return [fn(*_Mapped.local(part, saved)) for part in parts]
+            return [fn(*_Mapped.local(made(part), saved)) for part in parts]
         with tempfile.TemporaryDirectory(prefix="dedup-share-", dir=_SHARE_DIR) as tmp:
             out = tmp if _SHARE_DIR is not None else None
-            futs = [pool.submit(_run_mapped, fn, _Mapped.put(part, Path(tmp) / str(i), saved), out)
-                    for i, part in enumerate(parts[1:], 1)]
-            self._tasks += len(futs)
-            mine = [fn(*_Mapped.local(parts[0], saved))]
+            futs = []
+            for i, part in enumerate(parts[1:], 1):
+                futs.append(pool.submit(_run_mapped, fn, _Mapped.put(made(part), Path(tmp) / str(i), saved), out))
+                self._tasks += 1
+            mine = [fn(*_Mapped.local(made(parts[0]), saved))]
             return mine + [_Shipped.get(f.result()) for f in futs]
 
-    def _jaccard(self, sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        """:func:`jaccard_pairs`, the pairs split between the processes."""
-        work = np.cumsum(sets.sizes[left] + sets.sizes[right] + 1)  # values each pair sorts
+    def _jaccard(self, sets: ShingleSets | _NodeStore, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """:func:`jaccard_pairs` of the rows ``left[i]``, ``right[i]`` of ``sets``, the pairs
+        split between the processes; each part takes the rows its pairs name (the
+        workers' first: this process takes its own while they work)."""
+        sizes = sets.sizes
+        work = np.cumsum(sizes[left] + sizes[right] + 1)  # values each pair sorts
         fracs = self._split(int(work[-1]) // 4 if len(work) else 0)
+        if len(fracs) == 2 and isinstance(sets, ShingleSets):  # one part: all of the rows
+            return jaccard_pairs(sets, left, right)
         cut = [0, *np.searchsorted(work, [int(work[-1] * f) for f in fracs[1:-1]]).tolist(), len(left)]
-        return np.concatenate(self._share(jaccard_pairs, [(sets, left[a:b], right[a:b]) for a, b in zip(cut, cut[1:])]))
+
+        def part(a: int, b: int) -> tuple[ShingleSets, np.ndarray, np.ndarray]:
+            rows, inv = distinct_inverse(np.concatenate((left[a:b], right[a:b])), len(sizes))
+            return sets.take(rows), inv[: b - a], inv[b - a :]
+
+        return np.concatenate(self._share(jaccard_pairs, [partial(part, a, b) for a, b in zip(cut, cut[1:])]))
 
     def results(self, *, start: int = 0) -> Iterator[DocResult]:
         """One :class:`DocResult` per stored document (from document ``start``), in
