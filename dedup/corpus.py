@@ -66,6 +66,14 @@ P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED = range(7)
 class _NodeStore:
     """Shingle sets of all nodes, kept as one CSR per batch (append is O(batch))."""
 
+    @classmethod
+    def of(cls, parts: Iterable[ShingleSets]) -> _NodeStore:
+        """The rows of ``parts``, one after the other (not copied)."""
+        out = cls()
+        for p in parts:
+            out.append(p)
+        return out
+
     def __init__(self) -> None:
         self.values: list[np.ndarray] = []
         self.offsets: list[np.ndarray] = []
@@ -979,7 +987,7 @@ class Corpus:
             return self.nodes.sets.take(uniq), inv, kd[p0:p1] - d0, d1 - d0, cfg.num_perm, cfg.seed, cfg.doc_lsh
 
         done = self._share(_doc_sets, [partial(part, d0, d1, p0, p1) for (d0, d1), p0, p1 in zip(doc_ranges, cut, cut[1:])])
-        dsets = _concat_sets(*(d for d, _ in done))
+        dsets = done[0][0] if len(done) == 1 else _NodeStore.of(d for d, _ in done)  # (the parts, not joined)
         keys = _Joined(tuple(k for _, k in done))
         done = _range_pairs(self._share, self._split(keys.size, even=True), keys, cfg.bucket_window, 0, False)
         left, right = unique_pairs(np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]), n_docs,
@@ -989,21 +997,25 @@ class Corpus:
         return components(n_docs, left[ok], right[ok])
 
     def _ranges(self, owner: np.ndarray, n: int) -> list[tuple[int, int]]:
-        """``0..n`` cut into one range per process, of about equal numbers of the sorted
-        ``owner`` values (paragraphs of each document, say)."""
-        parts = self._split(len(owner) * 16)
+        """``0..n`` cut into ranges of the sorted ``owner`` values (paragraphs of each
+        document, say) as :meth:`_split` cuts a step that makes its parts (``lead``)."""
+        parts = self._split(len(owner) * 16, lead=True)
         bounds = [0, *(int(owner[int(len(owner) * f)]) for f in parts[1:-1]), n]
         return [(a, b) for a, b in zip(bounds, bounds[1:])]
 
-    def _split(self, items: int, *, even: bool = False) -> list[float]:
+    def _split(self, items: int, *, even: bool = False, lead: bool = False) -> list[float]:
         """How a corpus-wide step over about ``items`` items is shared: the cumulative
-        fractions of the work of each process (this one first), ``[0.0, 1.0]`` for none.
+        fractions of its parts, this process's first, ``[0.0, 1.0]`` for none.
         This process takes a smaller part (:data:`_MAIN_SHARE`): it also makes the workers'
         inputs before it starts on its own; ``even``: equal parts (the key-range steps,
-        whose inputs are made before the parts are cut and whose glue comes after)."""
+        whose inputs are made before the parts are cut and whose glue comes after);
+        ``lead``: each worker's part cut in two, a quarter first (for the steps whose parts
+        are made one by one: the worker starts on the first while the others are made)."""
         if self.n_jobs == 1 or items < _PARALLEL_MIN_ITEMS or (not self._started() and items < _SPAWN_MIN_ITEMS):
             return [0.0, 1.0]
         w = [1.0 if even else _MAIN_SHARE] + [1.0] * (self.n_jobs - 1)
+        if lead:
+            w = [w[0], *(x for _ in w[1:] for x in (0.25, 0.75))]
         return [sum(w[:i]) / sum(w) for i in range(len(w) + 1)]
 
     def _share(self, fn: Callable[..., Any], parts: Sequence[tuple[Any, ...] | Callable[[], tuple[Any, ...]]]
@@ -1034,7 +1046,7 @@ class Corpus:
         workers' first: this process takes its own while they work)."""
         sizes = sets.sizes
         work = np.cumsum(sizes[left] + sizes[right] + 1)  # values each pair sorts
-        fracs = self._split(int(work[-1]) // 4 if len(work) else 0)
+        fracs = self._split(int(work[-1]) // 4 if len(work) else 0, lead=True)
         if len(fracs) == 2 and isinstance(sets, ShingleSets):  # one part: all of the rows
             return jaccard_pairs(sets, left, right)
         cut = [0, *np.searchsorted(work, [int(work[-1] * f) for f in fracs[1:-1]]).tolist(), len(left)]
@@ -1141,15 +1153,6 @@ def document(pos: int, doc: object, *, base: int = 0, text_field: str = "text", 
     if not isinstance(did, str):
         raise TypeError(f"document {pos} has an id of type {type(did).__name__} ({did!r:.40}); ids must be str or int")
     return did, check_text(text, what=f"text of document {pos} (id {did!r})")
-
-
-def _concat_sets(*parts: ShingleSets) -> ShingleSets:
-    """The rows of ``parts``, one after the other, in one CSR."""
-    if len(parts) == 1:
-        return parts[0]
-    base = np.cumsum([0, *(len(p.values) for p in parts[:-1])])
-    offsets = np.concatenate([parts[0].offsets[:1], *(p.offsets[1:] + b for p, b in zip(parts, base))])
-    return ShingleSets(np.concatenate([p.values for p in parts]), offsets, np.concatenate([p.tokens for p in parts]))
 
 
 def _doc_sets(

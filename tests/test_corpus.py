@@ -527,6 +527,41 @@ def test_joined_arrays_are_written_once_and_mapped_by_both_sides(tmp_path, monke
     assert np.array_equal(_Mapped.put((j,), tmp_path / "c", {})[0], want)
 
 
+def test_shared_steps_are_cut_into_parts_of_the_planned_sizes(monkeypatch, workers_at_once):
+    import dedup.corpus
+
+    monkeypatch.setattr(dedup.corpus, "_MAIN_SHARE", 0.75)
+    with dedup.Corpus(n_jobs=2) as c:
+        assert c._split(10) == [0.0, 1.0]  # small: all here
+        c._workers()
+        assert c._started()
+        n = 1 << 20
+        assert c._split(n, even=True) == [0.0, 0.5, 1.0]
+        assert c._split(n) == [0.0, 0.75 / 1.75, 1.0]
+        # lead: the worker's part in two, a quarter first
+        assert c._split(n, lead=True) == pytest.approx([0.0, 0.75 / 1.75, 1.0 / 1.75, 1.0])
+        owner = np.repeat(np.arange(1000), 100_000 // 1000)  # 100 paragraphs per document
+        ranges = c._ranges(owner, 1000)
+        assert ranges[0][0] == 0 and ranges[-1][1] == 1000 and len(ranges) == 3
+        assert all(a1 == b0 for (_, a1), (b0, _) in zip(ranges, ranges[1:]))
+        assert [b - a for a, b in ranges] == [428, 143, 429]
+
+
+def test_node_store_takes_rows_across_its_parts():
+    from dedup.corpus import _NodeStore
+    from dedup.shingle import ShingleSets
+
+    def sets(rows):
+        off = np.cumsum([0, *map(len, rows)])
+        return ShingleSets(np.array([v for r in rows for v in r], dtype=np.uint32), off, np.zeros(len(rows), dtype=np.int64))
+
+    a, b = [[1, 2], [], [3]], [[4, 5, 6], [7]]
+    store = _NodeStore.of([sets(a), sets([]), sets(b)])
+    assert store.n == 5 and store.sizes.tolist() == [2, 0, 1, 3, 1]
+    got = store.take(np.array([4, 0, 3, 1, 0]))
+    assert [got.row(i).tolist() for i in range(5)] == [[7], [1, 2], [4, 5, 6], [], [1, 2]]
+
+
 def test_a_short_input_is_not_held_up_by_a_worker_starting():
     """The worker starts on the second batch, but batches go to it only once it has
     started: a short input is done here, and the worker is stopped without a wait."""
