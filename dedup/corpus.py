@@ -23,7 +23,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, fields
-from functools import partial
 from multiprocessing import get_context
 from operator import attrgetter
 from pathlib import Path
@@ -48,8 +47,9 @@ _U = np.uint64
 #: or wait for one still starting.
 _PARALLEL_MIN_ITEMS = 1 << 18
 _SPAWN_MIN_ITEMS = 1 << 23
-#: This process's part of a shared corpus-wide step, relative to a worker's (see Corpus._split).
-_MAIN_SHARE = 0.75
+#: Pieces per process of a shared corpus-wide step (see Corpus._share): of the key-range
+#: steps (each piece reads all keys: as many as processes) and of the others (made one by one).
+_RANGE_PIECES, _PIECES = 1, 8
 #: Batches this process runs before it starts the workers, which it does on reading the next
 #: one. A worker takes a few tenths of a second to start: until one has, batches stay here.
 _WORKERS_AFTER = 1
@@ -59,6 +59,8 @@ _AWAIT_WORKERS = False
 _RESULT_CHUNK = 512
 #: Band keys sorted at once by a key-range step (see _bucket_pairs).
 _RANGE_PIECE = 1 << 21
+#: Corpus._share: ``share(fn, make, cuts)``.
+_Share = Callable[[Callable[..., Any], Callable[[int, int], tuple[Any, ...]], Sequence[int]], list[Any]]
 #: Columns of the per-paragraph array kept for every stored paragraph.
 P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED = range(7)
 
@@ -250,13 +252,11 @@ class _Nodes:
         self.fp2.append(fp[:, 1])
         self.pending.append(keys)
 
-    def candidates(self, share: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]], parts: list[float]
-                   ) -> tuple[np.ndarray, np.ndarray]:
+    def candidates(self, share: _Share, pieces: int) -> tuple[np.ndarray, np.ndarray]:
         """LSH candidates of the pending nodes, as distinct pairs ``(earlier, new)`` of node ids.
 
-        The pending keys are cut into ranges of key values at the cumulative
-        fractions ``parts``, sorted and paired by ``share`` (one range per
-        process); nodes of earlier passes are then queried for what each bucket
+        The pending keys are cut into ``pieces`` ranges of key values, sorted and
+        paired by ``share``; nodes of earlier passes are then queried for what each bucket
         still needs. Those are indexed only when a later pass needs them (a
         one-pass corpus never sorts them twice).
         """
@@ -271,7 +271,7 @@ class _Nodes:
             self.indexed, self.unindexed = self.linked, []
         first = self.linked
         has_old = self.bands.n > 0
-        done = _range_pairs(share, parts, _Joined(tuple(self.pending)), self.window, first, has_old)
+        done = _range_pairs(share, pieces, _Joined(tuple(self.pending)), self.window, first, has_old)
         left, right = [d[0] for d in done], [d[1] for d in done]
         if has_old:  # ranges in ascending order: the keys are sorted across them too
             sk, nodes, need = (np.concatenate([d[2][i] for d in done]) for i in range(3))
@@ -284,15 +284,14 @@ class _Nodes:
         return unique_pairs(np.concatenate(left), np.concatenate(right), self.linked, runs=not has_old)
 
 
-def _range_pairs(share: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]], parts: list[float],
-                 keys: _Joined, window: int, first: int, sorted_out: bool) -> list[Any]:
+def _range_pairs(share: _Share, pieces: int, keys: _Joined, window: int, first: int, sorted_out: bool) -> list[Any]:
     """:func:`_bucket_pairs` over the band ``keys`` (``[row, band]``, row ``i`` being
-    node ``first + i``) cut into ranges of key values (whole buckets in each) at the
-    cumulative fractions ``parts``, one range per process; each process picks its
-    range out of the keys itself (keys are hash values: spread evenly)."""
-    cuts = [0, *(round(256 * f) for f in parts[1:-1]), 256]
-    return share(_bucket_pairs, [(keys, lo, hi, keys.parts[0].shape[1], window, first, sorted_out)
-                                 for lo, hi in zip(cuts, cuts[1:])])
+    node ``first + i``) cut into ``pieces`` ranges of key values (whole buckets in each),
+    in order; each process picks its range out of the keys itself (keys are hash
+    values: spread evenly)."""
+    bands = keys.parts[0].shape[1]
+    return share(_bucket_pairs, lambda lo, hi: (keys, lo, hi, bands, window, first, sorted_out),
+                 sorted({round(256 * i / pieces) for i in range(pieces + 1)}))
 
 
 def _bucket_pairs(
@@ -509,11 +508,21 @@ class _Mapped:
         return tuple(conv(a) for a in args)
 
     @staticmethod
-    def local(args: tuple[Any, ...], saved: dict[int, str]) -> tuple[Any, ...]:
+    def local(args: tuple[Any, ...], saved: dict[int, str], cache: dict[int, Any] | None = None) -> tuple[Any, ...]:
         """``args`` for this process: each :class:`_Joined` mapped from the file
-        :meth:`put` wrote for a worker (see ``saved``), or concatenated."""
-        return tuple((np.asarray(np.load(saved[id(a)], mmap_mode="r", allow_pickle=False)) if id(a) in saved
-                      else a.array()) if isinstance(a, _Joined) else a for a in args)
+        :meth:`put` wrote for a worker (see ``saved``), or concatenated; once per
+        ``cache`` (by ``id``), which keeps them."""
+        cache = {} if cache is None else cache
+
+        def conv(a: Any) -> Any:
+            if not isinstance(a, _Joined):
+                return a
+            if id(a) not in cache:
+                cache[id(a)] = (np.asarray(np.load(saved[id(a)], mmap_mode="r", allow_pickle=False)) if id(a) in saved
+                                else a.array())
+            return cache[id(a)]
+
+        return tuple(conv(a) for a in args)
 
     @staticmethod
     def get(args: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -922,8 +931,8 @@ class Corpus:
         if not nodes.pending:
             return
         first, last = nodes.linked, nodes.n
-        parts = self._split((last - first) * self.config.lsh[0], even=True)
-        left, right = nodes.candidates(self._share, parts)
+        pieces = self._pieces((last - first) * self.config.lsh[0], _RANGE_PIECES)
+        left, right = nodes.candidates(self._share, pieces)
         sim = self._jaccard(nodes.sets, left, right)
         ok = sim >= self.config.threshold - 1e-12
         edges = np.stack((left[ok], right[ok]), axis=1) if ok.any() else np.zeros((0, 2), dtype=np.int64)
@@ -978,67 +987,70 @@ class Corpus:
         if len(kd) == 0:
             return np.arange(n_docs, dtype=np.int64)
         # one CSR row per document (the union of its paragraphs' sets) and its band keys,
-        # computed by document ranges of about equal size, one per process
-        doc_ranges = self._ranges(kd, n_docs)
-        cut = [0, *np.searchsorted(kd, [b for _, b in doc_ranges]).tolist()]
+        # computed by ranges of documents with about equal numbers of paragraphs
+        k = self._pieces(len(kd) * 16, _PIECES)
+        cuts = sorted({0, n_docs, *(int(kd[len(kd) * i // k]) for i in range(1, k))})
 
-        def part(d0: int, d1: int, p0: int, p1: int) -> tuple[Any, ...]:
+        def part(d0: int, d1: int) -> tuple[Any, ...]:
+            p0, p1 = np.searchsorted(kd, [d0, d1]).tolist()
             uniq, inv = distinct_inverse(kn[p0:p1], self.nodes.n)
             return self.nodes.sets.take(uniq), inv, kd[p0:p1] - d0, d1 - d0, cfg.num_perm, cfg.seed, cfg.doc_lsh
 
-        done = self._share(_doc_sets, [partial(part, d0, d1, p0, p1) for (d0, d1), p0, p1 in zip(doc_ranges, cut, cut[1:])])
+        done = self._share(_doc_sets, part, cuts)
         dsets = done[0][0] if len(done) == 1 else _NodeStore.of(d for d, _ in done)  # (the parts, not joined)
         keys = _Joined(tuple(k for _, k in done))
-        done = _range_pairs(self._share, self._split(keys.size, even=True), keys, cfg.bucket_window, 0, False)
+        done = _range_pairs(self._share, self._pieces(keys.size, _RANGE_PIECES), keys, cfg.bucket_window, 0, False)
         left, right = unique_pairs(np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]), n_docs,
                                    runs=True)
         sim = self._jaccard(dsets, left, right)
         ok = sim >= cfg.doc_threshold - 1e-12
         return components(n_docs, left[ok], right[ok])
 
-    def _ranges(self, owner: np.ndarray, n: int) -> list[tuple[int, int]]:
-        """``0..n`` cut into ranges of the sorted ``owner`` values (paragraphs of each
-        document, say) as :meth:`_split` cuts a step that makes its parts (``lead``)."""
-        parts = self._split(len(owner) * 16, lead=True)
-        bounds = [0, *(int(owner[int(len(owner) * f)]) for f in parts[1:-1]), n]
-        return [(a, b) for a, b in zip(bounds, bounds[1:])]
-
-    def _split(self, items: int, *, even: bool = False, lead: bool = False) -> list[float]:
-        """How a corpus-wide step over about ``items`` items is shared: the cumulative
-        fractions of its parts, this process's first, ``[0.0, 1.0]`` for none.
-        This process takes a smaller part (:data:`_MAIN_SHARE`): it also makes the workers'
-        inputs before it starts on its own; ``even``: equal parts (the key-range steps,
-        whose inputs are made before the parts are cut and whose glue comes after);
-        ``lead``: each worker's part cut in two, a quarter first (for the steps whose parts
-        are made one by one: the worker starts on the first while the others are made)."""
+    def _pieces(self, items: int, per_process: int) -> int:
+        """Into how many pieces a corpus-wide step over about ``items`` items is cut for
+        :meth:`_share`: ``per_process`` for each process, or 1 (all here) for a small step."""
         if self.n_jobs == 1 or items < _PARALLEL_MIN_ITEMS or (not self._started() and items < _SPAWN_MIN_ITEMS):
-            return [0.0, 1.0]
-        w = [1.0 if even else _MAIN_SHARE] + [1.0] * (self.n_jobs - 1)
-        if lead:
-            w = [w[0], *(x for _ in w[1:] for x in (0.25, 0.75))]
-        return [sum(w[:i]) / sum(w) for i in range(len(w) + 1)]
+            return 1
+        return per_process * self.n_jobs
 
-    def _share(self, fn: Callable[..., Any], parts: Sequence[tuple[Any, ...] | Callable[[], tuple[Any, ...]]]
+    def _share(self, fn: Callable[..., Any], make: Callable[[int, int], tuple[Any, ...]], cuts: Sequence[int]
                ) -> list[Any]:
-        """``[fn(*part) for part in parts]``: the first part here, the others in the workers
-        (their large arrays handed over as files mapped into memory, see :class:`_Mapped`).
-        A part may be a function that makes it: the workers' parts are made and sent
-        first, so that this process makes its own while they work."""
-        def made(part: tuple[Any, ...] | Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
-            return part() if callable(part) else part
+        """``fn(*make(a, b))`` for ranges ``[a, b)`` of consecutive ``cuts``, shared with
+        the workers; the results in order (one per range a process took, so possibly
+        fewer than the ranges). Without workers, one call over all of ``cuts``.
 
-        pool = self._workers() if len(parts) > 1 else None
+        Each worker is kept two parts ahead, each a run of the first ranges left (an
+        eighth of them, shared among the workers), made here and handed over with their
+        large arrays as files mapped into memory (see :class:`_Mapped`); between two
+        checks, this process takes the last range left, and near the end it keeps the
+        ranges left for itself. So the processes finish about together, whichever is
+        faster, and the workers need not wait while this process makes their parts.
+        """
+        pool = self._workers() if len(cuts) > 2 else None
         saved: dict[int, str] = {}
+        local: dict[int, tuple[Any, ...]] = {}
         if pool is None:
-            return [fn(*_Mapped.local(made(part), saved)) for part in parts]
+            return [fn(*_Mapped.local(make(cuts[0], cuts[-1]), saved, local))]
+        out: dict[int, Any] = {}
+        lo, hi = 0, len(cuts) - 1
+        ahead = 2 * (self.n_jobs - 1)
+        running: dict[int, Future[Any]] = {}
         with tempfile.TemporaryDirectory(prefix="dedup-share-", dir=_SHARE_DIR) as tmp:
-            out = tmp if _SHARE_DIR is not None else None
-            futs = []
-            for i, part in enumerate(parts[1:], 1):
-                futs.append(pool.submit(_run_mapped, fn, _Mapped.put(made(part), Path(tmp) / str(i), saved), out))
-                self._tasks += 1
-            mine = [fn(*_Mapped.local(made(parts[0]), saved))]
-            return mine + [_Shipped.get(f.result()) for f in futs]
+            where = tmp if _SHARE_DIR is not None else None
+            while lo < hi:
+                # near the end, a worker gets another part only while more ranges are left than
+                # the workers have in hand: this process takes the last ones itself
+                while (busy := sum(not f.done() for f in running.values())) < ahead and hi - lo > busy:
+                    m = max(1, (hi - lo) // (4 * ahead))
+                    args = _Mapped.put(make(cuts[lo], cuts[lo + m]), Path(tmp) / str(lo), saved)
+                    running[lo] = pool.submit(_run_mapped, fn, args, where)
+                    self._tasks += 1
+                    lo += m
+                if lo < hi:
+                    hi -= 1
+                    out[hi] = fn(*_Mapped.local(make(cuts[hi], cuts[hi + 1]), saved, local))
+            out.update((i, _Shipped.get(f.result())) for i, f in running.items())
+        return [out[i] for i in sorted(out)]
 
     def _jaccard(self, sets: ShingleSets | _NodeStore, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """:func:`jaccard_pairs` of the rows ``left[i]``, ``right[i]`` of ``sets``, the pairs
@@ -1046,16 +1058,16 @@ class Corpus:
         workers' first: this process takes its own while they work)."""
         sizes = sets.sizes
         work = np.cumsum(sizes[left] + sizes[right] + 1)  # values each pair sorts
-        fracs = self._split(int(work[-1]) // 4 if len(work) else 0, lead=True)
-        if len(fracs) == 2 and isinstance(sets, ShingleSets):  # one part: all of the rows
+        k = self._pieces(int(work[-1]) // 4 if len(work) else 0, _PIECES)
+        if k == 1 and isinstance(sets, ShingleSets):  # one part: all of the rows
             return jaccard_pairs(sets, left, right)
-        cut = [0, *np.searchsorted(work, [int(work[-1] * f) for f in fracs[1:-1]]).tolist(), len(left)]
+        cuts = sorted({0, len(left), *np.searchsorted(work, [int(work[-1]) * i // k for i in range(1, k)]).tolist()})
 
         def part(a: int, b: int) -> tuple[ShingleSets, np.ndarray, np.ndarray]:
             rows, inv = distinct_inverse(np.concatenate((left[a:b], right[a:b])), len(sizes))
             return sets.take(rows), inv[: b - a], inv[b - a :]
 
-        return np.concatenate(self._share(jaccard_pairs, [partial(part, a, b) for a, b in zip(cut, cut[1:])]))
+        return np.concatenate(self._share(jaccard_pairs, part, cuts))
 
     def results(self, *, start: int = 0) -> Iterator[DocResult]:
         """One :class:`DocResult` per stored document (from document ``start``), in

@@ -527,24 +527,20 @@ def test_joined_arrays_are_written_once_and_mapped_by_both_sides(tmp_path, monke
     assert np.array_equal(_Mapped.put((j,), tmp_path / "c", {})[0], want)
 
 
-def test_shared_steps_are_cut_into_parts_of_the_planned_sizes(monkeypatch, workers_at_once):
-    import dedup.corpus
-
-    monkeypatch.setattr(dedup.corpus, "_MAIN_SHARE", 0.75)
+@pytest.mark.parametrize("ranges", [2, 3, 16, 40])
+def test_a_shared_step_covers_every_range_once_in_order(ranges, workers_at_once):
+    """Whoever takes a range, the results come back in order, each range once, and
+    without workers the step is one call over everything."""
+    cuts = sorted({0, *range(0, 1000, 1000 // ranges), 1000})
     with dedup.Corpus(n_jobs=2) as c:
-        assert c._split(10) == [0.0, 1.0]  # small: all here
+        assert c._pieces(10, 8) == 1  # small: all here
         c._workers()
-        assert c._started()
-        n = 1 << 20
-        assert c._split(n, even=True) == [0.0, 0.5, 1.0]
-        assert c._split(n) == [0.0, 0.75 / 1.75, 1.0]
-        # lead: the worker's part in two, a quarter first
-        assert c._split(n, lead=True) == pytest.approx([0.0, 0.75 / 1.75, 1.0 / 1.75, 1.0])
-        owner = np.repeat(np.arange(1000), 100_000 // 1000)  # 100 paragraphs per document
-        ranges = c._ranges(owner, 1000)
-        assert ranges[0][0] == 0 and ranges[-1][1] == 1000 and len(ranges) == 3
-        assert all(a1 == b0 for (_, a1), (b0, _) in zip(ranges, ranges[1:]))
-        assert [b - a for a, b in ranges] == [428, 143, 429]
+        assert c._started() and c._pieces(1 << 20, 8) == 16
+        got = c._share(np.arange, lambda a, b: (a, b), cuts)
+    assert len(got) >= 2 and np.concatenate(got).tolist() == list(range(1000))
+    with dedup.Corpus() as c:
+        assert c._pieces(1 << 30, 8) == 1
+        assert [x.tolist() for x in c._share(np.arange, lambda a, b: (a, b), cuts)] == [list(range(1000))]
 
 
 def test_node_store_takes_rows_across_its_parts():
