@@ -1028,7 +1028,7 @@ class Corpus:
         """
         pool = self._workers() if len(cuts) > 2 else None
         saved: dict[int, str] = {}
-        local: dict[int, tuple[Any, ...]] = {}
+        local: dict[int, Any] = {}
         if pool is None:
             return [fn(*_Mapped.local(make(cuts[0], cuts[-1]), saved, local))]
         out: dict[int, Any] = {}
