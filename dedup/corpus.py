@@ -21,7 +21,7 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, fields
 from multiprocessing import get_context
 from operator import attrgetter
@@ -66,7 +66,8 @@ P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED = range(7)
 
 
 class _NodeStore:
-    """Shingle sets of all nodes, kept as one CSR per batch (append is O(batch))."""
+    """Shingle sets of all nodes (or other rows, such as the document sets of the parts of
+    a shared step), kept as one CSR per batch or part (append is O(batch))."""
 
     @classmethod
     def of(cls, parts: Iterable[ShingleSets]) -> _NodeStore:
@@ -431,14 +432,18 @@ _SHARE_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", o
 _MAP_MIN_BYTES = 1 << 20
 
 
-@dataclass(frozen=True, eq=False)
 class _Joined:
     """The concatenation of ``parts`` (arrays of one dtype, along their first axis),
     made where it is used: :meth:`_Mapped.put` writes the parts straight into the file a
     worker maps, and this process maps that file too (one copy, where joining them
-    first and then writing the result costs two); with no worker, they are concatenated."""
+    first and then writing the result costs two); with no worker, or no room for the
+    file, they are concatenated once. Compared (and hashed) by identity."""
 
-    parts: tuple[np.ndarray, ...]
+    __slots__ = ("parts", "_array")
+
+    def __init__(self, parts: tuple[np.ndarray, ...]):
+        self.parts = parts
+        self._array: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -449,7 +454,10 @@ class _Joined:
         return sum(p.nbytes for p in self.parts)
 
     def array(self) -> np.ndarray:
-        return self.parts[0] if len(self.parts) == 1 else np.concatenate(self.parts)
+        """The concatenation (made on the first call, then kept)."""
+        if self._array is None:
+            self._array = self.parts[0] if len(self.parts) == 1 else np.concatenate(self.parts)
+        return self._array
 
     def save(self, path: str) -> None:
         """Write the concatenation as a ``.npy`` file, part by part."""
@@ -472,10 +480,10 @@ class _Mapped:
     path: str
 
     @staticmethod
-    def put(args: tuple[Any, ...], prefix: Path, saved: dict[int, str] | None = None) -> tuple[Any, ...]:
+    def put(args: tuple[Any, ...], prefix: Path, saved: dict[_Joined, str] | None = None) -> tuple[Any, ...]:
         """``args`` with every large array (also inside a :class:`ShingleSets`) and every
-        :class:`_Joined` saved as a file; ``saved`` maps the joined ones already written
-        (by ``id``) to their files, and gets those written here."""
+        :class:`_Joined` saved as a file; ``saved`` maps the joined ones already tried to
+        their files (``""``: it could not be written), and gets those tried here."""
         n = 0
         saved = {} if saved is None else saved
 
@@ -484,17 +492,16 @@ class _Mapped:
             if isinstance(a, ShingleSets):
                 return ShingleSets(conv(a.values), conv(a.offsets), conv(a.tokens))
             if isinstance(a, _Joined):
-                if a.nbytes < _MAP_MIN_BYTES:
-                    return a.array()
-                if id(a) not in saved:
+                if a not in saved and a.nbytes >= _MAP_MIN_BYTES:
                     n += 1
-                    path = f"{prefix}-{n}.npy"
+                    saved[a] = f"{prefix}-{n}.npy"
                     try:
-                        a.save(path)
-                    except OSError:  # (as below)
-                        return a.array()
-                    saved[id(a)] = path
-                return _Mapped(saved[id(a)])
+                        a.save(saved[a])
+                    except OSError:  # (as below; the part written removed, and not tried again)
+                        with contextlib.suppress(OSError):
+                            os.unlink(saved[a])
+                        saved[a] = ""
+                return _Mapped(saved[a]) if saved.get(a) else a.array()
             if isinstance(a, np.ndarray) and a.nbytes >= _MAP_MIN_BYTES:
                 n += 1
                 path = f"{prefix}-{n}.npy"
@@ -508,19 +515,19 @@ class _Mapped:
         return tuple(conv(a) for a in args)
 
     @staticmethod
-    def local(args: tuple[Any, ...], saved: dict[int, str], cache: dict[int, Any] | None = None) -> tuple[Any, ...]:
+    def local(args: tuple[Any, ...], saved: dict[_Joined, str], cache: dict[_Joined, Any] | None = None
+              ) -> tuple[Any, ...]:
         """``args`` for this process: each :class:`_Joined` mapped from the file
         :meth:`put` wrote for a worker (see ``saved``), or concatenated; once per
-        ``cache`` (by ``id``), which keeps them."""
+        ``cache``, which keeps them (clear it before the files go)."""
         cache = {} if cache is None else cache
 
         def conv(a: Any) -> Any:
             if not isinstance(a, _Joined):
                 return a
-            if id(a) not in cache:
-                cache[id(a)] = (np.asarray(np.load(saved[id(a)], mmap_mode="r", allow_pickle=False)) if id(a) in saved
-                                else a.array())
-            return cache[id(a)]
+            if a not in cache:
+                cache[a] = np.asarray(np.load(saved[a], mmap_mode="r", allow_pickle=False)) if saved.get(a) else a.array()
+            return cache[a]
 
         return tuple(conv(a) for a in args)
 
@@ -862,8 +869,9 @@ class Corpus:
         return self._ready.done()
 
     def _stop_workers(self, *, wait: bool = True) -> None:
-        """Stop the workers; ``wait=False`` lets them exit while this process goes on
-        (they have no task left: the drivers call it once the clusters are made)."""
+        """Stop the workers; ``wait=False`` lets them exit while this process goes on:
+        for callers with no task left for them (the drivers, once the clusters are made),
+        since tasks not yet started are cancelled."""
         if self._pool is not None:
             # workers given no task have nothing to finish: no wait for one still starting
             self._pool.shutdown(wait=wait and self._tasks > 0, cancel_futures=True)
@@ -1019,16 +1027,18 @@ class Corpus:
         the workers; the results in order (one per range a process took, so possibly
         fewer than the ranges). Without workers, one call over all of ``cuts``.
 
-        Each worker is kept two parts ahead, each a run of the first ranges left (an
-        eighth of them, shared among the workers), made here and handed over with their
-        large arrays as files mapped into memory (see :class:`_Mapped`); between two
-        checks, this process takes the last range left, and near the end it keeps the
-        ranges left for itself. So the processes finish about together, whichever is
-        faster, and the workers need not wait while this process makes their parts.
+        The workers have two parts each in hand (running or queued), each a run of the
+        first ranges left (an eighth of them, shared among the workers), made here and
+        handed over with their large arrays as files mapped into memory (see
+        :class:`_Mapped`); between two checks, this process takes the last range left,
+        and near the end it keeps the ranges left for itself. So the processes finish
+        about together, whichever is faster, and the workers need not wait while this
+        process makes their parts. ``cuts`` must ascend strictly; ``fn`` must not return
+        views of its inputs (their files are removed when the step ends).
         """
         pool = self._workers() if len(cuts) > 2 else None
-        saved: dict[int, str] = {}
-        local: dict[int, Any] = {}
+        saved: dict[_Joined, str] = {}
+        local: dict[_Joined, Any] = {}
         if pool is None:
             return [fn(*_Mapped.local(make(cuts[0], cuts[-1]), saved, local))]
         out: dict[int, Any] = {}
@@ -1037,19 +1047,27 @@ class Corpus:
         running: dict[int, Future[Any]] = {}
         with tempfile.TemporaryDirectory(prefix="dedup-share-", dir=_SHARE_DIR) as tmp:
             where = tmp if _SHARE_DIR is not None else None
-            while lo < hi:
-                # near the end, a worker gets another part only while more ranges are left than
-                # the workers have in hand: this process takes the last ones itself
-                while (busy := sum(not f.done() for f in running.values())) < ahead and hi - lo > busy:
-                    m = max(1, (hi - lo) // (4 * ahead))
-                    args = _Mapped.put(make(cuts[lo], cuts[lo + m]), Path(tmp) / str(lo), saved)
-                    running[lo] = pool.submit(_run_mapped, fn, args, where)
-                    self._tasks += 1
-                    lo += m
-                if lo < hi:
-                    hi -= 1
-                    out[hi] = fn(*_Mapped.local(make(cuts[hi], cuts[hi + 1]), saved, local))
-            out.update((i, _Shipped.get(f.result())) for i, f in running.items())
+            try:
+                while lo < hi:
+                    # near the end, a worker gets another part only while more ranges are left
+                    # than the workers have in hand: this process takes the last ones itself
+                    while (busy := sum(not f.done() for f in running.values())) < ahead and hi - lo > busy:
+                        m = max(1, (hi - lo) // (4 * ahead))
+                        args = _Mapped.put(make(cuts[lo], cuts[lo + m]), Path(tmp) / str(lo), saved)
+                        running[lo] = pool.submit(_run_mapped, fn, args, where)
+                        self._tasks += 1
+                        lo += m
+                    if lo < hi:
+                        hi -= 1
+                        out[hi] = fn(*_Mapped.local(make(cuts[hi], cuts[hi + 1]), saved, local))
+                out.update((i, _Shipped.get(f.result())) for i, f in running.items())
+            except BaseException:  # the parts not started are dropped, the others end before their files go
+                for f in running.values():
+                    f.cancel()
+                wait(running.values())
+                raise
+            finally:
+                local.clear()  # (this process's maps of the files)
         return [out[i] for i in sorted(out)]
 
     def _jaccard(self, sets: ShingleSets | _NodeStore, left: np.ndarray, right: np.ndarray) -> np.ndarray:

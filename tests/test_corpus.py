@@ -90,17 +90,21 @@ def workers_at_once(monkeypatch):
     monkeypatch.setattr(dedup.corpus, "_AWAIT_WORKERS", True)
 
 
-# map_min: every array goes to the workers as a mapped file (0) or pickled (2^40);
+# map_min: every array goes to the workers as a mapped file (0) or pickled (2^40), or
+# (None) there is no shared-memory directory: everything by pipe, through temporary files;
 # piece: band keys sorted by one top-byte value at a time (1), or all at once
 @pytest.mark.parametrize("kw, map_min, piece", [({"n_jobs": 2}, 0, 1 << 21), ({"n_jobs": 2}, 1 << 40, 1),
-                                                ({"n_jobs": 2, "batch_size": 5}, 0, 1), ({"batch_size": 7}, 0, 1 << 21),
+                                                ({"n_jobs": 2, "batch_size": 5}, 0, 1), ({"n_jobs": 3}, 0, 1),
+                                                ({"n_jobs": 2}, None, 1), ({"batch_size": 7}, 0, 1 << 21),
                                                 ({"batch_size": 1000}, 0, 1)])
 def test_same_output_for_any_n_jobs_and_batch_size(kw, map_min, piece, monkeypatch, workers_at_once):
     import dedup.corpus
 
     monkeypatch.setattr(dedup.corpus, "_PARALLEL_MIN_ITEMS", 0)  # corpus-wide steps in the workers too
     monkeypatch.setattr(dedup.corpus, "_SPAWN_MIN_ITEMS", 0)
-    monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", map_min)
+    if map_min is None:
+        monkeypatch.setattr(dedup.corpus, "_SHARE_DIR", None)
+    monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", map_min or 0)
     monkeypatch.setattr(dedup.corpus, "_RANGE_PIECE", piece)
     docs, _ = synthetic_corpus(12)
     base = [r.to_json() for r in dedup.dedupe(docs, batch_size=16)]
@@ -525,6 +529,51 @@ def test_joined_arrays_are_written_once_and_mapped_by_both_sides(tmp_path, monke
     assert _Joined((parts[0],)).array() is parts[0]  # one part: no copy
     monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", 1 << 40)  # small: by pipe, joined
     assert np.array_equal(_Mapped.put((j,), tmp_path / "c", {})[0], want)
+
+
+def test_a_joined_array_that_cannot_be_written_goes_by_pipe_joined_once(tmp_path, monkeypatch):
+    import dedup.corpus
+    from dedup.corpus import _Joined, _Mapped
+
+    monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", 0)
+    tries = []
+
+    def full(self, path):  # a full /dev/shm: part of the file written, then ENOSPC
+        tries.append(path)
+        with open(path, "wb") as f:
+            f.write(b"partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_Joined, "save", full)
+    j = _Joined((np.arange(6, dtype=np.uint64).reshape(3, 2), np.arange(4, dtype=np.uint64).reshape(2, 2)))
+    saved: dict = {}
+    a, b = _Mapped.put((j,), tmp_path / "a", saved)[0], _Mapped.put((j,), tmp_path / "b", saved)[0]
+    assert len(tries) == 1 and not list(tmp_path.iterdir())  # tried once, the partial file removed
+    assert a is b is _Mapped.local((j,), saved)[0] and a.tolist() == [[0, 1], [2, 3], [4, 5], [0, 1], [2, 3]]
+
+
+def test_a_shared_step_that_fails_leaves_the_workers_usable(workers_at_once):
+    """An error in this process's part propagates; the workers' parts are cancelled or
+    finished before their files go, and the next step runs as usual."""
+    cuts = list(range(0, 1100, 100))
+    with dedup.Corpus(n_jobs=2) as c:
+        c._workers()
+        with pytest.raises(TypeError):
+            c._share(np.arange, lambda a, b: ("not a number",) if b == 1000 else (a, b), cuts)  # the last: here
+        assert np.concatenate(c._share(np.arange, lambda a, b: (a, b), cuts)).tolist() == list(range(1000))
+
+
+def test_dedupe_lets_the_workers_go_before_the_results(monkeypatch, workers_at_once):
+    import dedup.corpus
+
+    monkeypatch.setattr(dedup.corpus, "_PARALLEL_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus, "_SPAWN_MIN_ITEMS", 0)
+    docs, _ = synthetic_corpus(4)
+    c = dedup.Corpus(n_jobs=2, batch_size=8)
+    results = dedup.corpus._stream(c, docs)
+    first = next(results)
+    assert c._pool is None and c._tasks == 0  # stopped once the clusters were made
+    assert [first.to_json(), *(r.to_json() for r in results)] == [r.to_json() for r in dedup.dedupe(docs)]
 
 
 @pytest.mark.parametrize("ranges", [2, 3, 16, 40])
