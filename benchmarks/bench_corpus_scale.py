@@ -141,7 +141,8 @@ cluster, repeats and boilerplate paragraphs ("evidence read: boilerplate"); a do
 A worker starts when the second batch (documents 257 on) is read and takes batches once it has
 started, a few tenths of a second later; this process works on meanwhile.
 Targets: 10^6 paragraphs in < 2 min on 2 cores, peak RSS < 2 GB, time per paragraph at 10^6 within
-1.3× of 10^4, 2 jobs ≥ 1.7× faster than 1. This shared VM's timings vary by about ±20% between runs
+1.3× of 10^4, 2 jobs ≥ 1.7× faster than 1 (the "boilerplate" rows; the "all" row also makes a
+million `ParagraphInfo` objects, about a second that only the calling process can spend). This shared VM's timings vary by about ±20% between runs
 of the same code, so each size runs several alternating rounds (1 job, 2 jobs, 1 job, ...) and
 the table gives the median (peak RSS: the largest of the rounds). The VM (Firecracker, with free
 page reporting) hands memory that a process frees back to its host, so each large array made anew
