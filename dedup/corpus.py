@@ -479,37 +479,42 @@ class _Mapped:
 
     path: str
 
+    def load(self) -> np.ndarray:
+        """The array, mapped read-only."""
+        return np.asarray(np.load(self.path, mmap_mode="r", allow_pickle=False))
+
     @staticmethod
     def put(args: tuple[Any, ...], prefix: Path, saved: dict[_Joined, str] | None = None) -> tuple[Any, ...]:
         """``args`` with every large array (also inside a :class:`ShingleSets`) and every
         :class:`_Joined` saved as a file; ``saved`` maps the joined ones already tried to
-        their files (``""``: it could not be written), and gets those tried here."""
+        their files (``""``: it could not be written), and gets those tried here. An array
+        that cannot be written (a full, or small as in some containers, /dev/shm) stays
+        in ``args``, to be pickled, and its partial file is removed."""
         n = 0
         saved = {} if saved is None else saved
 
-        def conv(a: Any) -> Any:
+        def write(save: Callable[[str], None]) -> str:
             nonlocal n
+            n += 1
+            path = f"{prefix}-{n}.npy"
+            try:
+                save(path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                return ""
+            return path
+
+        def conv(a: Any) -> Any:
             if isinstance(a, ShingleSets):
                 return ShingleSets(conv(a.values), conv(a.offsets), conv(a.tokens))
             if isinstance(a, _Joined):
                 if a not in saved and a.nbytes >= _MAP_MIN_BYTES:
-                    n += 1
-                    saved[a] = f"{prefix}-{n}.npy"
-                    try:
-                        a.save(saved[a])
-                    except OSError:  # (as below; the part written removed, and not tried again)
-                        with contextlib.suppress(OSError):
-                            os.unlink(saved[a])
-                        saved[a] = ""
+                    saved[a] = write(a.save)  # (tried once)
                 return _Mapped(saved[a]) if saved.get(a) else a.array()
             if isinstance(a, np.ndarray) and a.nbytes >= _MAP_MIN_BYTES:
-                n += 1
-                path = f"{prefix}-{n}.npy"
-                try:
-                    np.save(path, a, allow_pickle=False)
-                except OSError:  # a full (or small, as in some containers) /dev/shm: pickle it
-                    return a
-                return _Mapped(path)
+                path = write(lambda p: np.save(p, a, allow_pickle=False))
+                return _Mapped(path) if path else a
             return a
 
         return tuple(conv(a) for a in args)
@@ -526,7 +531,7 @@ class _Mapped:
             if not isinstance(a, _Joined):
                 return a
             if a not in cache:
-                cache[a] = np.asarray(np.load(saved[a], mmap_mode="r", allow_pickle=False)) if saved.get(a) else a.array()
+                cache[a] = _Mapped(saved[a]).load() if saved.get(a) else a.array()
             return cache[a]
 
         return tuple(conv(a) for a in args)
@@ -537,7 +542,7 @@ class _Mapped:
             if isinstance(a, ShingleSets):
                 return ShingleSets(conv(a.values), conv(a.offsets), conv(a.tokens))
             if isinstance(a, _Mapped):
-                return np.asarray(np.load(a.path, mmap_mode="r", allow_pickle=False))
+                return a.load()
             return a
 
         return tuple(conv(a) for a in args)

@@ -550,6 +550,9 @@ def test_a_joined_array_that_cannot_be_written_goes_by_pipe_joined_once(tmp_path
     a, b = _Mapped.put((j,), tmp_path / "a", saved)[0], _Mapped.put((j,), tmp_path / "b", saved)[0]
     assert len(tries) == 1 and not list(tmp_path.iterdir())  # tried once, the partial file removed
     assert a is b is _Mapped.local((j,), saved)[0] and a.tolist() == [[0, 1], [2, 3], [4, 5], [0, 1], [2, 3]]
+    monkeypatch.setattr(np, "save", lambda path, arr, allow_pickle: full(None, path))  # a plain array: the same
+    arr = np.arange(10, dtype=np.uint64)
+    assert _Mapped.put((arr,), tmp_path / "c")[0] is arr and len(tries) == 2 and not list(tmp_path.iterdir())
 
 
 def test_a_shared_step_that_fails_leaves_the_workers_usable(workers_at_once):
