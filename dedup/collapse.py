@@ -10,7 +10,7 @@ or a "Read also" line inside a repeated body goes, and an isolated ``***`` or
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +19,7 @@ from ._mix import fmix64
 from .config import Config, resolve
 from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
 from .shingle import ShingleSets, distinct, shingle_sets
-from .text import check_text, paragraph_spans
+from .text import adds_numbers, check_text, paragraph_spans
 
 __all__ = ["Repeat", "Block", "ExplainedText", "Analysis", "analyze", "cut_repeats", "find_repeats", "iter_repeats", "collapse", "explain"]
 
@@ -140,13 +140,15 @@ class _Matches:
 
 
 def _policy(
-    cls: np.ndarray, tokens: np.ndarray, m: _Matches, min_tokens: int
+    cls: np.ndarray, tokens: np.ndarray, m: _Matches, min_tokens: int, new_fact: Callable[[int, int], bool]
 ) -> tuple[list[int], list[int], list[float], list[int]]:
     """Decide removals left to right. Returns ``(removed, witness, similarity, block)``.
 
     Paragraphs whose class matches nothing are kept without being visited; a
     run is a maximal sequence of consecutive copies whose witnesses are
-    consecutive too, and it is removed iff it holds a long paragraph.
+    consecutive too, and it is removed iff it holds a long paragraph and is not
+    a lone copy for which ``new_fact(copy, witness)`` holds (it says something
+    its witness does not, such as another number).
     """
     n = len(cls)
     cl = cls.tolist()
@@ -170,7 +172,7 @@ def _policy(
 
     def close(run: list[int]) -> None:
         nonlocal nblock
-        if any(long_[i] for i in run):
+        if any(long_[i] for i in run) and not (len(run) == 1 and new_fact(run[0], wit[run[0]])):
             for i in run:
                 status[i] = _REMOVED
                 removed.append(i)
@@ -275,7 +277,7 @@ def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False) -> Analys
     out: list[tuple[Repeat, ...]] = []
     for d in range(len(texts)):
         p0, p1 = int(doc_offsets[d]), int(doc_offsets[d + 1])
-        out.append(tuple(_doc_repeats(cfg, starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
+        out.append(tuple(_doc_repeats(cfg, texts[d], starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
                                       cls[p0:p1], rep_sets, keys)) if maybe[d] else ())
     return Analysis(starts, ends, cuts, doc_offsets, sets.tokens, cls, rep_sets, keys, tuple(out))
 
@@ -310,6 +312,7 @@ def _may_repeat(cls: np.ndarray, counts: np.ndarray, keys: np.ndarray | None) ->
 
 def _doc_repeats(
     cfg: Config,
+    text: str,
     starts: np.ndarray,
     ends: np.ndarray,
     cuts: np.ndarray,
@@ -332,8 +335,12 @@ def _doc_repeats(
         assert keys is not None
         left, right, sim = similar_pairs(doc_sets, keys[members], cfg.threshold, cfg.bucket_window)
     matches = _Matches(cls, doc_sets.sizes > 0, left, right, sim)
-    rem, wit, sims, blocks = _policy(cls, tokens, matches, cfg.min_tokens)
     sl, el, cl = starts.tolist(), ends.tolist(), cuts.tolist()
+
+    def new_fact(i: int, w: int) -> bool:
+        return adds_numbers(text[sl[i] : el[i]], text[sl[w] : el[w]])
+
+    rem, wit, sims, blocks = _policy(cls, tokens, matches, cfg.min_tokens, new_fact)
     return [Repeat(sl[i], cl[i], sl[w], el[w], s, b, i, w) for i, w, s, b in zip(rem, wit, sims, blocks)]
 
 

@@ -27,6 +27,8 @@ __all__ = [
     "TOKEN_RE",
     "char_classes",
     "text_model",
+    "numbers",
+    "adds_numbers",
 ]
 
 #: Every line terminator ``str.splitlines`` knows: ``\r\n``, ``\n``, ``\r``, VT, FF,
@@ -150,6 +152,33 @@ def normalize(text: str) -> str:
     t = _QUOTE_RE.sub('"', fold(text))
     t = _DASH_RE.sub("-", t)
     return _SPACE_RE.sub(" ", t).strip()
+
+
+_NUMBER_RE = regex.compile(r"\p{Nd}+")
+
+
+def numbers(text: str) -> frozenset[str]:
+    """The digit runs of ``fold(text)`` (NFKC maps full-width digits to ASCII):
+    what :func:`adds_numbers` compares.
+
+    Examples:
+        >>> sorted(numbers("Pukul 15.30, Rp２０"))
+        ['15', '20', '30']
+    """
+    return frozenset(_NUMBER_RE.findall(fold(text)))
+
+
+def adds_numbers(copy: str, original: str) -> bool:
+    """Whether ``copy`` holds a number that ``original`` does not: then it
+    carries another fact (a time, a price, a score) and is not a mere copy.
+
+    Examples:
+        >>> adds_numbers("Score 2-1 at 19.30", "Score 2-1 at 15.30")
+        True
+        >>> adds_numbers("Score 2-1", "Score 2-1 at 15.30")
+        False
+    """
+    return not numbers(copy) <= numbers(original)
 
 
 def tokenize(text: str) -> list[str]:

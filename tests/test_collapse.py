@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 import pytest
@@ -164,8 +165,11 @@ def _brute_force_removed(text: str, cfg: dedup.Config) -> list[int]:
     wit = [-1] * n
     run: list[int] = []
 
+    def new_number(i):
+        return bool(set(re.findall(r"\d+", dedup.normalize(ps[i]))) - set(re.findall(r"\d+", dedup.normalize(ps[wit[i]]))))
+
     def close():
-        keep = not any(toks[i] >= cfg.min_tokens for i in run)
+        keep = not any(toks[i] >= cfg.min_tokens for i in run) or (len(run) == 1 and new_number(run[0]))
         for i in run:
             status[i] = "kept" if keep else "removed"
         run.clear()
@@ -233,10 +237,37 @@ NEGATIVE = {
     "table rows": "\n".join(f"| {y} | {p} | {q} |" for y, p, q in [(2020, 1, 2), (2021, 3, 4), (2022, 5, 6)]),
     "crlf article": "\r\n".join(LONG) + "\r\n",
     "unicode separators": "\u2028".join(LONG),
+    "schedule lines differing only in the time": "\n".join(
+        f"Kereta tambahan berangkat dari Stasiun Gambir menuju Yogyakarta pukul {t} setiap hari."
+        for t in ["07.15", "11.40", "15.30", "19.30"]
+    ),
     "Indonesian with repeated dateline": "\n".join(
         ["Jakarta (ANTARA) -", LONG[4], "Jakarta (ANTARA) -", LONG[5]]
     ),
 }
+
+
+SCORE = (
+    "The home side won the derby in front of a full stadium on Saturday night, and the final score was "
+    "3-{} after a late goal in the {}minute that the visiting coach called deserved."
+)
+
+
+def test_lone_copy_with_another_number_stays():
+    first = SCORE.format(1, "88th ")
+    later = SCORE.format(2, "88th ")
+    text = f"{first}\n{LONG[0]}\n{later}\n"
+    assert dedup.collapse(text) == text
+    # Dropping a number adds no fact: the copy still goes.
+    fewer = SCORE.format(1, "")
+    assert dedup.collapse(f"{first}\n{LONG[0]}\n{fewer}\n") == f"{first}\n{LONG[0]}\n"
+
+
+def test_block_copy_with_another_number_still_goes():
+    body = [LONG[0], SCORE.format(1, "88th ")]
+    again = [LONG[0], SCORE.format(2, "88th ")]
+    text = "\n".join(body + again) + "\n"
+    assert dedup.collapse(text) == "\n".join(body) + "\n"
 
 
 @pytest.mark.parametrize("name", sorted(NEGATIVE))
