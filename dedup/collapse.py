@@ -17,13 +17,18 @@ import numpy as np
 
 from ._mix import fmix64
 from .config import Config, resolve
+from .contain import contained_pairs
+from .inside import inside_cuts
 from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
-from .shingle import ShingleSets, distinct, shingle_sets
+from .shingle import ShingleSets, distinct, ranges, shingle_sets
 from .text import adds_numbers, check_text, paragraph_spans
 
-__all__ = ["Repeat", "Block", "ExplainedText", "Analysis", "analyze", "cut_repeats", "find_repeats", "iter_repeats", "collapse", "explain"]
+__all__ = ["REPEAT_KINDS", "Repeat", "Block", "ExplainedText", "Analysis", "analyze", "cut_repeats", "find_repeats", "iter_repeats", "collapse", "explain"]
 
 _KEPT, _PENDING, _REMOVED = 0, 1, 2
+
+#: The values of :attr:`Repeat.kind`, in the order their codes are stored.
+REPEAT_KINDS = ("copy", "contained", "inside")
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,12 @@ class Repeat:
     terminator); ``[witness_start, witness_end)`` is the kept earlier paragraph it
     repeats; ``similarity`` is the exact Jaccard of their shingle sets; ``block``
     numbers the repeated run it belongs to; ``index``/``witness_index`` are the
-    two paragraphs' positions among the paragraphs of the text.
+    two paragraphs' positions among the paragraphs of the text. ``kind`` says
+    what decided: ``"copy"`` (``similarity`` is the Jaccard of the two
+    paragraphs), ``"contained"`` (``similarity`` is the share of the removed
+    paragraph's shingles found in the longer witness) or ``"inside"`` (a run of
+    sentences inside paragraph ``index``, equal sentence by sentence to a run of
+    the kept text; ``similarity`` is 1.0).
     """
 
     start: int
@@ -45,6 +55,7 @@ class Repeat:
     block: int
     index: int
     witness_index: int
+    kind: str = "copy"
 
 
 @dataclass(frozen=True)
@@ -116,7 +127,8 @@ class _Matches:
     member (a non-empty set matches itself) and those with a verified pair.
     """
 
-    def __init__(self, cls: np.ndarray, nonempty: np.ndarray, left: np.ndarray, right: np.ndarray, sim: np.ndarray):
+    def __init__(self, cls: np.ndarray, nonempty: np.ndarray, left: np.ndarray, right: np.ndarray, sim: np.ndarray,
+                 contained: tuple[np.ndarray, np.ndarray, np.ndarray]):
         count = np.bincount(cls, minlength=len(nonempty))
         self.adj: dict[int, list[tuple[int, float]]] = {
             c: [(c, 1.0)] for c in np.flatnonzero((count > 1) & nonempty).tolist()
@@ -126,11 +138,17 @@ class _Matches:
             self.adj.setdefault(a, []).append((b, s))
             self.adj.setdefault(b, []).append((a, s))
             self.pair[(a, b)] = s
+        #: copy class -> [(container class, containment)]
+        self.containers: dict[int, list[tuple[int, float]]] = {}
+        for a, b, s in zip(*(x.tolist() for x in contained)):
+            self.containers.setdefault(a, []).append((b, s))
 
     def relevant(self, cls: np.ndarray) -> np.ndarray:
         """Indices of the paragraphs whose class can match anything."""
         mask = np.zeros(int(cls.max()) + 1 if len(cls) else 0, dtype=bool)
         mask[list(self.adj)] = True
+        mask[list(self.containers)] = True
+        mask[[c for held in self.containers.values() for c, _ in held]] = True
         return np.flatnonzero(mask[cls])
 
     def sim(self, a: int, b: int) -> float:
@@ -141,14 +159,16 @@ class _Matches:
 
 def _policy(
     cls: np.ndarray, tokens: np.ndarray, m: _Matches, min_tokens: int, new_fact: Callable[[int, int], bool]
-) -> tuple[list[int], list[int], list[float], list[int]]:
-    """Decide removals left to right. Returns ``(removed, witness, similarity, block)``.
+) -> tuple[list[int], list[int], list[float], list[int], list[int]]:
+    """Decide removals left to right. Returns ``(removed, witness, similarity, block, kind)``.
 
     Paragraphs whose class matches nothing are kept without being visited; a
     run is a maximal sequence of consecutive copies whose witnesses are
-    consecutive too, and it is removed iff it holds a long paragraph and is not
-    a lone copy for which ``new_fact(copy, witness)`` holds (it says something
-    its witness does not, such as another number).
+    consecutive too, and it is removed iff it holds a long paragraph for which
+    ``new_fact(copy, witness)`` does not hold (a copy that says something its
+    witness does not, such as another number, does not make a run a copy; a run
+    of such copies only is a list of items sharing a template). A long paragraph that starts
+    no run is removed on its own when a kept container holds it.
     """
     n = len(cls)
     cl = cls.tolist()
@@ -162,6 +182,7 @@ def _policy(
     first_pair: dict[tuple[int, int], int] = {}
     removed: list[int] = []
     blocks: list[int] = []
+    kinds: list[int] = []
     nblock = 0
 
     def keep(i: int) -> None:
@@ -172,11 +193,12 @@ def _policy(
 
     def close(run: list[int]) -> None:
         nonlocal nblock
-        if any(long_[i] for i in run) and not (len(run) == 1 and new_fact(run[0], wit[run[0]])):
+        if any(long_[i] and not new_fact(i, wit[i]) for i in run):
             for i in run:
                 status[i] = _REMOVED
                 removed.append(i)
                 blocks.append(nblock)
+                kinds.append(0)
             nblock += 1
         else:
             for i in run:
@@ -201,7 +223,7 @@ def _policy(
         # continues), then the highest similarity, then the earliest.
         best: tuple[bool, float, int] | None = None
         nxt_adj = m.adj.get(cl[j + 1], ()) if j + 1 < n else ()
-        for c2, s in m.adj[cj]:
+        for c2, s in m.adj.get(cj, ()):
             i = first_kept.get(c2)
             if i is not None and (best is None or (False, s, -i) > best):
                 best = (False, s, -i)
@@ -210,6 +232,16 @@ def _policy(
                 if i is not None and (best is None or (True, s, -i) > best):
                     best = (True, s, -i)
         if best is None:
+            if long_[j]:
+                held = [(s, -i) for c2, s in m.containers.get(cj, ()) if (i := first_kept.get(c2)) is not None]
+                if held and not new_fact(j, -max(held)[1]):
+                    s, i = max(held)
+                    wit[j], sims[j], status[j] = -i, s, _REMOVED
+                    removed.append(j)
+                    blocks.append(nblock)
+                    kinds.append(1)
+                    nblock += 1
+                    continue
             keep(j)
             continue
         wit[j], sims[j], status[j] = -best[2], best[1], _PENDING
@@ -218,7 +250,7 @@ def _policy(
         close(run)
     order = sorted(range(len(removed)), key=removed.__getitem__)
     rem = [removed[k] for k in order]
-    return rem, [wit[i] for i in rem], [sims[i] for i in rem], [blocks[k] for k in order]
+    return rem, [wit[i] for i in rem], [sims[i] for i in rem], [blocks[k] for k in order], [kinds[k] for k in order]
 
 
 def iter_repeats(text: str, config: Config | None = None, *, encoding: str | None = None) -> Iterator[Repeat]:
@@ -273,7 +305,7 @@ def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False) -> Analys
     keys = None
     if cfg.candidates == "lsh" or cross:
         keys = band_keys_of_sets(rep_sets, cfg.num_perm, cfg.seed, *cfg.lsh)
-    maybe = _may_repeat(cls, counts, keys) if cfg.candidates == "lsh" and len(texts) > 1 else counts >= 2
+    maybe = _may_repeat(cls, counts, keys, rep_sets, cfg) if cfg.candidates == "lsh" and len(texts) > 1 else counts >= 1
     out: list[tuple[Repeat, ...]] = []
     for d in range(len(texts)):
         p0, p1 = int(doc_offsets[d]), int(doc_offsets[d + 1])
@@ -286,10 +318,12 @@ def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False) -> Analys
 _CHECK_MAX = 4096
 
 
-def _may_repeat(cls: np.ndarray, counts: np.ndarray, keys: np.ndarray | None) -> np.ndarray:
-    """Which texts can hold a repeat at all: those with a paragraph class seen twice
-    or two classes sharing an LSH band key (no candidate pair, no match, no policy
-    to run). A false "maybe" only costs the policy; there is no false "no"."""
+def _may_repeat(cls: np.ndarray, counts: np.ndarray, keys: np.ndarray | None, sets: ShingleSets, cfg: Config) -> np.ndarray:
+    """Which texts can hold a repeat at all: those with a paragraph class seen twice,
+    two classes sharing an LSH band key, or a containment anchor (see
+    :func:`~dedup.contain.contained_pairs`) held by another class (no candidate
+    pair, no match, no policy to run). A false "maybe" only costs the policy;
+    there is no false "no"."""
     n = len(counts)
     doc = np.repeat(np.arange(n, dtype=np.int64), counts)
     width = int(cls.max()) + 1 if len(cls) else 1
@@ -307,7 +341,24 @@ def _may_repeat(cls: np.ndarray, counts: np.ndarray, keys: np.ndarray | None) ->
         dup = np.flatnonzero(sk[1:] == sk[:-1])
         owner = np.repeat(d, keys.shape[1])[order]
         maybe[owner[dup]] = True
-    return maybe & (counts >= 2)
+    if len(dc):
+        d, c = dc // width, dc % width
+        sel = ~maybe[d]
+        maybe[_anchor_shared(d[sel], c[sel], sets, cfg)] = True
+        maybe[d[_repeats_own(sets.take(c), cfg)]] = True
+    return maybe & (counts >= 1)
+
+
+def _anchor_shared(d: np.ndarray, c: np.ndarray, sets: ShingleSets, cfg: Config) -> np.ndarray:
+    """The texts ``d`` (with their distinct classes ``c``) in which a containment
+    anchor of one class (its two smallest shingle hashes) is held by another class."""
+    sizes = sets.sizes[c]
+    u = np.uint64
+    post = np.sort((np.repeat(d, sizes).astype(u) << u(32)) | sets.values[ranges(sets.offsets[c], sizes)])
+    k = np.minimum(sizes, 2)
+    anchor = (np.repeat(d, k).astype(u) << u(32)) | sets.values[ranges(sets.offsets[c], k)]
+    held = np.searchsorted(post, anchor, side="right") - np.searchsorted(post, anchor) > 1
+    return np.repeat(d, k)[held]
 
 
 def _doc_repeats(
@@ -334,14 +385,48 @@ def _doc_repeats(
     else:
         assert keys is not None
         left, right, sim = similar_pairs(doc_sets, keys[members], cfg.threshold, cfg.bucket_window)
-    matches = _Matches(cls, doc_sets.sizes > 0, left, right, sim)
+    copy, container, share = contained_pairs(doc_sets, cfg.containment, window=cfg.bucket_window,
+                                             min_size=max(cfg.min_tokens - cfg.shingle_size + 1, 1))
+    later = copy > container
+    matches = _Matches(cls, doc_sets.sizes > 0, left, right, sim, (copy[later], container[later], share[later]))
     sl, el, cl = starts.tolist(), ends.tolist(), cuts.tolist()
+    cl_ = cls.tolist()
 
-    def new_fact(i: int, w: int) -> bool:
-        return adds_numbers(text[sl[i] : el[i]], text[sl[w] : el[w]])
+    def new_fact(i: int, w: int) -> bool:  # (one class: the same tokens, so the same numbers)
+        return cl_[i] != cl_[w] and adds_numbers(text[sl[i] : el[i]], text[sl[w] : el[w]])
 
-    rem, wit, sims, blocks = _policy(cls, tokens, matches, cfg.min_tokens, new_fact)
-    return [Repeat(sl[i], cl[i], sl[w], el[w], s, b, i, w) for i, w, s, b in zip(rem, wit, sims, blocks)]
+    rem, wit, sims, blocks, kinds = _policy(cls, tokens, matches, cfg.min_tokens, new_fact)
+    out = [Repeat(sl[i], cl[i], sl[w], el[w], s, b, i, w, REPEAT_KINDS[k])
+           for i, w, s, b, k in zip(rem, wit, sims, blocks, kinds)]
+    # inside a paragraph: one that repeats its own shingles, or holds a whole earlier one
+    holds = _repeats_own(doc_sets, cfg)
+    holds[container[~later]] = True
+    may = holds[cls]
+    if may.any():
+        gone = set(rem)
+        witness = np.zeros(len(doc_sets), dtype=bool)
+        witness[copy[~later]] = True
+        look = np.flatnonzero(may | witness[cls]).tolist()
+        cand = ((i, sl[i], el[i], bool(may[i])) for i in look if i not in gone)
+        nb = max(blocks, default=-1) + 1
+        inside = [Repeat(c.start, c.end, c.witness_start, c.witness_end, 1.0, nb + b, c.index, c.witness_index, "inside")
+                  if c.start > sl[c.index] or c.end < el[c.index] else  # the whole paragraph: cut with its terminator
+                  Repeat(c.start, cl[c.index], c.witness_start, c.witness_end, 1.0, nb + b, c.index, c.witness_index,
+                         "contained")
+                  for b, c in enumerate(inside_cuts(text, cand, _MIN_RUN_TOKENS))]
+        if inside:
+            out = sorted(out + inside, key=lambda r: r.start)
+    return out
+
+
+#: Tokens a run of sentences needs to be cut inside a paragraph.
+_MIN_RUN_TOKENS = 12
+
+
+def _repeats_own(sets: ShingleSets, cfg: Config) -> np.ndarray:
+    """Which rows repeat enough of their own shingles to hold a run of
+    ``_MIN_RUN_TOKENS`` tokens twice."""
+    return np.maximum(sets.tokens - cfg.shingle_size + 1, 0) - sets.sizes >= _MIN_RUN_TOKENS - cfg.shingle_size + 1
 
 
 def _find(text: str, cfg: Config) -> list[Repeat]:

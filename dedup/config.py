@@ -91,6 +91,10 @@ class Config:
         min_tokens: a repeat standing alone is removed only if it has at least
             this many word tokens; shorter repeats go only inside a repeated run
             that holds a long one.
+        containment: a later long paragraph whose shingles lie, to at least this
+            share, inside one earlier kept longer paragraph (a container line
+            holding the whole article) is removed as a repeat; ``1.0`` asks for
+            every shingle.
         bucket_window: an LSH bucket larger than this pairs each member only
             with the ``bucket_window`` members before it (keeps pathological
             inputs linear; normal text never reaches it).
@@ -122,6 +126,7 @@ class Config:
     max_miss: float = 1e-4
     mode: Mode = "line"
     min_tokens: int = 8
+    containment: float = 0.95
     bucket_window: int = 16
     candidates: Literal["lsh", "exact"] = "lsh"
     doc_threshold: float = 0.4
@@ -144,6 +149,8 @@ class Config:
                 raise bad(name, f"an int in [{lo}, {hi}]")
         if not _is_real(self.threshold) or not 0.0 < self.threshold <= 1.0:
             raise bad("threshold", "a number in (0, 1]")
+        if not _is_real(self.containment) or not 0.0 < self.containment <= 1.0:
+            raise bad("containment", "a number in (0, 1]")
         if not _is_real(self.doc_threshold) or not 0.0 < self.doc_threshold <= 1.0:
             raise bad("doc_threshold", "a number in (0, 1]")
         if not _is_real(self.max_miss) or not 0.0 < self.max_miss < 1.0:
@@ -176,7 +183,7 @@ class Config:
                 object.__setattr__(self, f.name, int(v))
             elif isinstance(v, np.floating):
                 object.__setattr__(self, f.name, float(v))
-        for name in ("threshold", "doc_threshold", "max_miss"):
+        for name in ("threshold", "containment", "doc_threshold", "max_miss"):
             if isinstance(getattr(self, name), int):
                 object.__setattr__(self, name, float(getattr(self, name)))
 

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from .cluster import components
-from .collapse import Repeat, analyze, cut_repeats
+from .collapse import REPEAT_KINDS, Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import IndexError_, Store, encode_text
 from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, shared_keys, unique_pairs, window_pairs
@@ -376,7 +376,7 @@ def _analyze_chunk(texts: list[str], cfg: Config, compress: bool = True) -> _Chu
     an = analyze(texts, cfg, cross=True)
     assert an.keys is not None  # (cross=True)
     removed = np.zeros(len(an.starts), dtype=np.int64)
-    removed[[int(an.doc_offsets[d]) + r.index for d, reps in enumerate(an.repeats) for r in reps]] = 1
+    removed[[int(an.doc_offsets[d]) + r.index for d, reps in enumerate(an.repeats) for r in reps if r.kind != "inside"]] = 1
     return _Chunk(
         cols=np.column_stack((an.starts, an.ends, an.cuts, an.tokens, removed)).astype(np.int64),
         cls=an.cls,
@@ -397,8 +397,7 @@ def _doc_texts(store: Store, d0: int, d1: int) -> list[tuple[str, str, str, tupl
         raise IndexError_(f"{store.path}: the stored repeats of documents {d0}..{d1 - 1} are damaged; rebuild the index")
     vals = np.frombuffer(flat, dtype=_REPEAT_DTYPE).reshape(-1, len(_REPEAT_FIELDS))
     # the chunk's repeats made at once: fields as Python ints (the similarity a float)
-    made = list(map(make_repeat, *(vals[:, i].tolist() if f == "similarity" else vals[:, i].astype(np.int64).tolist()
-                                   for i, f in enumerate(_REPEAT_FIELDS))))
+    made = list(map(make_repeat, *(_repeat_column(f, vals[:, i]) for i, f in enumerate(_REPEAT_FIELDS))))
     out: list[tuple[str, str, str, tuple[Repeat, ...]]] = []
     at = 0
     for _, did, text, blob in rows:
@@ -417,13 +416,28 @@ _REPEAT_FIELDS = tuple(f.name for f in fields(Repeat))
 _REPEAT_DTYPE = np.dtype("<f8")
 _REPEAT_BYTES = len(_REPEAT_FIELDS) * _REPEAT_DTYPE.itemsize
 _repeat_values = attrgetter(*_REPEAT_FIELDS)
+_KIND_CODE = {k: i for i, k in enumerate(REPEAT_KINDS)}
+
+
+def _repeat_column(field: str, col: np.ndarray) -> list[Any]:
+    """One stored column of repeats as the field's Python values (``kind`` by its code)."""
+    if field == "similarity":
+        return col.tolist()
+    ints = col.astype(np.int64)
+    if field == "kind":
+        if len(ints) and not (0 <= int(ints.min()) and int(ints.max()) < len(REPEAT_KINDS)):
+            raise ValueError(f"stored repeat kind codes outside 0..{len(REPEAT_KINDS) - 1}; rebuild the index")
+        return [REPEAT_KINDS[k] for k in ints.tolist()]
+    return ints.tolist()
 
 
 def _repeats_blob(reps: Sequence[Repeat]) -> bytes:
-    """A document's repeats as stored (see :data:`_REPEAT_FIELDS`); ``b""`` for none."""
+    """A document's repeats as stored (see :data:`_REPEAT_FIELDS`, ``kind`` by its
+    position in :data:`~dedup.collapse.REPEAT_KINDS`); ``b""`` for none."""
     if not reps:
         return b""
-    return np.array([_repeat_values(r) for r in reps], dtype=_REPEAT_DTYPE).tobytes()
+    rows = [(*_repeat_values(r)[:-1], _KIND_CODE[r.kind]) for r in reps]
+    return np.array(rows, dtype=_REPEAT_DTYPE).tobytes()
 
 
 #: Where arrays for the workers are written (memory-backed where the system has it).

@@ -27,7 +27,7 @@ from .text import text_model
 
 __all__ = ["SCHEMA_VERSION", "IndexError_", "Store", "encode_text", "decode_text", "config_fingerprint"]
 
-SCHEMA_VERSION = 5  # 5: repeats as float64 rows; 4: edges per linking pass; 3: paragraphs per batch; 2: nodes are sets of the whole corpus
+SCHEMA_VERSION = 6  # 6: repeats carry their kind; 5: repeats as float64 rows; 4: edges per linking pass; 3: paragraphs per batch; 2: nodes are sets of the whole corpus
 
 #: Config fields that change what is stored (everything but performance knobs).
 _FINGERPRINT_FIELDS = (

@@ -16,7 +16,7 @@ from .config import Config, resolve
 from .minhash import signatures_of_sets
 from .shingle import ShingleSets, chunk_bounds, distinct, ranges, run_ranks
 
-__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "duplicate_classes", "similar_pairs", "set_fingerprints", "shared_keys", "unique_pairs", "window_pairs"]
+__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "intersection_sizes", "duplicate_classes", "similar_pairs", "set_fingerprints", "shared_keys", "unique_pairs", "window_pairs"]
 
 _U = np.uint64
 _BAND_KEY = 0x2545F4914F6CDD1D
@@ -61,8 +61,9 @@ def band_keys_of_sets(sets: ShingleSets, num_perm: int, seed: int, bands: int, r
 def candidate_pairs(keys: np.ndarray, window: int = 16) -> tuple[np.ndarray, np.ndarray]:
     """Pairs ``(left, right)``, ``left < right``, that share a key (from
     :func:`band_keys`, whose keys are unique to their band), unique and sorted. Within a bucket each member is paired with the ``window`` members
-    before it (all of them in any bucket no larger than ``window + 1``), so the
-    output stays linear in ``n`` even when thousands of rows share a key.
+    before it (all of them in any bucket no larger than ``window + 1``) and with the
+    ``window`` first members of the bucket, so the output stays linear in ``n``
+    even when thousands of rows share a key.
 
     Examples:
         >>> k = np.array([[1, 7], [2, 7], [1, 8]], dtype=np.uint64)
@@ -72,7 +73,17 @@ def candidate_pairs(keys: np.ndarray, window: int = 16) -> tuple[np.ndarray, np.
     n, bands = keys.shape
     flat = keys.ravel()  # band seeds make keys of different bands unrelated: one table
     order = shared_keys(flat)
-    return unique_pairs(*window_pairs(order // bands, run_ranks(flat[order]), window), n)
+    ids, rank = order // bands, run_ranks(flat[order])
+    left, right = window_pairs(ids, rank, window)
+    # and with the first ``window`` members of the bucket, which the earliest kept
+    # paragraph is among however long the bucket (a text of many near-copies of one
+    # line then collapses in one pass)
+    at = np.flatnonzero(rank > window)
+    cnt = np.minimum(rank[at] - window, window)
+    head = at - rank[at]
+    left = np.concatenate((left, ids[ranges(head, cnt)]))
+    right = np.concatenate((right, np.repeat(ids[at], cnt)))
+    return unique_pairs(left, right, n)
 
 
 def unique_pairs(left: np.ndarray, right: np.ndarray, n: int, *, runs: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -159,6 +170,34 @@ def window_pairs(ids: np.ndarray, rank: np.ndarray, window: int) -> tuple[np.nda
     return ids[ranges(at - cnt, cnt)], np.repeat(ids[at], cnt)
 
 
+def intersection_sizes(sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``|row left[i] & row right[i]|`` of a CSR, for all pairs at once (``int64``).
+
+    Examples:
+        >>> from dedup.shingle import ShingleSets
+        >>> s = ShingleSets(np.array([1, 2, 3, 2, 3, 4], np.uint32), np.array([0, 3, 6, 6]), np.zeros(3, np.int64))
+        >>> intersection_sizes(s, np.array([0, 0, 2]), np.array([1, 0, 2])).tolist()
+        [2, 3, 0]
+    """
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    sizes = sets.sizes
+    la, lb = sizes[left], sizes[right]
+    out = np.zeros(len(left), dtype=np.int64)
+    for i0, i1 in chunk_bounds(la + lb, _PAIR_CHUNK):
+        a, b = left[i0:i1], right[i0:i1]
+        na, nb = la[i0:i1], lb[i0:i1]
+        pid = np.arange(i1 - i0, dtype=_U) << _U(32)
+        ka = np.repeat(pid, na) | sets.values[ranges(sets.offsets[a], na)]
+        kb = np.repeat(pid, nb) | sets.values[ranges(sets.offsets[b], nb)]
+        # ka and kb are each sorted (pair ids ascending, rows sorted): a stable sort
+        # (timsort) finds the two runs and merges them in linear time
+        keys = np.sort(np.concatenate((ka, kb)), kind="stable")
+        dup = keys[1:][keys[1:] == keys[:-1]]
+        out[i0:i1] = np.bincount((dup >> _U(32)).astype(np.int64), minlength=i1 - i0)
+    return out
+
+
 def jaccard_pairs(sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Exact Jaccard similarity of rows ``left[i]`` and ``right[i]`` of a CSR, for
     all pairs at once (0.0 when both rows are empty).
@@ -172,23 +211,10 @@ def jaccard_pairs(sets: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
     sizes = sets.sizes
-    la, lb = sizes[left], sizes[right]
-    out = np.zeros(len(left), dtype=np.float64)
-    for i0, i1 in chunk_bounds(la + lb, _PAIR_CHUNK):
-        a, b = left[i0:i1], right[i0:i1]
-        na, nb = la[i0:i1], lb[i0:i1]
-        pid = np.arange(i1 - i0, dtype=_U) << _U(32)
-        ka = np.repeat(pid, na) | sets.values[ranges(sets.offsets[a], na)]
-        kb = np.repeat(pid, nb) | sets.values[ranges(sets.offsets[b], nb)]
-        # ka and kb are each sorted (pair ids ascending, rows sorted): a stable sort
-        # (timsort) finds the two runs and merges them in linear time
-        keys = np.sort(np.concatenate((ka, kb)), kind="stable")
-        dup = keys[1:][keys[1:] == keys[:-1]]
-        inter = np.bincount((dup >> _U(32)).astype(np.int64), minlength=i1 - i0)
-        union = na + nb - inter
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[i0:i1] = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
-    return out
+    inter = intersection_sizes(sets, left, right)
+    union = sizes[left] + sizes[right] - inter
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(union > 0, inter / np.maximum(union, 1), 0.0)
 
 
 def set_fingerprints(sets: ShingleSets) -> np.ndarray:

@@ -62,7 +62,7 @@ def maker(cls: type[T]) -> Callable[..., T]:
     hash-equal, picklable); no field is checked or converted.
 
     Examples:
-        >>> maker(Repeat)(0, 5, 10, 15, 1.0, 0, 3, 0) == Repeat(0, 5, 10, 15, 1.0, 0, 3, 0)
+        >>> maker(Repeat)(0, 5, 10, 15, 1.0, 0, 3, 0, "copy") == Repeat(0, 5, 10, 15, 1.0, 0, 3, 0)
         True
     """
     names = [f.name for f in fields(cls)]  # type: ignore[arg-type]

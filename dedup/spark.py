@@ -56,7 +56,7 @@ __all__ = ["SparkResult", "SparkCorpus", "dedupe", "iter_results", "summary", "l
 
 _REPEAT = (
     "struct<start:long,end:long,witness_start:long,witness_end:long,similarity:double,"
-    "block:long,index:long,witness_index:long>"
+    "block:long,index:long,witness_index:long,kind:string>"
 )
 _PARA = "struct<start:long,end:long,tokens:long,removed:boolean,f1:long,f2:long,shingles:binary,keys:array<long>>"
 _ANALYZED = (
@@ -158,7 +158,7 @@ def _analyze_batches(batches: Iterable[pa.RecordBatch], cfg: Config) -> Iterator
         fp = set_fingerprints(an.rep_sets).view(np.int64)
         removed = np.zeros(n_par, dtype=bool)
         for d, reps in enumerate(an.repeats):
-            removed[[int(an.doc_offsets[d]) + r.index for r in reps]] = True
+            removed[[int(an.doc_offsets[d]) + r.index for r in reps if r.kind != "inside"]] = True
         paras = pa.StructArray.from_arrays(
             [
                 pa.array(an.starts.astype(np.int64)),
@@ -177,7 +177,8 @@ def _analyze_batches(batches: Iterable[pa.RecordBatch], cfg: Config) -> Iterator
         np.cumsum([len(r) for r in an.repeats], out=rep_off[1:])
         fields = Repeat.__dataclass_fields__
         repeats = pa.StructArray.from_arrays(
-            [pa.array([getattr(r, f) for r in reps_flat], type=pa.float64() if f == "similarity" else pa.int64())
+            [pa.array([getattr(r, f) for r in reps_flat],
+                      type=pa.float64() if f == "similarity" else pa.string() if f == "kind" else pa.int64())
              for f in fields],
             names=list(fields),
         )

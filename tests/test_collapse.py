@@ -311,3 +311,80 @@ def test_large_inputs_are_correct():
     assert dedup.collapse(many) == many  # one-word repeats are short: all stay
     big = " ".join(f"t{i}" for i in range(1_000_000))
     assert dedup.collapse(big + "\n" + big) == big + "\n"
+
+
+# ---------------------------------------------------------------- real-text defects
+BODY = [
+    "The regional council approved a new budget for the river ferry service on Monday evening after a long debate.",
+    "Ferries will run every twenty minutes during the morning rush and every hour late at night, the operator said.",
+    "Opposition members asked for a public hearing on ticket prices before the new timetable starts next spring.",
+]
+
+
+def test_container_line_then_its_paragraphs():
+    container = " ".join(BODY)
+    text = "\n".join([container, *BODY, "Follow us on the ferry app"]) + "\n"
+    reps = dedup.find_repeats(text)
+    assert [r.kind for r in reps] == ["contained"] * 3
+    assert all(r.witness_index == 0 and r.similarity == 1.0 for r in reps)
+    assert dedup.collapse(text) == f"{container}\nFollow us on the ferry app\n"
+
+
+def test_container_glued_without_spaces_and_tail_lines():
+    container = "".join(BODY) + " Baca juga: another story"  # sentences glued without a space
+    text = "\n".join([container, BODY[1] + " " + BODY[2], BODY[2]]) + "\n"
+    assert dedup.collapse(text) == container + "\n"
+
+
+def test_contained_line_that_adds_a_sentence_stays():
+    container = " ".join(BODY[:2])
+    added = BODY[1] + " " + "The mayor said she would ride the first ferry herself, together with the whole council."
+    text = f"{container}\n{added}\n"
+    assert dedup.collapse(text) == text
+
+
+def test_contained_line_with_another_number_stays():
+    container = " ".join(BODY)
+    other = BODY[1].replace("twenty", "20") + " Tickets cost 5 euros."
+    text = f"{container}\n{BODY[0]}\n{other}\n"
+    assert dedup.collapse(text) == f"{container}\n{other}\n"
+
+
+def test_sentences_repeated_inside_one_line():
+    line = BODY[0] + " " + BODY[1] + " " + BODY[0] + " " + BODY[1] + " " + BODY[2]
+    text = f"Ferry news\n{line}\n"
+    reps = dedup.find_repeats(text)
+    assert [r.kind for r in reps] == ["inside"]
+    assert dedup.collapse(text) == f"Ferry news\n{BODY[0]} {BODY[1]} {BODY[2]}\n"
+    assert text[reps[0].witness_start : reps[0].witness_end] == f"{BODY[0]} {BODY[1]} "
+
+
+def test_one_sentence_twice_back_to_back():
+    line = f"{BODY[0]} {BODY[0]} {BODY[1]}"
+    assert dedup.collapse(line) == f"{BODY[0]} {BODY[1]}"
+
+
+def test_body_reflowed_onto_one_line_after_its_copy_line_by_line():
+    text = "\n".join([*BODY, "Photo: the ferry", " ".join(BODY)]) + "\n"
+    assert dedup.collapse(text) == "\n".join([*BODY, "Photo: the ferry"]) + "\n"
+
+
+def test_line_quoting_half_of_an_earlier_paragraph_stays():
+    a = BODY[0] + " " + BODY[1]
+    text = f"{a}\nAs reported before: {BODY[1]} {BODY[2]}\n"
+    assert dedup.collapse(text) == text
+
+
+def test_many_near_copies_of_one_line_collapse_in_one_pass():
+    words = " ".join(f"w{chr(97 + i)}" for i in range(1, 20))
+    names = [a + b for a in "bcdfgklmnprst" for b in "aeiou"][:60]
+    text = "".join(f"{n} {words}\n" for n in names)
+    once = dedup.collapse(text)
+    assert once == f"{names[0]} {words}\n"
+    assert dedup.collapse(once) == once
+
+
+def test_template_lines_with_numbers_are_a_list_not_a_copy():
+    text = "".join(f"x{k} " + " ".join(f"w{i}" for i in range(1, 20)) + "\n" for k in range(27))
+    once = dedup.collapse(text)
+    assert dedup.collapse(once) == once
