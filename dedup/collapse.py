@@ -21,7 +21,7 @@ from .contain import contained_pairs
 from .inside import inside_cuts
 from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
 from .shingle import ShingleSets, distinct, ranges, shingle_sets
-from .text import adds_numbers, check_text, paragraph_spans
+from .text import NOSPACE, adds_numbers, adds_words, char_classes, check_text, paragraph_spans
 
 __all__ = ["REPEAT_KINDS", "Repeat", "Block", "ExplainedText", "Analysis", "analyze", "cut_repeats", "find_repeats", "iter_repeats", "collapse", "explain"]
 
@@ -232,8 +232,12 @@ def _policy(
                 if i is not None and (best is None or (True, s, -i) > best):
                     best = (True, s, -i)
         if best is None:
-            if long_[j]:
-                held = [(s, -i) for c2, s in m.containers.get(cj, ()) if (i := first_kept.get(c2)) is not None]
+            # held by a kept container: a long line on its own, a short one right
+            # after a line that the same container holds
+            prev = wit[j - 1] if j and status[j - 1] == _REMOVED and kinds and removed[-1] == j - 1 and kinds[-1] else -1
+            if long_[j] or prev >= 0:
+                held = [(s, -i) for c2, s in m.containers.get(cj, ()) if (i := first_kept.get(c2)) is not None
+                        and (long_[j] or i == prev)]
                 if held and not new_fact(j, -max(held)[1]):
                     s, i = max(held)
                     wit[j], sims[j], status[j] = -i, s, _REMOVED
@@ -385,17 +389,20 @@ def _doc_repeats(
     else:
         assert keys is not None
         left, right, sim = similar_pairs(doc_sets, keys[members], cfg.threshold, cfg.bucket_window)
-    copy, container, share = contained_pairs(doc_sets, cfg.containment, window=cfg.bucket_window,
-                                             min_size=max(cfg.min_tokens - cfg.shingle_size + 1, 1))
+    copy, container, share = contained_pairs(doc_sets, cfg.containment, window=cfg.bucket_window)
     later = copy > container
     matches = _Matches(cls, doc_sets.sizes > 0, left, right, sim, (copy[later], container[later], share[later]))
     sl, el, cl = starts.tolist(), ends.tolist(), cuts.tolist()
     cl_ = cls.tolist()
 
-    def new_fact(i: int, w: int) -> bool:  # (one class: the same tokens, so the same numbers)
-        return cl_[i] != cl_[w] and adds_numbers(text[sl[i] : el[i]], text[sl[w] : el[w]])
+    def new_fact(i: int, w: int) -> bool:  # (one class: the same tokens, so the same numbers and words)
+        if cl_[i] == cl_[w]:
+            return False
+        copy, original = text[sl[i] : el[i]], text[sl[w] : el[w]]
+        return adds_numbers(copy, original) or adds_words(copy, original)
 
-    rem, wit, sims, blocks, kinds = _policy(cls, tokens, matches, cfg.min_tokens, new_fact)
+    rem, wit, sims, blocks, kinds = _policy(cls, _word_weight(text, starts, ends, tokens), matches, cfg.min_tokens,
+                                            new_fact)
     out = [Repeat(sl[i], cl[i], sl[w], el[w], s, b, i, w, REPEAT_KINDS[k])
            for i, w, s, b, k in zip(rem, wit, sims, blocks, kinds)]
     # inside a paragraph: one that repeats its own shingles, or holds a whole earlier one
@@ -417,6 +424,18 @@ def _doc_repeats(
         if inside:
             out = sorted(out + inside, key=lambda r: r.start)
     return out
+
+
+def _word_weight(text: str, starts: np.ndarray, ends: np.ndarray, tokens: np.ndarray) -> np.ndarray:
+    """Tokens counted as words: a letter of a script written without spaces (one
+    token each) counts half, as words there are about two letters long, so that
+    ``min_tokens`` asks for about as much text in Japanese as in Indonesian."""
+    if text.isascii() or not len(starts):
+        return tokens
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    ns = np.zeros(len(cp) + 1, dtype=np.int64)
+    np.cumsum(char_classes()[cp] == NOSPACE, out=ns[1:])
+    return tokens - (ns[ends] - ns[starts]) // 2
 
 
 #: Tokens a run of sentences needs to be cut inside a paragraph.

@@ -70,9 +70,10 @@ def inside_cuts(
 
     A run of at least ``min_run_tokens`` tokens is cut when it repeats, in order,
     either sentences earlier in its own paragraph (two or more, or one sentence
-    twice back to back) or whole earlier paragraphs (a body glued onto one line
-    after its copy line by line). A run that shares only part of an earlier
-    paragraph stays: a new paragraph may quote half of an old one.
+    twice back to back) or two or more whole earlier paragraphs (a body glued
+    onto one line after its copy line by line). A run that shares only part of
+    an earlier paragraph, or one paragraph, stays: a new paragraph may quote an
+    old one and go on.
     """
     seen: dict[tuple[str, ...], tuple[int, int, int, int]] = {}  # -> (para, sentence no., start, end)
     n_sent: dict[int, int] = {}
@@ -115,8 +116,8 @@ def _runs(
         w1 = run[-1][1]
         if w0[0] == index:
             ok = len(run) > 1 or (first > 0 and keys[first - 1] == keys[first])
-        else:  # whole earlier paragraphs, from the first sentence of one to the last of another
-            ok = w0[1] == 0 and w1[0] != index and w1[1] == n_sent[w1[0]] - 1
+        else:  # two or more whole earlier paragraphs, from the first sentence of one to the last of another
+            ok = w0[1] == 0 and w1[0] not in (index, w0[0]) and w1[1] == n_sent[w1[0]] - 1
         if ok and tokens >= min_run_tokens:
             out.append(InsideCut(spans[first][0], spans[run[-1][0]][1], w0[2], w1[3], index, w0[0]))
         run.clear()
