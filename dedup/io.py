@@ -385,11 +385,11 @@ def check_paths(
                 )
     seen: dict[tuple[Any, ...], tuple[str, str]] = {}
     for what, p in inputs:
-        key = _identity(p)
+        key = _identity(p)  # (None for -, standard input)
         if key is not None:
             seen.setdefault(key, (what, str(p)))
     for what, p in outputs:
-        key = _identity(p)
+        key = ("standard output",) if str(p) == "-" else _identity(p)  # two outputs on stdout would interleave
         if key is None:
             continue
         if key in seen:

@@ -313,4 +313,6 @@ def test_directory_output_holding_an_input_or_another_output(tmp_path):
     (tmp_path / "x").mkdir()
     with pytest.raises(UsageError):
         check_paths([("input", src / "b.txt")], [("-o", tmp_path / "x" / ".." / "docs" / "b.txt")])
-    check_paths([("input", "-")], [("-o", "-"), ("--report", "-")])  # streams collide with nothing
+    check_paths([("input", "-")], [("-o", "-"), ("--report", "/dev/null"), ("--report-html", "/dev/null")])
+    with pytest.raises(UsageError, match="--report - is the same file as -o -"):  # they would interleave
+        check_paths([], [("-o", "-"), ("--report", "-")])
