@@ -44,6 +44,7 @@ __all__ = [
     "check_output_dir",
     "check_paths",
     "describe_os_error",
+    "sweep_temporary",
     "dumps_json",
     "has_surrogate",
     "iter_jsonl",
@@ -202,6 +203,58 @@ def check_output_file(path: str | os.PathLike[str]) -> None:
         )
 
 
+#: ``.<name>.<pid>.<random>.tmp``: a temporary output file, named by the process writing it.
+_TEMP = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]{8}\.tmp")
+
+
+def _mkstemp(target: Path) -> tuple[int, str]:
+    return tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (EPERM: another user's process)
+        return True
+    return True
+
+
+def _stale(name: str, alive: dict[int, bool]) -> bool:
+    """Whether ``name`` is a temporary output file whose writer is gone."""
+    t = _TEMP.fullmatch(name)
+    if t is None:
+        return False
+    pid = int(t.group("pid"))
+    if pid not in alive:
+        alive[pid] = pid == os.getpid() or _alive(pid)
+    return not alive[pid]
+
+
+def sweep_temporary(directory: str | os.PathLike[str], name: str | None = None) -> int:
+    """Remove the temporary files that writers killed before their rename left in
+    ``directory`` (``.<name>.<pid>.<random>.tmp`` whose process is gone; a live
+    writer's are kept), only those of output ``name`` if given. Returns how many
+    were removed."""
+    alive: dict[int, bool] = {}
+    n = 0
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    for e in entries:
+        if name is not None and not e.name.startswith(f".{name}."):
+            continue
+        try:
+            if _stale(e.name, alive) and e.is_file(follow_symlinks=False):
+                os.unlink(e.path)
+                n += 1
+        except OSError:
+            pass
+    return n
+
+
 def _descriptor_path(path: str | os.PathLike[str]) -> tuple[bool, int | None]:
     """Whether ``path`` (or a symlink it leads through) names an open descriptor
     (``/dev/stdout``, ``/dev/fd/N``, ``/proc/self/fd/N``), and the number of this
@@ -276,7 +329,8 @@ class AtomicFile:
                 target = self.target
                 if target is None:  # (output_target gives one for a file)
                     raise DataError(f"{self.path}: no file to write")
-                fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                sweep_temporary(target.parent, target.name)
+                fd, self.tmp = _mkstemp(target)
                 try:
                     old = os.stat(target).st_mode & 0o7777  # replacing a file keeps its permissions
                 except OSError:
@@ -472,12 +526,22 @@ def write_txt_dir(
     staged: list[tuple[str, Path]] = []
     written: dict[str, str] = {}
     mode = 0o666 & ~_umask()
+    ours = (root / MANIFEST).is_file()
     try:
         if not root.exists():
             root.mkdir()
             made.append(root)
             _write_manifest(root, {})  # the directory is dedup's from its first moment (a re-run may reuse it)
         old = _manifest(root)
+        if ours:  # what a killed run left in its own directory goes
+            alive: dict[int, bool] = {}
+            for d, _, names in os.walk(root):
+                for n in names:
+                    if _stale(n, alive):
+                        try:
+                            os.unlink(os.path.join(d, n))
+                        except OSError:
+                            pass
         for name, text in items:
             rel = _relative(name, out)
             if rel in written:
@@ -494,7 +558,7 @@ def write_txt_dir(
                 kind, target = output_target(dest)
                 if kind != "file" or target is None:
                     raise DataError(f"{Path(out) / rel} exists and is not a regular file; move it away")
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                fd, tmp = _mkstemp(target)
                 staged.append((tmp, target))
                 with open(fd, "wb") as f:
                     f.write(data)

@@ -316,3 +316,24 @@ def test_directory_output_holding_an_input_or_another_output(tmp_path):
     check_paths([("input", "-")], [("-o", "-"), ("--report", "/dev/null"), ("--report-html", "/dev/null")])
     with pytest.raises(UsageError, match="--report - is the same file as -o -"):  # they would interleave
         check_paths([], [("-o", "-"), ("--report", "-")])
+
+
+def test_temporary_files_of_a_killed_run_are_removed_by_the_next(tmp_path, articles):
+    """A run killed before its rename leaves `.<name>.<pid>.<random>.tmp`; the next run
+    writing there removes those whose process is gone and keeps a live writer's."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process that has exited: its pid names no process now
+    out = tmp_path / "out.txt"
+    dead = tmp_path / f".out.txt.{gone.pid}.abcd1234.tmp"
+    live = tmp_path / f".out.txt.{os.getpid()}.abcd1234.tmp"  # this test process: alive
+    mine = tmp_path / f".notes.txt.{gone.pid}.abcd1234.tmp.bak"  # not a name dedup makes
+    for f in (dead, live, mine):
+        f.write_text("partial")
+    assert run("collapse", articles / "a.txt", "-o", out).returncode == 0
+    assert not dead.exists() and live.exists() and mine.exists()
+    clean = tmp_path / "clean"
+    assert run("corpus", articles, "-o", clean, "-q").returncode == 0
+    left = clean / "sub" / f".b.txt.{gone.pid}.zz_z9876.tmp"
+    left.write_text("partial")
+    assert run("corpus", articles, "-o", clean, "-q").returncode == 0
+    assert not left.exists() and sorted(tree(clean)) == [MANIFEST, "a.txt", "sub/b.txt"]
