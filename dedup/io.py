@@ -457,10 +457,13 @@ def check_output_dir(out: str | os.PathLike[str], overwrite: bool = False) -> No
     there (:class:`UsageError`), a non-empty directory without dedup's
     :data:`MANIFEST` unless ``overwrite`` (:class:`UsageError`), a missing parent
     directory or an unwritable one (:class:`DataError`)."""
-    if str(out) == "-":
-        raise UsageError("a .txt corpus is written as a directory of .txt files, not to -; give a directory path")
+    if str(out) == "-" or _descriptor_path(out)[0]:
+        raise UsageError(f"a .txt corpus is written as a directory of .txt files, not to {out}; give a directory path")
     real = Path(os.path.realpath(out))
     if real.exists():
+        mode = os.stat(real).st_mode
+        if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+            raise UsageError(f"{out} is a device or pipe; a .txt corpus is written as a directory: give a directory path")
         if not real.is_dir():
             raise UsageError(
                 f"{out} is a file, not a directory; a .txt corpus is written as a directory of .txt files: "
@@ -562,7 +565,10 @@ def write_txt_dir(
                 staged.append((tmp, target))
                 with open(fd, "wb") as f:
                     f.write(data)
-                os.chmod(tmp, mode)
+                try:
+                    os.chmod(tmp, os.stat(target).st_mode & 0o7777)  # a replaced file keeps its permissions
+                except FileNotFoundError:
+                    os.chmod(tmp, mode)
             except OSError as e:
                 raise OSError(e.errno, e.strerror or str(e), str(Path(out) / rel)) from None
             written[rel] = hashlib.sha256(data).hexdigest()

@@ -159,6 +159,11 @@ def test_character_device_is_written_directly_never_replaced(tmp_path, articles)
     st = os.stat(dev)
     assert stat.S_ISCHR(st.st_mode) and st.st_rdev == os.makedev(1, 3)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["articles", "in.jsonl", "null"]  # no temporary file
+    usage_error(run("corpus", articles, "-o", dev, "-q"), "device or pipe")  # a directory output cannot go there
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/dev/stdout")  # (the test's own link: a regression replaces it, never /dev/stdout)
+    usage_error(run("corpus", articles, "-o", stdout, "-q"), "written as a directory")
+    assert stat.S_ISCHR(os.stat(dev).st_mode) and stdout.is_symlink()
 
 
 def test_fifo_is_streamed(tmp_path, articles):
