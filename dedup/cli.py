@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -214,7 +215,9 @@ def _fail(msg: str) -> int:
 
 def _collapse(a: argparse.Namespace, cfg: Config) -> int:
     outputs = [(opt, path) for opt, path in (("-o", a.output), ("--report", a.report)) if path and path != "-"]
-    check_paths([] if a.input == "-" else [("input", a.input)], outputs)
+    # standard input redirected from a file (`< in.txt`) is that file: -o in.txt would replace it
+    stdin = [("standard input", "/dev/stdin")] if os.path.exists("/dev/stdin") else []
+    check_paths(stdin if a.input == "-" else [("input", a.input)], outputs)
     for _, path in outputs:
         check_output_file(path)
     if a.input == "-":

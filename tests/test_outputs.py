@@ -276,6 +276,7 @@ def corpus_src(tmp_path, bad=False):
         (["-o", "{d}/out.jsonl", "--index", "{d}/in.jsonl"], ["--index", "same file as input"]),
         (["-o", "{d}/out.jsonl", "--report", "{d}/sub/../in.jsonl"], ["same file as input"]),
         (["-o", "{d}/out.jsonl", "--report-html", "{d}/out.jsonl.report.json"], ["same file as the report"]),
+        (["-o", "{d}/in.jsonl"], ["-o", "same file as input"]),
         (["-o", "{d}/link.jsonl"], ["same file as input"]),
         (["-o", "{d}/hard.jsonl"], ["same file as input"]),
     ],
@@ -302,6 +303,9 @@ def test_collapse_colliding_paths(tmp_path, articles):
     usage_error(run("collapse", src, "-o", src), "same file as input")
     usage_error(run("collapse", src, "--report", src), "same file as input")
     usage_error(run("collapse", src, "-o", tmp_path / "o.txt", "--report", tmp_path / "o.txt"), "same file as -o")
+    with open(src, "rb") as f:  # `dedup collapse -o a.txt < a.txt`
+        p = subprocess.run([sys.executable, "-m", "dedup", "collapse", "-o", str(src)], stdin=f, capture_output=True)
+    usage_error(p, "same file as standard input")
     assert src.read_bytes() == before
 
 
