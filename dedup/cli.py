@@ -289,7 +289,7 @@ def _doc_id(a: argparse.Namespace, rec: dict[str, Any], where: str) -> str:
     if has_surrogate(did):
         raise DataError(
             f"{where}: the id {did!r:.60} holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which no "
-            f"UTF-8 file or index can store; fix the id"
+            f"UTF-8 file or index can store; fix the id (for a .txt input: rename the file to valid UTF-8)"
         )
     return did
 
