@@ -1,13 +1,17 @@
 """Command line: argument parsing and exit codes only; every decision is the library's.
 
 Exit codes: 0 ok, 1 data error (unreadable or undecodable input, unwritable
-output), 2 usage error.
+output, a damaged or busy index), 2 usage error (with the subcommand's usage):
+bad values, and paths that cannot work together (an output that is an input,
+another output or the index), found before anything is read.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import codecs
+import os
+import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
@@ -20,22 +24,29 @@ from .collapse import explain
 from .config import Config
 from .corpus import Corpus, keep_heap
 from .io import (
+    MANIFEST,
     AtomicFile,
     DataError,
+    UsageError,
+    check_output_dir,
+    check_output_file,
+    check_paths,
+    describe_os_error,
+    dumps_json,
+    has_surrogate,
     iter_jsonl,
     iter_parquet,
     iter_txt,
     parquet_schema,
     read_text,
     txt_files,
-    write_atomic,
     write_parquet,
     write_txt_dir,
 )
 from .report import write_html
 from .results import DocResult
 
-__all__ = ["main"]
+__all__ = ["main", "progress"]
 
 
 def _example_text() -> str:
@@ -47,6 +58,24 @@ def _config(a: argparse.Namespace) -> Config:
     if getattr(a, "doc_threshold", None) is not None:
         extra = {"doc_threshold": a.doc_threshold, "boilerplate_min": a.boilerplate_min}
     return Config(threshold=a.threshold, shingle_size=a.shingle_size, mode=a.mode, min_tokens=a.min_tokens, **extra)
+
+
+def _positive_int(s: str) -> int:
+    try:
+        v = int(s)
+    except ValueError:
+        v = 0
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be an int >= 1, got {s!r}")
+    return v
+
+
+def _encoding(s: str) -> str:
+    try:
+        codecs.lookup(s)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {s!r}; pass a codec name such as utf-8 or latin-1") from None
+    return s
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,12 +93,14 @@ def _parser() -> argparse.ArgumentParser:
         )
 
     ex = sub.add_parser("example", help="collapse the bundled example article and show the evidence")
+    ex.set_defaults(usage_error=ex.error)
     knobs(ex)
     c = sub.add_parser("collapse", help="collapse one text file (or stdin)")
     c.add_argument("input", nargs="?", default="-", help="text file, or - for stdin (default)")
+    c.set_defaults(usage_error=c.error)
     c.add_argument("-o", "--output", help="write the collapsed text here (atomically) instead of stdout")
     c.add_argument("--report", help="write the removals as JSON here (atomically); - for stderr")
-    c.add_argument("--encoding", default="utf-8", help="input and output encoding (default %(default)s)")
+    c.add_argument("--encoding", type=_encoding, default="utf-8", help="input and output encoding (default %(default)s)")
     c.add_argument(
         "--errors", default="strict", choices=["strict", "replace"], help="on undecodable input (default %(default)s)"
     )
@@ -81,8 +112,14 @@ def _parser() -> argparse.ArgumentParser:
         "per file). Output in the same format with each text collapsed (a directory for .txt), plus a JSON "
         "report of every removal, cluster and boilerplate paragraph.",
     )
+    k.set_defaults(usage_error=k.error)
     k.add_argument("inputs", nargs="+", help="input files or directories (all of one kind)")
     k.add_argument("-o", "--output", required=True, help="output file (.jsonl, .parquet) or directory (.txt)")
+    k.add_argument(
+        "--overwrite", action="store_true",
+        help=f"write a .txt output into a non-empty directory dedup did not write (no {MANIFEST}): files of the "
+        "names dedup writes are replaced, no other file is touched",
+    )
     k.add_argument("--report", help="JSON report path (default: OUTPUT.report.json)")
     k.add_argument("--report-html", help="also write a self-contained HTML report here")
     k.add_argument("--index", help="SQLite index to use and update (incremental); default: a temporary one")
@@ -91,8 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--skip-bad", action="store_true", help="skip and count malformed JSONL lines instead of stopping")
     k.add_argument("--dedupe-ids", action="store_true", help="keep the first of documents sharing an id")
     k.add_argument("--errors", default="strict", choices=["strict", "replace"], help="undecodable .txt input")
-    k.add_argument("--n-jobs", type=int, default=1, help="processes, this one included, or Spark cores with --engine spark (default %(default)s)")
-    k.add_argument("--batch-size", type=int, default=256, help="documents per batch (default %(default)s)")
+    k.add_argument("--n-jobs", type=_positive_int, default=1, help="processes, this one included, or Spark cores with --engine spark (default %(default)s)")
+    k.add_argument("--batch-size", type=_positive_int, default=256, help="documents per batch (default %(default)s)")
     k.add_argument(
         "--engine", choices=["local", "spark"], default="local",
         help="local processes, or a local Spark session on --n-jobs cores (extra [spark]; default %(default)s)",
@@ -106,21 +143,43 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _sqlite_message(e: sqlite3.Error, index: str | None) -> str:
+    where = index or "the temporary index (in $TMPDIR)"
+    text = str(e)
+    low = text.lower()
+    if "full" in low:
+        fix = "free space on that disk" + ("" if index else ", or set TMPDIR to a larger disk") + " and run again"
+    elif "locked" in low or "busy" in low:
+        fix = "another process is writing it: wait for it to finish, or use another --index"
+    elif "malformed" in low or "not a database" in low or "corrupt" in low:
+        fix = "the file is damaged: move it away and run again to rebuild it"
+    elif "readonly" in low or "read-only" in low:
+        fix = "the index or its directory is read-only: make it writable or use another --index"
+    elif "unable to open" in low:
+        fix = "check the path and its directory's permissions"
+    elif "disk i/o" in low:
+        fix = "the disk reported an error: check it, or use an index on another disk"
+    else:
+        fix = "check the index file, or move it away and run again to rebuild it"
+    return f"{where}: {text} (SQLite); {fix}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (a usage error exits 2 via ``SystemExit``)."""
     p = _parser()
     a = p.parse_args(argv)
+    usage = a.usage_error  # the subcommand's parser: its usage goes with the error
     try:
         cfg = _config(a)
     except ValueError as e:
-        p.error(str(e))
+        usage(str(e))
     if getattr(a, "engine", None) == "spark":
         if a.index:
-            p.error("--index works with --engine local only (Spark keeps no index between runs)")
+            usage("--index works with --engine local only (Spark keeps no index between runs)")
         try:
             import pyspark  # noqa: F401
         except ImportError:
-            p.error("--engine spark needs pyspark: pip install 'dedup[spark]'")
+            usage("--engine spark needs pyspark: pip install 'dedup[spark]'")
     try:
         if a.command == "example":
             ex = explain(_example_text(), cfg)
@@ -134,35 +193,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         if a.command == "corpus":
             keep_heap()  # this process is ours: let its allocator reuse freed memory (see keep_heap)
             return _corpus(a, cfg)
-        if a.input == "-":
-            data = sys.stdin.buffer.read()
-            try:
-                text = data.decode(a.encoding, a.errors)
-            except UnicodeDecodeError as e:
-                raise ValueError(f"stdin: not valid {a.encoding} at byte {e.start}; use --errors replace") from None
-        else:
-            text = read_text(a.input, a.encoding, a.errors)
-        ex = explain(text, cfg)
-        if a.output:
-            write_atomic(a.output, ex.collapsed, a.encoding)
-        else:
-            sys.stdout.buffer.write(ex.collapsed.encode(a.encoding, "surrogateescape" if a.errors == "strict" else "replace"))
-            sys.stdout.flush()
-        if a.report:
-            rep = json.dumps(
-                {"removed": len(ex.repeats), "repeats": [asdict(r) for r in ex.repeats]}, ensure_ascii=False, indent=1
-            )
-            if a.report == "-":
-                print(rep, file=sys.stderr)
-            else:
-                write_atomic(a.report, rep + "\n")
-        return 0
-    except (OSError, ValueError, UnicodeError, TypeError) as e:
-        print(f"dedup: error: {e}", file=sys.stderr)
-        return 1
+        return _collapse(a, cfg)
+    except UsageError as e:
+        usage(str(e))
+    except sqlite3.Error as e:
+        return _fail(_sqlite_message(e, getattr(a, "index", None)))
+    except OSError as e:
+        return _fail(describe_os_error(e))
+    except (ValueError, UnicodeError, TypeError) as e:
+        return _fail(str(e))
     except KeyboardInterrupt:
         print("dedup: interrupted", file=sys.stderr)
         return 130
+    return 0  # (not reached: usage() exits)
+
+
+def _fail(msg: str) -> int:
+    print(f"dedup: error: {msg}", file=sys.stderr)
+    return 1
+
+
+def _collapse(a: argparse.Namespace, cfg: Config) -> int:
+    outputs = [(opt, path) for opt, path in (("-o", a.output), ("--report", a.report)) if path and path != "-"]
+    # standard input redirected from a file (`< in.txt`) is that file: -o in.txt would replace it
+    stdin = [("standard input", "/dev/stdin")] if os.path.exists("/dev/stdin") else []
+    check_paths(stdin if a.input == "-" else [("input", a.input)], outputs)
+    for _, path in outputs:
+        check_output_file(path)
+    if a.input == "-":
+        data = sys.stdin.buffer.read()
+        try:
+            text = data.decode(a.encoding, a.errors)
+        except UnicodeDecodeError as e:
+            raise DataError(f"stdin: not valid {a.encoding} at byte {e.start}; use --errors replace") from None
+    else:
+        text = read_text(a.input, a.encoding, a.errors)
+    ex = explain(text, cfg)
+    with AtomicFile(a.output or "-", "w", a.encoding, "surrogateescape" if a.errors == "strict" else "replace") as f:
+        f.write(ex.collapsed)
+    if a.report:
+        rep = dumps_json({"removed": len(ex.repeats), "repeats": [asdict(r) for r in ex.repeats]}, indent=1)
+        if a.report == "-":
+            print(rep, file=sys.stderr)
+        else:
+            with AtomicFile(a.report) as f:
+                f.write(rep + "\n")
+    return 0
 
 
 def _kind(paths: list[str]) -> str:
@@ -171,36 +247,83 @@ def _kind(paths: list[str]) -> str:
         suffix = Path(p).suffix.lower()
         kinds.add("jsonl" if suffix in (".jsonl", ".json", ".ndjson") else "parquet" if suffix == ".parquet" else "txt")
     if len(kinds) != 1:
-        raise DataError(f"inputs mix kinds ({', '.join(sorted(kinds))}); give only .jsonl, only .parquet or only .txt")
+        raise UsageError(f"inputs mix kinds ({', '.join(sorted(kinds))}); give only .jsonl, only .parquet or only .txt")
     return kinds.pop()
 
 
-def _records(a: argparse.Namespace, kind: str, skipped: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``(where, record)`` of every input record, in order (the same on every call)."""
+def _where(a: argparse.Namespace, kind: str, files: list[tuple[str, Path]], src: int, n: int) -> str:
+    """Where record ``n`` (1-based line or row) of input ``src`` is, as ``file:line``."""
     if kind == "txt":
-        for did, text in iter_txt(txt_files(a.inputs), a.errors):
-            yield did, {a.id_field: did, a.text_field: text}
+        return str(files[src][1])
+    return f"{a.inputs[src]}:{n}" if kind == "jsonl" else f"{a.inputs[src]}:row {n}"
+
+
+def _records(
+    a: argparse.Namespace, kind: str, files: list[tuple[str, Path]], skipped: list[str]
+) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    """``(input, line or row, record)`` of every input record, in order (the same on every call)."""
+    if kind == "txt":
+        for src, (did, text) in enumerate(iter_txt(files, a.errors)):
+            yield src, 0, {a.id_field: did, a.text_field: text}
         return
-    for path in a.inputs:
+    for src, path in enumerate(a.inputs):
         if kind == "jsonl":
             lines: list[int] = []
             for n, rec in iter_jsonl(path, skip_bad=a.skip_bad, skipped=lines):
-                yield f"{path}:{n}", rec
+                yield src, n, rec
             skipped.extend(f"{path}:{n}" for n in lines)
         else:
             for n, rec in iter_parquet(path):
-                yield f"{path}:row {n}", rec
+                yield src, n, rec
 
 
-def _documents(a: argparse.Namespace, kind: str, skipped: list[str]) -> Iterator[tuple[str, str]]:
-    for where, rec in _records(a, kind, skipped):
+def _doc_id(a: argparse.Namespace, rec: dict[str, Any], where: str) -> str:
+    """The id of a record (its place when it has none), validated."""
+    did = rec.get(a.id_field, where)
+    if isinstance(did, bool) or not isinstance(did, (str, int)):
+        raise DataError(
+            f"{where}: id of type {type(did).__name__} ({did!r:.40}); "
+            f"ids must be strings or integers: fix the record or name another field with --id-field"
+        )
+    did = str(did)
+    if has_surrogate(did):
+        raise DataError(
+            f"{where}: the id {did!r:.60} holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which no "
+            f"UTF-8 file or index can store; fix the id (for a .txt input: rename the file to valid UTF-8)"
+        )
+    return did
+
+
+def _documents(
+    a: argparse.Namespace, kind: str, files: list[tuple[str, Path]], skipped: list[str]
+) -> Iterator[tuple[str, str]]:
+    """``(id, text)`` of every record, each checked here so that an error names its file and line."""
+    first: dict[str, int] = {}  # id -> where it was first seen (input << 40 | line), to name both places
+    for src, n, rec in _records(a, kind, files, skipped):
+        where = _where(a, kind, files, src, n)
         if a.text_field not in rec:
             raise DataError(f"{where}: no {a.text_field!r} field (fields: {sorted(rec)[:10]}); use --text-field")
-        did = rec.get(a.id_field, where)
-        yield did, rec[a.text_field]
+        text = rec[a.text_field]
+        if not isinstance(text, str):
+            raise DataError(
+                f"{where}: the {a.text_field!r} field must be str, got {type(text).__name__} ({text!r:.40}); "
+                f"fix the record or name another field with --text-field"
+            )
+        did = _doc_id(a, rec, where)
+        if not a.dedupe_ids:
+            key = src << 40 | n
+            k0 = first.setdefault(did, key)
+            if k0 != key:
+                raise DataError(
+                    f"{where}: duplicate document id {did!r} (first at {_where(a, kind, files, k0 >> 40, k0 & (1 << 40) - 1)}); "
+                    f"make ids unique or pass --dedupe-ids to keep the first"
+                )
+        yield did, text
 
 
-def _progress(it: Iterable[Any], quiet: bool, desc: str) -> Iterable[Any]:
+def progress(it: Iterable[Any], quiet: bool, desc: str) -> Iterable[Any]:
+    """``it`` with a progress bar on stderr when it is a terminal, not ``quiet``
+    and tqdm is installed (the ``[cli]`` extra); else ``it`` itself."""
     if quiet or not sys.stderr.isatty():
         return it
     try:
@@ -210,10 +333,41 @@ def _progress(it: Iterable[Any], quiet: bool, desc: str) -> Iterable[Any]:
     return tqdm(it, desc=desc, unit=" docs", mininterval=1.0, delay=1.0, file=sys.stderr)
 
 
+def _check_corpus_paths(a: argparse.Namespace, kind: str, files: list[tuple[str, Path]], report: str) -> None:
+    """Every check of the paths that can be made before anything is read."""
+    inputs = [("input", p) for p in a.inputs] + [("input", str(f)) for _, f in files]
+    outputs: list[tuple[str, str]] = []
+    if a.index:
+        outputs.append(("--index", a.index))
+    if kind == "txt":
+        names = dict.fromkeys(did for did, _ in files)
+        outputs += [("-o", str(Path(a.output) / name)) for name in [*names, MANIFEST]]
+    else:
+        outputs.append(("-o", a.output))
+    outputs.append(("--report" if a.report else "the report (OUTPUT.report.json)", report))
+    if a.report_html:
+        outputs.append(("--report-html", a.report_html))
+    check_paths(inputs, outputs, output_dir=("-o", a.output) if kind == "txt" else None)
+    if kind == "txt":
+        check_output_dir(a.output, a.overwrite)
+    else:
+        check_output_file(a.output)
+    check_output_file(report)
+    if a.report_html:
+        check_output_file(a.report_html)
+
+
 def _corpus(a: argparse.Namespace, cfg: Config) -> int:
     kind = _kind(a.inputs)
+    for path in a.inputs:
+        if not Path(path).exists():
+            raise DataError(f"{path}: no such file or directory; check the path")
+    if a.output == "-" and not a.report:
+        raise UsageError("with -o - (standard output) give the report a path: --report PATH")
     out = Path(a.output)
-    report = Path(a.report) if a.report else out.with_name(out.name + ".report.json")
+    report = a.report or str(out.with_name(out.name + ".report.json"))
+    files = txt_files(a.inputs) if kind == "txt" else []
+    _check_corpus_paths(a, kind, files, report)
     skipped: list[str] = []
     corpus: Any
     if a.engine == "spark":
@@ -224,7 +378,7 @@ def _corpus(a: argparse.Namespace, cfg: Config) -> int:
         corpus = Corpus(cfg, index=a.index, n_jobs=a.n_jobs, batch_size=a.batch_size, dedupe_ids=a.dedupe_ids)
     with corpus:
         first = corpus.n_docs
-        corpus.add(_progress(_documents(a, kind, skipped), a.quiet, "indexing"))
+        corpus.add(progress(_documents(a, kind, files, skipped), a.quiet, "indexing"))
         summary = corpus.summary()
         if isinstance(corpus, Corpus):  # the clusters are made: the workers exit while the output is written
             corpus._stop_workers(wait=False)
@@ -232,43 +386,44 @@ def _corpus(a: argparse.Namespace, cfg: Config) -> int:
         def outputs() -> Iterator[tuple[dict[str, Any], DocResult]]:
             results = corpus.results(start=first)
             nxt = next(results, None)
-            for where, rec in _records(a, kind, []):
-                did = rec.get(a.id_field, where)
-                did = str(did) if isinstance(did, int) else did
+            for src, n, rec in _records(a, kind, files, []):
+                did = _doc_id(a, rec, _where(a, kind, files, src, n))
                 if nxt is not None and did == nxt.id:
                     yield rec, nxt
                     nxt = next(results, None)
 
         with AtomicFile(report) as rf:
-            rf.write('{"summary": ' + json.dumps(asdict(summary), ensure_ascii=False))
-            rf.write(', "skipped_lines": ' + json.dumps(skipped) + f', "skipped_duplicate_ids": {corpus.skipped_ids}')
+            rf.write('{"summary": ' + dumps_json(asdict(summary)))
+            rf.write(', "skipped_lines": ' + dumps_json(skipped) + f', "skipped_duplicate_ids": {corpus.skipped_ids}')
             rf.write(', "documents": [\n')
             sep = ""
 
             def tee() -> Iterator[tuple[dict[str, Any], DocResult]]:
                 nonlocal sep
-                for rec, r in _progress(outputs(), a.quiet, "writing"):
-                    rf.write(sep + json.dumps(r.to_json(), ensure_ascii=False))
+                for rec, r in progress(outputs(), a.quiet, "writing"):
+                    rf.write(sep + dumps_json(r.to_json()))
                     sep = ",\n"
                     yield rec, r
 
             if kind == "jsonl":
-                with AtomicFile(out) as of:
+                with AtomicFile(a.output) as of:
                     for rec, r in tee():
                         rec[a.text_field] = r.collapsed
-                        of.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                        of.write(dumps_json(rec) + "\n")
             elif kind == "parquet":
-                write_parquet(out, ({**rec, a.text_field: r.collapsed} for rec, r in tee()), parquet_schema(a.inputs[0]))
+                write_parquet(
+                    a.output, ({**rec, a.text_field: r.collapsed} for rec, r in tee()), parquet_schema(a.inputs[0])
+                )
             else:
-                write_txt_dir(out, ((r.id, r.collapsed) for _, r in tee()))
+                write_txt_dir(a.output, ((r.id, r.collapsed) for _, r in tee()), overwrite=a.overwrite)
             rf.write("\n]}\n")
         if a.report_html:
-            with AtomicFile(a.report_html) as hf:
+            with AtomicFile(a.report_html, errors="xmlcharrefreplace") as hf:  # (a lone surrogate: an invalid reference)
                 write_html(hf, corpus.results(start=first), summary, title=f"dedup report: {', '.join(a.inputs)}")
     if not a.quiet:
         print(
             f"dedup: {corpus.n_docs - first} documents, {summary.document_clusters} document clusters, "
-            f"{summary.boilerplate_paragraphs} boilerplate paragraphs; wrote {out} and {report}"
+            f"{summary.boilerplate_paragraphs} boilerplate paragraphs; wrote {a.output} and {report}"
             + (f"; skipped {len(skipped)} malformed lines" if skipped else ""),
             file=sys.stderr,
         )

@@ -89,17 +89,20 @@ def test_malformed_jsonl_line_stops_with_its_number(tmp_path, capsys):
 @pytest.mark.parametrize(
     "records, match",
     [
-        ([{"id": "a"}], "no 'text' field"),
-        ([{"id": "a", "text": "x"}, {"id": "a", "text": "y"}], "duplicate document id 'a' at positions 0 and 1"),
-        ([{"id": [1], "text": "x"}], "id of type list"),
-        ([{"id": "a", "text": 5}], "must be str, got int"),
+        ([{"id": "a"}], "in.jsonl:1: no 'text' field"),
+        ([{"id": "a", "text": "x"}, {"id": "a", "text": "y"}], "in.jsonl:2: duplicate document id 'a' (first at {src}:1)"),
+        ([{"id": [1], "text": "x"}], "in.jsonl:1: id of type list"),
+        ([{"id": "a", "text": 5}], "in.jsonl:1: the 'text' field must be str, got int"),
+        ([{"id": None, "text": "x"}], "in.jsonl:1: id of type NoneType"),
     ],
 )
 def test_bad_records_are_data_errors(tmp_path, capsys, records, match):
+    """Every record error names the file and the 1-based line (never "document 3" or "positions 0 and 1")."""
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_jsonl(src, records)
     assert main(["corpus", str(src), "-o", str(out), "-q"]) == 1
-    assert match in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert match.format(src=src) in err and "position" not in err and "document 0" not in err
     assert not out.exists()
 
 
@@ -159,8 +162,11 @@ def test_disk_full_leaves_nothing(tmp_path, monkeypatch, capsys):
 def test_mixed_input_kinds(tmp_path, capsys):
     (tmp_path / "a.jsonl").write_text("")
     (tmp_path / "b.txt").write_text("x")
-    assert main(["corpus", str(tmp_path / "a.jsonl"), str(tmp_path / "b.txt"), "-o", str(tmp_path / "o"), "-q"]) == 1
-    assert "mix kinds" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:  # a usage error: the arguments cannot work, whatever the files hold
+        main(["corpus", str(tmp_path / "a.jsonl"), str(tmp_path / "b.txt"), "-o", str(tmp_path / "o"), "-q"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "mix kinds" in err and "usage: dedup corpus" in err
 
 
 def test_interrupt_leaves_no_output(tmp_path, monkeypatch, capsys):
@@ -182,13 +188,13 @@ def test_interrupt_leaves_no_output(tmp_path, monkeypatch, capsys):
 def test_progress_only_on_a_terminal(monkeypatch):
     import sys
 
-    from dedup.cli import _progress
+    from dedup.cli import progress
 
     items = [1, 2, 3]
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
-    assert _progress(items, False, "x") is items
+    assert progress(items, False, "x") is items
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    assert _progress(items, True, "x") is items  # --quiet
+    assert progress(items, True, "x") is items  # --quiet
     if __import__("importlib").util.find_spec("tqdm"):
-        bar = _progress(items, False, "x")
+        bar = progress(items, False, "x")
         assert bar is not items and list(bar) == items
