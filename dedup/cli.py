@@ -14,7 +14,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from .collapse import explain
 from .config import Config
 from .corpus import Corpus, keep_heap
 from .io import (
+    FORMATS,
     MANIFEST,
     AtomicFile,
     DataError,
@@ -34,10 +35,12 @@ from .io import (
     describe_os_error,
     dumps_json,
     has_surrogate,
+    input_format,
     iter_jsonl,
     iter_parquet,
     iter_txt,
-    parquet_schema,
+    open_output,
+    output_format,
     read_text,
     txt_files,
     write_parquet,
@@ -45,6 +48,7 @@ from .io import (
 )
 from .report import write_html
 from .results import DocResult
+from .sources import FieldSpool, Record, fields_of
 
 __all__ = ["main", "progress"]
 
@@ -108,13 +112,34 @@ def _parser() -> argparse.ArgumentParser:
     k = sub.add_parser(
         "corpus",
         help="collapse many documents, cluster paragraphs and documents, flag boilerplate",
-        description="Inputs: .jsonl files, .parquet files, or .txt files / directories of them (one document "
-        "per file). Output in the same format with each text collapsed (a directory for .txt), plus a JSON "
-        "report of every removal, cluster and boilerplate paragraph.",
+        description="Inputs: .jsonl files (also .jsonl.gz, .bz2, .xz, .zst), - or a pipe (standard input, "
+        "JSONL), .parquet files, or .txt files / directories of them (one document per file); --format for "
+        "names that say nothing. Output: the format -o names (JSONL and Parquet convert into each other; "
+        ".jsonl.gz etc. compressed), else the input's (a directory for .txt), plus a JSON report of every "
+        "removal, cluster and boilerplate paragraph. What is written: by default every document, each "
+        "collapsed (later copies of repeated blocks cut; nothing else changes); with --drop-duplicates one "
+        "document per document cluster (its representative, collapsed); with --strip-boilerplate also "
+        "without its boilerplate paragraphs. A last line on stderr says what each step removed.",
     )
     k.set_defaults(usage_error=k.error)
-    k.add_argument("inputs", nargs="+", help="input files or directories (all of one kind)")
-    k.add_argument("-o", "--output", required=True, help="output file (.jsonl, .parquet) or directory (.txt)")
+    k.add_argument("inputs", nargs="+", help="input files or directories (all of one kind), or - for standard input")
+    k.add_argument(
+        "-o", "--output", required=True,
+        help="output file (.jsonl, .jsonl.gz/.bz2/.xz/.zst, .parquet), directory (.txt), or - for standard output",
+    )
+    k.add_argument("--format", choices=FORMATS, help="the inputs' format, when their names do not say it")
+    k.add_argument(
+        "--output-format", choices=FORMATS,
+        help="the output's format, when its name does not say it (it may not contradict the name)",
+    )
+    k.add_argument(
+        "--drop-duplicates", action="store_true",
+        help="write one document per document cluster (its representative, collapsed), not every document",
+    )
+    k.add_argument(
+        "--strip-boilerplate", action="store_true",
+        help="also cut boilerplate paragraphs (with their line terminators) from the documents written",
+    )
     k.add_argument(
         "--overwrite", action="store_true",
         help=f"write a .txt output into a non-empty directory dedup did not write (no {MANIFEST}): files of the "
@@ -128,6 +153,10 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--skip-bad", action="store_true", help="skip and count malformed JSONL lines instead of stopping")
     k.add_argument("--dedupe-ids", action="store_true", help="keep the first of documents sharing an id")
     k.add_argument("--errors", default="strict", choices=["strict", "replace"], help="undecodable .txt input")
+    k.add_argument(
+        "--encoding", type=_encoding, default="utf-8",
+        help=".txt input and output encoding (default %(default)s; JSONL is UTF-8)",
+    )
     k.add_argument("--n-jobs", type=_positive_int, default=1, help="processes, this one included, or Spark cores with --engine spark (default %(default)s)")
     k.add_argument("--batch-size", type=_positive_int, default=256, help="documents per batch (default %(default)s)")
     k.add_argument(
@@ -241,29 +270,20 @@ def _collapse(a: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
-def _kind(paths: list[str]) -> str:
-    kinds = set()
-    for p in paths:
-        suffix = Path(p).suffix.lower()
-        kinds.add("jsonl" if suffix in (".jsonl", ".json", ".ndjson") else "parquet" if suffix == ".parquet" else "txt")
-    if len(kinds) != 1:
-        raise UsageError(f"inputs mix kinds ({', '.join(sorted(kinds))}); give only .jsonl, only .parquet or only .txt")
-    return kinds.pop()
-
-
 def _where(a: argparse.Namespace, kind: str, files: list[tuple[str, Path]], src: int, n: int) -> str:
     """Where record ``n`` (1-based line or row) of input ``src`` is, as ``file:line``."""
     if kind == "txt":
         return str(files[src][1])
-    return f"{a.inputs[src]}:{n}" if kind == "jsonl" else f"{a.inputs[src]}:row {n}"
+    name = "stdin" if a.inputs[src] == "-" else a.inputs[src]
+    return f"{name}:{n}" if kind == "jsonl" else f"{name}:row {n}"
 
 
 def _records(
-    a: argparse.Namespace, kind: str, files: list[tuple[str, Path]], skipped: list[str]
+    a: argparse.Namespace, kind: str, files: list[tuple[str, Path]], skipped: list[str], schemas: list[Any]
 ) -> Iterator[tuple[int, int, dict[str, Any]]]:
-    """``(input, line or row, record)`` of every input record, in order (the same on every call)."""
+    """``(input, line or row, record)`` of every input record, in order; each input is read once."""
     if kind == "txt":
-        for src, (did, text) in enumerate(iter_txt(files, a.errors)):
+        for src, (did, text) in enumerate(iter_txt(files, a.errors, a.encoding)):
             yield src, 0, {a.id_field: did, a.text_field: text}
         return
     for src, path in enumerate(a.inputs):
@@ -273,7 +293,7 @@ def _records(
                 yield src, n, rec
             skipped.extend(f"{path}:{n}" for n in lines)
         else:
-            for n, rec in iter_parquet(path):
+            for n, rec in iter_parquet(path, schema_out=schemas):
                 yield src, n, rec
 
 
@@ -294,31 +314,48 @@ def _doc_id(a: argparse.Namespace, rec: dict[str, Any], where: str) -> str:
     return did
 
 
-def _documents(
-    a: argparse.Namespace, kind: str, files: list[tuple[str, Path]], skipped: list[str]
-) -> Iterator[tuple[str, str]]:
-    """``(id, text)`` of every record, each checked here so that an error names its file and line."""
-    first: dict[str, int] = {}  # id -> where it was first seen (input << 40 | line), to name both places
-    for src, n, rec in _records(a, kind, files, skipped):
-        where = _where(a, kind, files, src, n)
-        if a.text_field not in rec:
-            raise DataError(f"{where}: no {a.text_field!r} field (fields: {sorted(rec)[:10]}); use --text-field")
-        text = rec[a.text_field]
-        if not isinstance(text, str):
-            raise DataError(
-                f"{where}: the {a.text_field!r} field must be str, got {type(text).__name__} ({text!r:.40}); "
-                f"fix the record or name another field with --text-field"
-            )
-        did = _doc_id(a, rec, where)
-        if not a.dedupe_ids:
+class _Reader:
+    """The documents of the inputs, read once, each checked here so that an error
+    names its file and line; a later copy of an id is skipped (``--dedupe-ids``,
+    counted in ``skipped_ids``) or refused."""
+
+    def __init__(self, a: argparse.Namespace, kind: str, files: list[tuple[str, Path]], spool: FieldSpool | None):
+        self.a, self.kind, self.files, self.spool = a, kind, files, spool
+        self.skipped: list[str] = []
+        self.schemas: list[Any] = []
+        self.skipped_ids = 0
+
+    def __iter__(self) -> Iterator[object]:
+        a, kind, files = self.a, self.kind, self.files
+        first: dict[str, int] = {}  # id -> where it was first seen (input << 40 | line), to name both places
+        n_docs = 0
+        for src, n, rec in _records(a, kind, files, self.skipped, self.schemas):
+            where = _where(a, kind, files, src, n)
+            if a.text_field not in rec:
+                raise DataError(f"{where}: no {a.text_field!r} field (fields: {sorted(rec)[:10]}); use --text-field")
+            text = rec[a.text_field]
+            if not isinstance(text, str):
+                raise DataError(
+                    f"{where}: the {a.text_field!r} field must be str, got {type(text).__name__} ({text!r:.40}); "
+                    f"fix the record or name another field with --text-field"
+                )
+            did = _doc_id(a, rec, where)
             key = src << 40 | n
             k0 = first.setdefault(did, key)
             if k0 != key:
+                if a.dedupe_ids:
+                    self.skipped_ids += 1
+                    continue
                 raise DataError(
                     f"{where}: duplicate document id {did!r} (first at {_where(a, kind, files, k0 >> 40, k0 & (1 << 40) - 1)}); "
                     f"make ids unique or pass --dedupe-ids to keep the first"
                 )
-        yield did, text
+            if self.spool is not None:  # (Spark: the fields are kept here, the documents go as (id, text))
+                self.spool.put(n_docs, fields_of(rec, a.text_field))
+                n_docs += 1
+                yield did, text
+            else:
+                yield Record(rec, a.id_field, did)
 
 
 def progress(it: Iterable[Any], quiet: bool, desc: str) -> Iterable[Any]:
@@ -333,13 +370,17 @@ def progress(it: Iterable[Any], quiet: bool, desc: str) -> Iterable[Any]:
     return tqdm(it, desc=desc, unit=" docs", mininterval=1.0, delay=1.0, file=sys.stderr)
 
 
-def _check_corpus_paths(a: argparse.Namespace, kind: str, files: list[tuple[str, Path]], report: str) -> None:
+def _check_corpus_paths(
+    a: argparse.Namespace, kind: str, out_kind: str, files: list[tuple[str, Path]], report: str
+) -> None:
     """Every check of the paths that can be made before anything is read."""
-    inputs = [("input", p) for p in a.inputs] + [("input", str(f)) for _, f in files]
+    stdin = [("standard input", "/dev/stdin")] if os.path.exists("/dev/stdin") else []  # (`< file` is that file)
+    inputs = [x for p in a.inputs for x in (stdin if p == "-" else [("input", p)])]
+    inputs += [("input", str(f)) for _, f in files]
     outputs: list[tuple[str, str]] = []
     if a.index:
         outputs.append(("--index", a.index))
-    if kind == "txt":
+    if out_kind == "txt":
         names = dict.fromkeys(did for did, _ in files)
         outputs += [("-o", str(Path(a.output) / name)) for name in [*names, MANIFEST]]
     else:
@@ -347,8 +388,8 @@ def _check_corpus_paths(a: argparse.Namespace, kind: str, files: list[tuple[str,
     outputs.append(("--report" if a.report else "the report (OUTPUT.report.json)", report))
     if a.report_html:
         outputs.append(("--report-html", a.report_html))
-    check_paths(inputs, outputs, output_dir=("-o", a.output) if kind == "txt" else None)
-    if kind == "txt":
+    check_paths(inputs, outputs, output_dir=("-o", a.output) if out_kind == "txt" else None)
+    if out_kind == "txt":
         check_output_dir(a.output, a.overwrite)
     else:
         check_output_file(a.output)
@@ -357,74 +398,136 @@ def _check_corpus_paths(a: argparse.Namespace, kind: str, files: list[tuple[str,
         check_output_file(a.report_html)
 
 
+class _Tally:
+    """What each step removed from the documents written (for the last line)."""
+
+    def __init__(self) -> None:
+        self.docs = self.written = 0
+        self.collapse_spans = self.collapse_chars = 0
+        self.dup_docs = self.dup_chars = 0
+        self.boiler_paras = self.boiler_chars = 0
+
+    def line(self, a: argparse.Namespace) -> str:
+        parts = [f"collapse cut {self.collapse_spans} repeats ({self.collapse_chars} characters)"]
+        if a.drop_duplicates:
+            parts.append(f"--drop-duplicates dropped {self.dup_docs} documents ({self.dup_chars} characters)")
+        if a.strip_boilerplate:
+            parts.append(f"--strip-boilerplate cut {self.boiler_paras} paragraphs ({self.boiler_chars} characters)")
+        return f"dedup: wrote {self.written} of {self.docs} documents; removed: " + "; ".join(parts)
+
+
 def _corpus(a: argparse.Namespace, cfg: Config) -> int:
-    kind = _kind(a.inputs)
+    kind = input_format(a.inputs, a.format, a.output)
     for path in a.inputs:
-        if not Path(path).exists():
+        if path != "-" and not Path(path).exists():
             raise DataError(f"{path}: no such file or directory; check the path")
+    if a.inputs.count("-") > 1:
+        raise UsageError("- (standard input) is given twice; it can be read once")
     if a.output == "-" and not a.report:
         raise UsageError("with -o - (standard output) give the report a path: --report PATH")
     out = Path(a.output)
     report = a.report or str(out.with_name(out.name + ".report.json"))
     files = txt_files(a.inputs) if kind == "txt" else []
-    _check_corpus_paths(a, kind, files, report)
-    skipped: list[str] = []
+    try:
+        out_kind, compression = output_format(a.output, a.output_format, kind)
+    except UsageError:
+        check_paths([("input", p) for p in a.inputs], [(w, p) for w, p in (  # (a collision says more)
+            ("--index", a.index), ("-o", a.output), ("--report", report), ("--report-html", a.report_html)) if p])
+        raise
+    _check_corpus_paths(a, kind, out_kind, files, report)
     corpus: Any
+    spool: FieldSpool | None = None
     if a.engine == "spark":
         from .spark import SparkCorpus
 
         corpus = SparkCorpus(cfg, n_jobs=a.n_jobs, dedupe_ids=a.dedupe_ids)
+        spool = FieldSpool()
     else:
-        corpus = Corpus(cfg, index=a.index, n_jobs=a.n_jobs, batch_size=a.batch_size, dedupe_ids=a.dedupe_ids)
+        corpus = Corpus(
+            cfg, index=a.index, n_jobs=a.n_jobs, batch_size=a.batch_size, dedupe_ids=a.dedupe_ids,
+            text_field=a.text_field, id_field=a.id_field,
+        )
+    reader = _Reader(a, kind, files, spool)
+    tally = _Tally()
     with corpus:
         first = corpus.n_docs
-        corpus.add(progress(_documents(a, kind, files, skipped), a.quiet, "indexing"))
+        corpus.add(progress(reader, a.quiet, "indexing"))
         summary = corpus.summary()
         if isinstance(corpus, Corpus):  # the clusters are made: the workers exit while the output is written
             corpus._stop_workers(wait=False)
 
-        def outputs() -> Iterator[tuple[dict[str, Any], DocResult]]:
-            results = corpus.results(start=first)
-            nxt = next(results, None)
-            for src, n, rec in _records(a, kind, files, []):
-                did = _doc_id(a, rec, _where(a, kind, files, src, n))
-                if nxt is not None and did == nxt.id:
-                    yield rec, nxt
-                    nxt = next(results, None)
+        def results() -> Iterator[DocResult]:
+            rs = corpus.results(start=first)
+            if spool is None:
+                yield from rs
+                return
+            for i, r in enumerate(rs):
+                yield replace(r, fields=spool.get(i, i + 1)[0])
+
+        def kept(rf: Any) -> Iterator[DocResult]:
+            """The documents written (each in the report), with what each step removed."""
+            sep = ""
+            for r in progress(results(), a.quiet, "writing"):
+                rf.write(sep + dumps_json(r.to_json()))
+                sep = ",\n"
+                tally.docs += 1
+                tally.collapse_spans += len(r.repeats)
+                tally.collapse_chars += len(r.text) - len(r.collapsed)
+                if a.drop_duplicates and not r.is_representative:
+                    tally.dup_docs += 1
+                    tally.dup_chars += len(r.collapsed)
+                    continue
+                tally.written += 1
+                yield r
+
+        def text_of(r: DocResult) -> str:
+            if not a.strip_boilerplate:
+                return r.collapsed
+            t = r.without_boilerplate(cfg.mode)
+            tally.boiler_paras += len(r.boilerplate)
+            tally.boiler_chars += len(r.collapsed) - len(t)
+            return t
 
         with AtomicFile(report) as rf:
             rf.write('{"summary": ' + dumps_json(asdict(summary)))
-            rf.write(', "skipped_lines": ' + dumps_json(skipped) + f', "skipped_duplicate_ids": {corpus.skipped_ids}')
+            rf.write(', "skipped_lines": ' + dumps_json(reader.skipped))
+            rf.write(f', "skipped_duplicate_ids": {corpus.skipped_ids + reader.skipped_ids}')
             rf.write(', "documents": [\n')
-            sep = ""
-
-            def tee() -> Iterator[tuple[dict[str, Any], DocResult]]:
-                nonlocal sep
-                for rec, r in progress(outputs(), a.quiet, "writing"):
-                    rf.write(sep + dumps_json(r.to_json()))
-                    sep = ",\n"
-                    yield rec, r
-
-            if kind == "jsonl":
-                with AtomicFile(a.output) as of:
-                    for rec, r in tee():
-                        rec[a.text_field] = r.collapsed
-                        of.write(dumps_json(rec) + "\n")
-            elif kind == "parquet":
-                write_parquet(
-                    a.output, ({**rec, a.text_field: r.collapsed} for rec, r in tee()), parquet_schema(a.inputs[0])
-                )
+            if out_kind == "jsonl":
+                with open_output(a.output, compression) as of:
+                    for r in kept(rf):
+                        of.write(_json_record(r.fields.with_text(a.text_field, text_of(r)), r.id) + "\n")
+            elif out_kind == "parquet":
+                schema = reader.schemas[0] if kind == "parquet" and reader.schemas else None
+                write_parquet(a.output, (r.fields.with_text(a.text_field, text_of(r)) for r in kept(rf)), schema)
             else:
-                write_txt_dir(a.output, ((r.id, r.collapsed) for _, r in tee()), overwrite=a.overwrite)
+                def named(r: DocResult) -> str:
+                    return r.id if kind == "txt" or r.id.lower().endswith(".txt") else f"{r.id}.txt"
+
+                write_txt_dir(
+                    a.output, ((named(r), text_of(r)) for r in kept(rf)), overwrite=a.overwrite, encoding=a.encoding
+                )
             rf.write("\n]}\n")
         if a.report_html:
             with AtomicFile(a.report_html, errors="xmlcharrefreplace") as hf:  # (a lone surrogate: an invalid reference)
                 write_html(hf, corpus.results(start=first), summary, title=f"dedup report: {', '.join(a.inputs)}")
+    if spool is not None:
+        spool.close()
     if not a.quiet:
         print(
             f"dedup: {corpus.n_docs - first} documents, {summary.document_clusters} document clusters, "
             f"{summary.boilerplate_paragraphs} boilerplate paragraphs; wrote {a.output} and {report}"
-            + (f"; skipped {len(skipped)} malformed lines" if skipped else ""),
+            + (f"; skipped {len(reader.skipped)} malformed lines" if reader.skipped else ""),
             file=sys.stderr,
         )
+        print(tally.line(a), file=sys.stderr)
     return 0
+
+
+def _json_record(rec: dict[str, Any], did: str) -> str:
+    try:
+        return dumps_json(rec)
+    except (TypeError, ValueError) as e:  # (a Parquet value JSON has no type for: a date, bytes)
+        raise DataError(
+            f"document {did!r}: a field cannot be written as JSON ({e}); write Parquet (-o OUT.parquet) instead"
+        ) from None

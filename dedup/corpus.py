@@ -36,6 +36,7 @@ from .config import Config, resolve
 from .index import IndexError_, Store, encode_text
 from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, shared_keys, unique_pairs, window_pairs
 from .results import Block, CorpusSummary, DocResult, Paragraphs, make_doc_result, make_repeat
+from .sources import FieldSpool, documents, fields_of
 from .shingle import ShingleSets, chunk_bounds, distinct, distinct_inverse, ranges, run_ranks, union_rows
 from .text import check_text
 
@@ -714,6 +715,8 @@ class Corpus:
         self._inflight: dict[str, int] = {}
         self._state: dict[str, np.ndarray] | None = None  # the clusters, until the next change
         self.skipped_ids = 0
+        self.fields = FieldSpool()  # the other fields of the documents added by this object, by position
+        self._read_at = 0
         self._load()
 
     # -- lifecycle ---------------------------------------------------------------
@@ -727,6 +730,7 @@ class Corpus:
         """Stop the workers, close the index (and delete it if it was temporary)."""
         self._stop_workers()
         self.store.close()
+        self.fields.close()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
@@ -772,12 +776,10 @@ class Corpus:
         paragraphs are found and stored at its end (an index reopened after an
         interruption finds them on opening).
         """
-        if isinstance(docs, (str, bytes, Mapping)):
-            raise TypeError("add() takes an iterable of documents; wrap a single document in a list")
-        it = iter(docs)
+        it = iter(documents(docs, text_field=self.text_field, id_field=self.id_field, what="add()"))
         pool = self._pool  # the workers start once the input has proved longer than one batch
         own = 0
-        self._base = self.n_docs  # documents without an id are numbered from here
+        self._base = self._read_at = self.n_docs  # documents without an id are numbered from here
         self._added = 0
         self._pos = 0
         self._exhausted = False
@@ -827,14 +829,23 @@ class Corpus:
         """The next batch of valid documents with new ids ([] at the end of the input)."""
         while not self._exhausted:
             batch: list[tuple[str, str]] = []
+            extra = []
             for doc in it:
                 batch.append(self._doc(self._pos, doc))
+                extra.append(fields_of(doc, self.text_field))
                 self._pos += 1
                 if len(batch) >= self.batch_size:
                     break
             else:
                 self._exhausted = True
-            batch = self._check_ids(batch, self._pos - len(batch), self._inflight) if batch else batch
+            kept = self._check_ids(batch, self._pos - len(batch), self._inflight) if batch else batch
+            j = 0  # the fields of the documents kept (in order: a skipped one is a later copy of an id)
+            for (did, text), f in zip(batch, extra):
+                if j < len(kept) and kept[j][0] == did and kept[j][1] is text:
+                    self.fields.put(self._read_at, f)
+                    self._read_at += 1
+                    j += 1
+            batch = kept
             if batch:  # (a batch of skipped duplicate ids is empty: read on)
                 return batch
         return []
@@ -1146,9 +1157,10 @@ class Corpus:
             row = (p_first[d0 : d1 + 1] - g0).tolist()  # each document's rows in the block
             brow = np.searchsorted(rows, p_first[d0 : d1 + 1] - g0).tolist()  # and its boilerplate rows
             dcs = doc_cluster[d0:d1].tolist()
+            extra = self.fields.get(d0, d1)
             for k, ((did, text, collapsed, reps), dc) in enumerate(zip(docs, dcs)):
                 evidence = Paragraphs._slice(block, row[k], row[k + 1], brow[k], brow[k + 1])
-                yield make_doc_result(did, text, collapsed, reps, evidence, id_of[dc], doc_size[dc])
+                yield make_doc_result(did, text, collapsed, reps, evidence, id_of[dc], doc_size[dc], extra[k])
 
     def summary(self, top: int = 20) -> CorpusSummary:
         """Corpus-wide figures over everything added so far."""
@@ -1231,8 +1243,7 @@ def dedupe(docs: Iterable[object], config: Config | None = None, **kwargs: Any) 
         >>> [r.collapsed for r in dedupe(["Ya.", "A line of well over eight words, said twice.\\n" * 2])]
         ['Ya.', 'A line of well over eight words, said twice.\\n']
     """
-    if isinstance(docs, (str, bytes, Mapping)):
-        raise TypeError("dedupe() takes an iterable of documents; wrap a single document in a list")
+    docs = documents(docs, text_field=str(kwargs.get("text_field", "text")), id_field=str(kwargs.get("id_field", "id")))
     corpus = Corpus(config, **kwargs)
     return _stream(corpus, docs)
 

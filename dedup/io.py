@@ -19,6 +19,7 @@ output or the index.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import io
@@ -28,6 +29,7 @@ import re
 import stat
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -54,6 +56,14 @@ __all__ = [
     "txt_files",
     "write_txt_dir",
     "write_parquet",
+    "FORMATS",
+    "COMPRESSIONS",
+    "name_format",
+    "is_stream",
+    "input_format",
+    "output_format",
+    "open_input",
+    "open_output",
 ]
 
 #: The file a directory output records its own files in (name -> SHA-256 of the bytes written).
@@ -607,13 +617,16 @@ def iter_jsonl(
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(line number, object)`` for the JSON objects of a JSONL file, one per non-blank line.
 
-    A malformed line (or one that is not an object) raises :class:`DataError`
-    with its line number, or is skipped (its number appended to ``skipped``) when
-    ``skip_bad``. Invalid UTF-8 counts as malformed; a UTF-8 byte order mark at
-    the start of the file is allowed.
+    ``path`` may be ``-`` (standard input), a pipe or a device, read once as a
+    stream, and may be compressed (see :func:`open_input`). A malformed line (or
+    one that is not an object) raises :class:`DataError` with its line number, or
+    is skipped (its number appended to ``skipped``) when ``skip_bad``. Invalid
+    UTF-8 counts as malformed; a UTF-8 byte order mark at the start is allowed.
+    Damaged or truncated compressed data raises :class:`DataError` naming the file.
     """
-    with open(path, "rb") as f:
-        for lineno, raw in enumerate(f, 1):
+    with open_input(path) as (f, comp):
+        lineno = 0
+        for lineno, raw in enumerate(_lines(f, path, comp, lambda: lineno), 1):
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():
@@ -629,6 +642,237 @@ def iter_jsonl(
                     continue
                 raise DataError(f"{path}:{lineno}: malformed JSONL line ({e}); fix it or pass --skip-bad") from None
             yield lineno, obj
+
+
+def _lines(f: IO[bytes], path: str | os.PathLike[str], comp: str | None, at: Any) -> Iterator[bytes]:
+    """The lines of ``f``; an error of its decompressor is a :class:`DataError` naming ``path``."""
+    it = iter(f)
+    while True:
+        try:
+            line = next(it)
+        except StopIteration:
+            return
+        except Exception as e:
+            if comp is None or isinstance(e, (MemoryError, DataError)):
+                raise
+            raise DataError(
+                f"{path}: the {comp} data is damaged or truncated after line {at()} ({type(e).__name__}: {e}); "
+                f"fix or fetch the file again (test it with {_TESTER[comp]} {path})"
+            ) from None
+        yield line
+
+
+#: The input and output formats of a corpus.
+FORMATS = ("jsonl", "parquet", "txt")
+#: Compressed JSONL by the last suffix (``.jsonl.gz``); ``zstd`` needs the ``zstandard`` package.
+COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd"}
+_TESTER = {"gzip": "gzip -t", "bz2": "bzip2 -t", "xz": "xz -t", "zstd": "zstd -t"}
+_MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"))
+_NAME_FORMATS = {".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".txt": "txt"}
+_KNOWN = ".jsonl, .json, .ndjson (each also .gz, .bz2, .xz, .zst), .parquet, .txt"
+
+
+def name_format(path: str | os.PathLike[str]) -> tuple[str | None, str | None, str]:
+    """``(format, compression, suffix)`` that the name of ``path`` says: format
+    ``None`` when it says nothing known (``suffix`` is then what it says, ``""``
+    for none), compression ``None`` when uncompressed.
+
+    Examples:
+        >>> name_format("crawl.jsonl.gz"), name_format("a.parquet"), name_format("x.csv"), name_format("-")
+        (('jsonl', 'gzip', '.jsonl.gz'), ('parquet', None, '.parquet'), (None, None, '.csv'), (None, None, ''))
+    """
+    p = Path(str(path))
+    suffix = p.suffix.lower()
+    comp = COMPRESSIONS.get(suffix)
+    if comp is not None:
+        inner = Path(p.stem).suffix.lower()
+        return _NAME_FORMATS.get(inner), comp, inner + suffix
+    return _NAME_FORMATS.get(suffix), None, suffix
+
+
+def is_stream(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is read or written as a stream: ``-``, an open descriptor
+    (``/dev/stdin``, ``/dev/fd/N``), a character device or a FIFO."""
+    if str(path) == "-" or _descriptor_path(path)[0] or os.path.abspath(path) == "/dev/stdin":
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+def input_format(
+    paths: Sequence[str | os.PathLike[str]], given: str | None = None, output: str | os.PathLike[str] | None = None
+) -> str:
+    """The one format of the corpus inputs ``paths``: ``given`` (``--format``), else
+    what each name says (a directory is ``txt``). A stream whose name says nothing
+    (``-``, ``/dev/stdin``, a FIFO) is JSONL, or Parquet when the ``output`` name
+    says Parquet. Raises :class:`UsageError` for a name that says
+    nothing known, inputs of several formats, and compressed or streamed ``.txt``."""
+    if given is not None and given not in FORMATS:
+        raise UsageError(f"unknown format {given!r}; give one of {', '.join(FORMATS)}")
+    kinds: dict[str, str] = {}
+    for p in paths:
+        fmt, comp, suffix = name_format(p)
+        stream = is_stream(p)
+        if given is not None:
+            fmt = given
+        elif Path(p).is_dir() and not stream:
+            fmt = "txt"
+        elif fmt is None and stream:  # (the output's name, else JSONL: the format that streams)
+            out = name_format(output)[0] if output is not None else None
+            fmt = out if out == "parquet" else "jsonl"
+        elif fmt is None:
+            raise UsageError(
+                f"{p}: cannot tell the format from the name ({suffix or 'no suffix'}); give --format jsonl, "
+                f"parquet or txt, or rename it to one of {_KNOWN}"
+            )
+        if fmt == "txt" and (stream or comp is not None):
+            why = "a stream" if stream else f"{comp}-compressed"
+            raise UsageError(
+                f"{p}: a .txt corpus is read from files or directories, not {why}; "
+                + ("decompress it first" if comp else "use dedup collapse for one text on standard input")
+            )
+        kinds.setdefault(fmt, str(p))
+    if len(kinds) > 1:
+        raise UsageError(
+            f"inputs mix kinds ({', '.join(sorted(kinds))}); give only .jsonl, only .parquet or only .txt"
+        )
+    return next(iter(kinds)) if kinds else (given or "jsonl")
+
+
+def output_format(out: str | os.PathLike[str], given: str | None, input_fmt: str) -> tuple[str, str | None]:
+    """``(format, compression)`` of the corpus output ``out``: ``given``
+    (``--output-format``), which must agree with what the name says; else what the
+    name says (JSONL and Parquet convert into each other, and ``.txt`` files into
+    either); else, for ``-``, a device, a directory or a name without suffix, the
+    input's format. A name that says something else is a :class:`UsageError`
+    (a Parquet file is never written under a ``.jsonl`` name), and so is
+    compression of anything but JSONL.
+
+    Examples:
+        >>> output_format("out.jsonl.gz", None, "parquet"), output_format("-", None, "jsonl")
+        (('jsonl', 'gzip'), ('jsonl', None))
+    """
+    if given is not None and given not in FORMATS:
+        raise UsageError(f"unknown output format {given!r}; give one of {', '.join(FORMATS)}")
+    fmt, comp, suffix = name_format(out)
+    if fmt == "txt":
+        fmt = None  # (-o results.txt: a directory output, refused as a file where a directory is needed)
+    nameless = fmt is None and (suffix in ("", *COMPRESSIONS) or is_stream(out) or Path(out).is_dir() or input_fmt == "txt")
+    if given is not None:
+        if fmt is not None and fmt != given:
+            raise UsageError(
+                f"-o {out} names a {fmt} file but --output-format is {given}; name it {Path(str(out)).name.split('.')[0]}"
+                f"{'.jsonl' if given == 'jsonl' else '.parquet' if given == 'parquet' else '/'} or drop --output-format"
+            )
+        fmt = given
+    elif fmt is None:
+        if not nameless:
+            raise UsageError(
+                f"-o {out}: cannot tell the output format from the name ({suffix}); name it .jsonl or .parquet, "
+                f"or give --output-format jsonl, parquet or txt"
+            )
+        fmt = input_fmt
+    if comp is not None and fmt != "jsonl":
+        raise UsageError(f"-o {out}: only JSONL is written compressed; drop {Path(str(out)).suffix} or write JSONL")
+    return fmt, comp
+
+
+def _compression_module(comp: str) -> Any:
+    if comp == "gzip":
+        import gzip
+
+        return gzip
+    if comp == "bz2":
+        import bz2
+
+        return bz2
+    if comp == "xz":
+        import lzma
+
+        return lzma
+    try:
+        import zstandard
+    except ImportError:
+        raise DataError(
+            "reading or writing .zst needs the zstandard package: pip install zstandard (the [zstd] extra)"
+        ) from None
+    return zstandard
+
+
+@contextlib.contextmanager
+def open_input(path: str | os.PathLike[str]) -> Iterator[tuple[IO[bytes], str | None]]:
+    """``(binary stream, compression)`` of an input, opened once: ``-`` is standard
+    input; a pipe or device is read as it comes. Compressed data (gzip, bz2, xz,
+    zstd) is decompressed as it is read, told by the name's suffix or, for any
+    other name, by its first bytes."""
+    if str(path) == "-":
+        raw: IO[bytes] = sys.stdin.buffer
+        own = False
+    else:
+        raw = open(path, "rb")  # (a FIFO opens once: this is the only open)
+        own = True
+    try:
+        if not hasattr(raw, "peek"):
+            raw = io.BufferedReader(raw)  # type: ignore[arg-type]
+        comp = name_format(path)[1]
+        if comp is None:
+            head = raw.peek(6)[:6]  # type: ignore[attr-defined]
+            comp = next((c for magic, c in _MAGIC if head.startswith(magic)), None)
+        if comp is None:
+            yield raw, None
+            return
+        mod = _compression_module(comp)
+        if comp == "gzip":
+            f: IO[bytes] = mod.GzipFile(fileobj=raw, mode="rb")
+        elif comp == "bz2":
+            f = mod.BZ2File(raw, "rb")
+        elif comp == "xz":
+            f = mod.LZMAFile(raw, "rb")
+        else:
+            f = io.BufferedReader(mod.ZstdDecompressor().stream_reader(raw, read_across_frames=True))  # type: ignore[arg-type]
+        try:
+            yield f, comp
+        finally:
+            with contextlib.suppress(Exception):
+                f.close()
+    finally:
+        if own:
+            raw.close()
+
+
+@contextlib.contextmanager
+def open_output(path: str | os.PathLike[str], compression: str | None = None) -> Iterator[IO[str]]:
+    """A UTF-8 text stream (no newline translation) onto an output written as
+    :class:`AtomicFile` writes it, compressed with ``compression`` (see
+    :data:`COMPRESSIONS`; deterministic: no time stamp or name in the header).
+    The compressed stream is finished before the rename, so the file appears
+    whole or not at all."""
+    with AtomicFile(path, "wb") as raw:
+        z: IO[bytes] = raw
+        if compression is not None:
+            mod = _compression_module(compression)
+            if compression == "gzip":
+                z = mod.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=6, mtime=0)
+            elif compression == "bz2":
+                z = mod.BZ2File(raw, "wb")
+            elif compression == "xz":
+                z = mod.LZMAFile(raw, "wb")
+            else:
+                z = mod.ZstdCompressor().stream_writer(raw, closefd=False)
+        f = io.TextIOWrapper(z, encoding="utf-8", errors="surrogateescape", newline="")  # type: ignore[arg-type]
+        ok = False
+        try:
+            yield f
+            ok = True
+        finally:
+            with contextlib.suppress(Exception) if not ok else contextlib.nullcontext():
+                f.flush()
+                f.detach()
+                if z is not raw:
+                    z.close()  # (the trailer; the file underneath stays open for AtomicFile)
 
 
 def txt_files(inputs: Iterable[str | os.PathLike[str]]) -> list[tuple[str, Path]]:
@@ -647,10 +891,10 @@ def txt_files(inputs: Iterable[str | os.PathLike[str]]) -> list[tuple[str, Path]
     return out
 
 
-def iter_txt(files: list[tuple[str, Path]], errors: str = "strict") -> Iterator[tuple[str, str]]:
-    """``(id, text)`` for each text file (see :func:`read_text` for ``errors``)."""
+def iter_txt(files: list[tuple[str, Path]], errors: str = "strict", encoding: str = "utf-8") -> Iterator[tuple[str, str]]:
+    """``(id, text)`` for each text file (see :func:`read_text` for ``encoding`` and ``errors``)."""
     for did, path in files:
-        yield did, read_text(path, errors=errors)
+        yield did, read_text(path, encoding, errors)
 
 
 def _pyarrow() -> Any:
@@ -666,33 +910,74 @@ def parquet_schema(path: str | os.PathLike[str]) -> Any:
     return _pyarrow().read_schema(path)
 
 
-def iter_parquet(path: str | os.PathLike[str], batch_rows: int = 1024) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(row number, row)`` of a Parquet file as dicts, a record batch at a time."""
+def iter_parquet(
+    path: str | os.PathLike[str], batch_rows: int = 1024, schema_out: list[Any] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(row number, row)`` of a Parquet file as dicts, a record batch at a time
+    (its schema appended to ``schema_out``). ``-``, a pipe or a device is read
+    once, whole, into memory (Parquet keeps its index at the end)."""
     pq = _pyarrow()
+    import pyarrow as pa
+
     try:
-        f = pq.ParquetFile(path)
+        if is_stream(path):
+            with open_input(path) as (f, comp):
+                if comp is not None:
+                    raise DataError(f"{path}: Parquet compresses itself; give it uncompressed")
+                source: Any = pa.BufferReader(f.read())
+        else:
+            source = path
+        pf = pq.ParquetFile(source)
+    except DataError:
+        raise
+    except OSError as e:
+        if e.filename is not None or isinstance(e, (FileNotFoundError, PermissionError)):
+            raise
+        raise DataError(f"{path}: not a readable Parquet file ({e})") from None
     except Exception as e:  # pyarrow raises its own error types
         raise DataError(f"{path}: not a readable Parquet file ({e})") from None
+    if schema_out is not None:
+        schema_out.append(pf.schema_arrow)
     n = 0
-    for batch in f.iter_batches(batch_size=batch_rows):
+    for batch in pf.iter_batches(batch_size=batch_rows):
         for row in batch.to_pylist():
             n += 1
             yield n, row
 
 
-def write_parquet(path: str | os.PathLike[str], rows: Iterable[dict[str, Any]], schema: Any, batch_rows: int = 1024) -> None:
-    """Write rows with ``schema`` to ``path`` atomically."""
+def write_parquet(
+    path: str | os.PathLike[str], rows: Iterable[dict[str, Any]], schema: Any = None, batch_rows: int = 1024
+) -> None:
+    """Write rows with ``schema`` (``None``: the one the first rows have) to ``path`` atomically."""
     pq = _pyarrow()
     import pyarrow as pa
 
     with AtomicFile(path, "wb") as f:
-        writer = pq.ParquetWriter(f, schema)
+        writer = None
         buf: list[dict[str, Any]] = []
+        n = 0
+
+        def flush() -> None:
+            nonlocal writer, schema
+            try:
+                table = pa.Table.from_pylist(buf, schema=schema)
+            except (pa.ArrowException, TypeError, ValueError) as e:
+                raise DataError(
+                    f"{path}: rows {n - len(buf) + 1}-{n} do not fit the Parquet schema of the rows before "
+                    f"({e}); give the records one type per field, or write JSONL"
+                ) from None
+            if writer is None:
+                schema = table.schema
+                writer = pq.ParquetWriter(f, schema)
+            writer.write_table(table)
+
         for r in rows:
             buf.append(r)
+            n += 1
             if len(buf) >= batch_rows:
-                writer.write_table(pa.Table.from_pylist(buf, schema=schema))
+                flush()
                 buf = []
-        if buf:
-            writer.write_table(pa.Table.from_pylist(buf, schema=schema))
-        writer.close()
+        if buf or writer is None:
+            flush()
+        if writer is not None:
+            writer.close()

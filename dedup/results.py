@@ -8,14 +8,15 @@ and the boilerplate does not pay for the objects it never looks at.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
 from operator import itemgetter
 from typing import Any, TypeVar, overload
 
 from .collapse import Repeat
+from .text import paragraph_spans
 
-__all__ = ["ParagraphInfo", "Paragraphs", "DocResult", "CorpusSummary"]
+__all__ = ["ParagraphInfo", "Paragraphs", "DocResult", "CorpusSummary", "Fields", "NO_FIELDS"]
 
 T = TypeVar("T")
 
@@ -226,6 +227,56 @@ class Paragraphs(Sequence[ParagraphInfo]):
         return [dict(zip(INFO_FIELDS, row)) for row in zip(range(len(self)), *self.columns)]
 
 
+class Fields(Mapping[str, Any]):
+    """The fields of an input record other than its text (``id``, ``url``,
+    ``metadata``, ...), in their order and with their values as they were (an
+    integer id stays an integer); ``text_at`` is where the text field stood among
+    them, so :meth:`with_text` gives the record back in its own order.
+
+    Examples:
+        >>> f = Fields({"id": 3, "url": "u"}, text_at=1)
+        >>> f["url"], f == {"id": 3, "url": "u"}, f.with_text("text", "T")
+        ('u', True, {'id': 3, 'text': 'T', 'url': 'u'})
+    """
+
+    __slots__ = ("_items", "text_at")
+
+    def __init__(self, items: Mapping[str, Any] | Iterable[tuple[str, Any]] = (), text_at: int | None = None):
+        self._items = dict(items)
+        self.text_at = len(self._items) if text_at is None else text_at
+
+    def __getitem__(self, key: str) -> Any:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"Fields({self._items!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self._items) == dict(other) if isinstance(other, Mapping) else NotImplemented
+
+    def __hash__(self) -> int:  # (by the keys: equal mappings have the same keys; values may be unhashable)
+        return hash(frozenset(self._items))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Fields, (self._items, self.text_at)
+
+    def with_text(self, text_field: str, text: str) -> dict[str, Any]:
+        """The record: these fields with ``text_field: text`` where the text stood."""
+        items = list(self._items.items())
+        items.insert(min(self.text_at, len(items)), (text_field, text))
+        return dict(items)
+
+
+#: The fields of a document given as a ``str`` or an ``(id, text)`` pair: none.
+NO_FIELDS = Fields()
+
+
 @dataclass(frozen=True)
 class DocResult:
     """One document's result: its collapse with evidence, and its place in the corpus.
@@ -234,7 +285,9 @@ class DocResult:
     ``paragraphs`` the cross-document evidence of every paragraph (its cluster,
     earliest copy, similarity to it, document frequency, boilerplate flag);
     ``cluster`` the id of the document's cluster representative (the earliest
-    document of its near-duplicate cluster) and ``cluster_size`` its size.
+    document of its near-duplicate cluster) and ``cluster_size`` its size;
+    ``fields`` the input record's other fields (``url``, ``metadata``, the id
+    as it was given), empty for a ``str`` or an ``(id, text)`` document.
     """
 
     id: str
@@ -244,11 +297,63 @@ class DocResult:
     paragraphs: Paragraphs
     cluster: str
     cluster_size: int
+    fields: Fields = field(default=NO_FIELDS, hash=False)
 
     @property
     def boilerplate(self) -> tuple[ParagraphInfo, ...]:
         """The paragraphs flagged as boilerplate, with their document frequencies."""
         return self.paragraphs.boilerplate
+
+    @property
+    def is_representative(self) -> bool:
+        """Whether this document represents its document cluster (it is the
+        cluster's earliest document): keeping only these drops near-duplicate documents."""
+        return self.cluster == self.id
+
+    def boilerplate_cuts(self, mode: str = "line") -> list[tuple[int, int]]:
+        """The spans of :attr:`text` that :meth:`without_boilerplate` cuts: the
+        removed repeats and every boilerplate paragraph with its line terminator
+        (line mode; up to the next paragraph in blank mode), merged, in order.
+        ``mode`` is the corpus's :attr:`Config.mode <dedup.Config.mode>`."""
+        if mode not in ("line", "blank"):
+            raise ValueError(f"mode must be 'line' or 'blank' (the corpus's Config.mode), got {mode!r}")
+        spans = [(r.start, r.end) for r in self.repeats]
+        boiler = self.boilerplate
+        if boiler:
+            starts, _, cut_ends = paragraph_spans(self.text, mode)
+            cut_of = dict(zip(starts.tolist(), cut_ends.tolist()))
+            spans += [(p.start, cut_of.get(p.start, p.end)) for p in boiler]
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return merged
+
+    def without_boilerplate(self, mode: str = "line") -> str:
+        """:attr:`collapsed` with the boilerplate paragraphs cut out too, each with
+        its line terminator (as collapse cuts a repeat); ``mode`` is the corpus's
+        :attr:`Config.mode <dedup.Config.mode>`. A text for training: no repeated
+        block, no footer or link line that recurs across stories.
+
+        Examples:
+            >>> import dedup
+            >>> foot = "Copyright 2024 The Daily Example, all rights reserved worldwide.\\n"
+            >>> docs = [s + "\\n" + foot for s in ("The council met on Monday to vote on the new budget.",
+            ...         "A storm hit the coast and thousands of homes lost power.", "The home team won the final.")]
+            >>> r = next(iter(dedup.dedupe(docs, dedup.Config(boilerplate_min=3))))
+            >>> r.without_boilerplate()
+            'The council met on Monday to vote on the new budget.\\n'
+        """
+        if not self.boilerplate:
+            return self.collapsed
+        parts, pos = [], 0
+        for a, b in self.boilerplate_cuts(mode):
+            parts.append(self.text[pos:a])
+            pos = b
+        parts.append(self.text[pos:])
+        return "".join(parts)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the text itself left out)."""
