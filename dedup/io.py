@@ -29,7 +29,6 @@ import re
 import stat
 import sys
 import tempfile
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any

@@ -24,6 +24,7 @@ SCRIPTS = [
     ("bench_corpus_quality.py", "corpus_quality_quick.json", True),
     ("bench_sweep.py", "sweep_quick.json", True),
     ("bench_baselines.py", "baselines_quick.json", True),
+    ("bench_training_output.py", "training_output_quick.json", True),
 ]
 
 
