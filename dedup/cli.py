@@ -208,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             import pyspark  # noqa: F401
         except ImportError:
-            usage("--engine spark needs pyspark: pip install 'dedup[spark]'")
+            usage("--engine spark needs pyspark: pip install pyspark (the [spark] extra: pip install '.[spark]' in dedup's checkout)")
     try:
         if a.command == "example":
             ex = explain(_example_text(), cfg)

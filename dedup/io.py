@@ -900,7 +900,7 @@ def _pyarrow() -> Any:
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise DataError("reading or writing .parquet needs pyarrow: pip install 'dedup[parquet]'") from None
+        raise DataError("reading or writing .parquet needs pyarrow: pip install 'pyarrow>=12' (the [parquet] extra: pip install '.[parquet]' in dedup's checkout)") from None
     return pq
 
 

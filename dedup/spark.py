@@ -69,7 +69,7 @@ def _require_spark() -> Any:
     try:
         import pyspark
     except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("dedup.spark needs pyspark: pip install 'dedup[spark]'") from None
+        raise ImportError("dedup.spark needs pyspark: pip install pyspark (the [spark] extra: pip install '.[spark]' in dedup's checkout)") from None
     return pyspark
 
 
