@@ -334,3 +334,31 @@ def test_fields_pickle_and_compare():
     f = Fields({"id": 1, "u": [1]}, text_at=1)
     g = pickle.loads(pickle.dumps(f))
     assert g == f and g.text_at == 1 and hash(g) == hash(f) and f != {"id": 1}
+
+
+def test_fields_reach_the_output_with_an_engine_that_does_not_carry_them(tmp_path, monkeypatch):
+    """--engine spark gives the documents as (id, text): the command line keeps their other fields
+    itself. A stand-in engine (a local Corpus whose results have no fields, as Spark's) keeps this quick."""
+    pytest.importorskip("pyspark", reason="pyspark is not installed: pip install '.[spark]'")
+    import dataclasses
+
+    import dedup.spark
+    from dedup.cli import main
+
+    class NoFields(dedup.Corpus):
+        def __init__(self, config, n_jobs=1, dedupe_ids=False):
+            super().__init__(config, n_jobs=n_jobs, dedupe_ids=dedupe_ids)
+
+        def results(self, *, start=0):
+            for r in super().results(start=start):
+                assert not r.fields  # (given as (id, text))
+                yield dataclasses.replace(r, fields=Fields())
+
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(jsonl_bytes(dup_corpus()))
+    assert main(["corpus", str(src), "-o", str(tmp_path / "local.jsonl"), "-q", "--drop-duplicates"]) == 0
+    monkeypatch.setattr(dedup.spark, "SparkCorpus", NoFields)
+    assert main(["corpus", str(src), "-o", str(tmp_path / "spark.jsonl"), "-q", "--drop-duplicates",
+                 "--engine", "spark"]) == 0
+    assert (tmp_path / "spark.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+    assert [r["u"] for r in read_jsonl(tmp_path / "spark.jsonl")] == [0, 1, 2]
