@@ -304,6 +304,22 @@ class DocResult:
         """The paragraphs flagged as boilerplate, with their document frequencies."""
         return self.paragraphs.boilerplate
 
+    def __repr__(self) -> str:
+        """Short, for a notebook: sizes and counts, not the texts (read them as attributes).
+
+        Examples:
+            >>> import dedup
+            >>> next(iter(dedup.dedupe([{"id": "a", "text": "Ya.", "url": "u"}])))
+            DocResult(id='a', cluster='a', cluster_size=1, text=3 chars, collapsed=3 chars, repeats=0, paragraphs=1, boilerplate=0, fields=['id', 'url'])
+        """
+        names = list(self.fields)
+        shown = names[:8] + (["..."] if len(names) > 8 else [])
+        return (
+            f"DocResult(id={self.id[:40]!r}, cluster={self.cluster[:40]!r}, cluster_size={self.cluster_size}, "
+            f"text={len(self.text)} chars, collapsed={len(self.collapsed)} chars, repeats={len(self.repeats)}, "
+            f"paragraphs={len(self.paragraphs)}, boilerplate={len(self.boilerplate)}, fields={[n[:20] for n in shown]})"
+        )
+
     @property
     def is_representative(self) -> bool:
         """Whether this document represents its document cluster (it is the

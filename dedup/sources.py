@@ -86,6 +86,8 @@ def documents(docs: object, *, text_field: str = "text", id_field: str = "id", w
             f"{what} takes an iterable of documents, got a {type(docs).__name__}; wrap a single document in a list"
         )
     kind = _table_kind(docs)
+    if kind == "unknown" and type(docs).__module__.startswith("pyspark"):
+        raise TypeError(f"{what} cannot read a Spark DataFrame here; use dedup.spark.dedupe(df), which runs on Spark")
     if kind == "unknown":
         raise TypeError(
             f"{what} cannot read a {type(docs).__module__}.{type(docs).__name__}: iterating it would give its "

@@ -362,3 +362,8 @@ def test_fields_reach_the_output_with_an_engine_that_does_not_carry_them(tmp_pat
                  "--engine", "spark"]) == 0
     assert (tmp_path / "spark.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
     assert [r["u"] for r in read_jsonl(tmp_path / "spark.jsonl")] == [0, 1, 2]
+
+
+def test_repr_of_a_typical_result_is_short():
+    r = next(iter(dedup.dedupe([{"id": "https://x.test/" + "a" * 80, "text": story(1) * 50, "url": "u", "meta": {}}])))
+    assert len(repr(r)) < 300 and "chars" in repr(r) and story(1)[:20] not in repr(r)
