@@ -36,8 +36,8 @@ from .config import Config, resolve
 from .index import IndexError_, Store, encode_text
 from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, shared_keys, unique_pairs, window_pairs
 from .results import Block, CorpusSummary, DocResult, Paragraphs, make_doc_result, make_repeat
-from .sources import FieldSpool, documents, fields_of
 from .shingle import ShingleSets, chunk_bounds, distinct, distinct_inverse, ranges, run_ranks, union_rows
+from .sources import FieldSpool, documents, fields_of
 from .text import check_text
 
 __all__ = ["Corpus", "dedupe", "document", "keep_heap"]
