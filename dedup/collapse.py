@@ -414,7 +414,8 @@ def _doc_repeats(
         witness = np.zeros(len(doc_sets), dtype=bool)
         witness[copy[~later]] = True
         look = np.flatnonzero(may | witness[cls]).tolist()
-        cand = ((i, sl[i], el[i], bool(may[i])) for i in look if i not in gone)
+        wit_ = witness[cls]
+        cand = ((i, sl[i], el[i], bool(may[i]), bool(wit_[i])) for i in look if i not in gone)
         nb = max(blocks, default=-1) + 1
         inside = [Repeat(c.start, c.end, c.witness_start, c.witness_end, 1.0, nb + b, c.index, c.witness_index, "inside")
                   if c.start > sl[c.index] or c.end < el[c.index] else  # the whole paragraph: cut with its terminator

@@ -59,6 +59,8 @@ def contained_pairs(
     lo = np.searchsorted(post, anchor << _U(32))
     hi = np.minimum(np.searchsorted(post, (anchor << _U(32)) | _U(0xFFFFFFFF), side="right"), lo + window)
     cnt = hi - lo
+    if not (cnt > 1).any():  # every anchor is held by its own row only
+        return e, e.copy(), np.zeros(0, dtype=np.float64)
     container = (post[ranges(lo, cnt)] & _U(0xFFFFFFFF)).astype(np.int64)
     copy = np.repeat(copy, cnt)
     keep = sizes[container] > sizes[copy]
