@@ -244,7 +244,7 @@ class Store:
             self._open(cfg)
         except sqlite3.DatabaseError as e:
             self.close()
-            if isinstance(e, sqlite3.OperationalError) and "not a database" not in str(e):
+            if "not a database" not in str(e):
                 raise self.sqlite_error(e) from None
             raise IndexError_(f"{self.path} is not a dedup index (SQLite says: {e}); pass a new path") from None
         except BaseException:
