@@ -68,6 +68,37 @@ def leftovers(pid: int) -> list[str]:
     return out
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (its workers and their resource tracker)."""
+    out = []
+    for d in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if d.isdigit():
+            try:
+                stat = Path(f"/proc/{d}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(d))
+    return out
+
+
+def alive_after(pids: list[int], wait: float = 10.0) -> list[int]:
+    """Those of ``pids`` still running after up to ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        alive = [p for p in pids if os.path.exists(f"/proc/{p}") and "Z" not in _state(p)]
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.05)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
+
+
 def _count(db: Path, table: str) -> int:
     try:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
@@ -107,6 +138,7 @@ def kill_case(work: Path, src: Path, base: dict[str, bytes], point: str, n_jobs:
     while p.poll() is None and not reached() and time.monotonic() < deadline:
         time.sleep(0.002)
     killed = p.poll() is None
+    workers = children(p.pid)
     if killed:
         p.send_signal(signal.SIGKILL)
     p.wait()
@@ -117,7 +149,7 @@ def kill_case(work: Path, src: Path, base: dict[str, bytes], point: str, n_jobs:
     return {
         "point": point, "n_jobs": n_jobs, "index": with_index, "killed": killed, "partial_output_after_kill": partial,
         "left_by_kill": len(left_by_kill), "left_after_rerun": len(leftovers(p.pid)), "rerun_exit": r.returncode,
-        "same_bytes": same, "tmp_files_after_rerun": sorted(n for n in os.listdir(work) if n.endswith(".tmp")),
+        "same_bytes": same, "workers_at_kill": len(workers), "workers_left": len(alive_after(workers)), "tmp_files_after_rerun": sorted(n for n in os.listdir(work) if n.endswith(".tmp")),
         "rerun_stderr": r.stderr[-500:] if r.returncode else "",
     }
 

@@ -19,6 +19,8 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
@@ -637,6 +639,20 @@ def keep_heap() -> None:
         pass
 
 
+def _worker_start(parent: int) -> None:
+    """A worker's start: :func:`keep_heap`, and a watch that ends the worker once
+    process ``parent``, which started it, is gone (killed with ``kill -9``, it could not
+    stop its workers, which would wait for tasks for ever)."""
+    keep_heap()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="dedup-parent-watch", daemon=True).start()
+
+
 class Corpus:
     """Near-duplicate paragraphs, boilerplate and near-duplicate documents across a corpus.
 
@@ -921,7 +937,8 @@ class Corpus:
         """The ``n_jobs - 1`` worker processes that share the work with this one (started
         once, on first use; ``None`` with ``n_jobs=1``)."""
         if self.n_jobs > 1 and self._pool is None:
-            self._pool = ProcessPoolExecutor(self.n_jobs - 1, mp_context=get_context("spawn"), initializer=keep_heap)
+            self._pool = ProcessPoolExecutor(self.n_jobs - 1, mp_context=get_context("spawn"), initializer=_worker_start,
+                                             initargs=(os.getpid(),))
             self._ready = self._pool.submit(int)
             # batches go to the workers and come back as files here (see _Shipped); removed
             # by _stop_workers, or when the corpus is collected without being closed

@@ -141,7 +141,8 @@ def test_kill_9_at_any_point_then_the_same_command_writes_the_same_bytes(reliabi
         assert not c["partial_output_after_kill"], c
         assert c["rerun_exit"] == 0 and c["same_bytes"], c
         assert c["left_after_rerun"] == 0, c  # the temporary index and shared-memory files of the killed run: gone
-    assert any(c["left_by_kill"] for c in cases)  # (there was something to remove)
+        assert c["workers_left"] == 0, c  # its worker processes end by themselves
+    assert any(c["left_by_kill"] for c in cases) and any(c["workers_at_kill"] for c in cases)  # (something to end)
 
 
 def test_sigterm_and_sighup_clean_up_as_ctrl_c_does(reliability):
