@@ -16,6 +16,10 @@
 
     python benchmarks/bench_reliability.py
     python benchmarks/bench_reliability.py --quick
+    python benchmarks/bench_reliability.py --docs   # docs/reliability.md's counts from results/reliability.json
+
+The full run writes its counts into docs/reliability.md (between the markers
+``<!-- BEGIN reliability-counts -->`` and ``<!-- END reliability-counts -->``).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from _common import ROOT, machine, save, synthetic_docs, today
+from _common import RESULTS, ROOT, command as run_command, machine, save, synthetic_docs, today
 
 import dedup
 from dedup.index import IndexError_
@@ -310,11 +314,62 @@ def tamper_case(good: Path, base: tuple[list, dict], name: str, edit: Callable[[
     return {"edit": name, "outcome": "harmless" if got == base else "accepted", "why": ""}
 
 
+DOC = ROOT / "docs" / "reliability.md"
+
+
+def counts_markdown(res: dict) -> str:
+    """The counts block of docs/reliability.md, from a result of this script."""
+    k, t = res["kills"], res["tampering"]
+    cases = k["cases"]
+    points = sorted({c["point"] for c in cases}, key=lambda p: (p.startswith("o"), p.startswith("a"),
+                                                                int(p.split(":")[1]) if ":" in p else 0))
+    rows = ["| killed at | processes | index | killed | no partial output | re-run: same bytes | temporary directories "
+            "left by the kill / after the re-run | workers alive after |", "|---|---|---|---|---|---|---|---|"]
+    for c in sorted(cases, key=lambda c: (not c["index"], c["n_jobs"], points.index(c["point"]))):
+        rows.append(f"| {c['point']} | {c['n_jobs']} | {'--index' if c['index'] else 'temporary'} | "
+                    f"{'yes' if c['killed'] else 'no'} | {'yes' if not c['partial_output_after_kill'] else 'no'} | "
+                    f"{'yes' if c['same_bytes'] else 'NO'} | {c['left_by_kill']} / {c['left_after_rerun']} | "
+                    f"{c['workers_left']} of {c['workers_at_kill']} |")
+    sig = "; ".join(f"{s['signal']}: exit {s['exit']}, {len(s['files'])} files and {s['left']} temporary directories "
+                    f"left" for s in res["signals"])
+    refused = [c for c in t["cases"] if c["outcome"] == "refused"]
+    harmless = [c["edit"] for c in t["cases"] if c["outcome"] == "harmless"]
+    return "\n".join([
+        f"Counts of `{res['command']}` ({res['date']}, {res['machine']['cores']} cores; input "
+        f"{res['input_documents']} documents in batches of {res['batch_size']}):",
+        "",
+        f"- **Kills survived: {k['survived']} of {k['tried']}** (killed with SIGKILL before the run ended: "
+        f"{k['killed']}); a kill survived leaves no partial output, its re-run writes the output and report "
+        f"byte for byte as the uninterrupted run, and no temporary directory of the killed run remains.",
+        f"- Signals: {sig}.",
+        f"- **Tampering edits refused: {t['refused']} of {t['edits']}**; harmless (the same results): "
+        f"{t['harmless']} ({', '.join(harmless) or 'none'}); accepted (other results or an unclear error): "
+        f"**{t['accepted']}**.",
+        "",
+        *rows,
+        "",
+        "Edits refused, and the first words of the error (the index path shown as INDEX):",
+        "",
+        *(f"- {c['edit']}: {c['why'].split(';')[0][:140]}" for c in refused),
+    ])
+
+
+def update_doc(res: dict) -> None:
+    begin, end = "<!-- BEGIN reliability-counts -->", "<!-- END reliability-counts -->"
+    text = DOC.read_text(encoding="utf-8")
+    a, b = text.index(begin) + len(begin), text.index(end)
+    DOC.write_text(text[:a] + "\n" + counts_markdown(res) + "\n" + text[b:], encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--paragraphs", type=int, default=6000, help="input paragraphs of the killed runs")
+    ap.add_argument("--docs", action="store_true", help="only rewrite docs/reliability.md's counts from the last full run")
+    ap.add_argument("--paragraphs", type=int, default=20000, help="input paragraphs of the killed runs")
     args = ap.parse_args()
+    if args.docs:
+        update_doc(json.loads((RESULTS / "reliability.json").read_text(encoding="utf-8")))
+        return
     paragraphs = 1500 if args.quick else args.paragraphs
     batch = 8
     with tempfile.TemporaryDirectory(prefix="bench-reliability-") as tmp:
@@ -328,7 +383,7 @@ def main() -> None:
             raise SystemExit(r.stderr)
         base = {"out": (work / "base" / "out.jsonl").read_bytes(),
                 "report": (work / "base" / "out.jsonl.report.json").read_bytes()}
-        points = ["batches:1", f"batches:{n_batches // 2}", "all-batches", "output"]
+        points = ["batches:1", *(f"batches:{n_batches * i // 4}" for i in (1, 2, 3)), "all-batches", "output"]
         if args.quick:
             points = ["batches:1", "all-batches", "output"]
         kills = []
@@ -349,13 +404,15 @@ def main() -> None:
                 and k["left_after_rerun"] == 0]
     outcome = {o: sum(t["outcome"] == o for t in tamper) for o in ("refused", "harmless", "accepted", "not applicable")}
     result = {
-        "date": today(), "machine": machine(), "quick": args.quick, "input_documents": n_docs, "batch_size": batch,
+        "date": today(), "command": run_command(), "machine": machine(), "quick": args.quick, "input_documents": n_docs, "batch_size": batch,
         "kills": {"tried": len(kills), "killed": sum(k["killed"] for k in kills), "survived": len(survived),
                   "cases": kills},
         "signals": signals,
         "tampering": {"edits": len(tamper), **outcome, "cases": tamper},
     }
     path = save("reliability_quick" if args.quick else "reliability", result)
+    if not args.quick:
+        update_doc(result)
     print(f"kills: {len(survived)} of {len(kills)} survived; tampering: {outcome}; wrote {path}")
 
 

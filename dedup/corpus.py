@@ -722,7 +722,8 @@ class Corpus:
                 self._tmp.cleanup()
             raise
         self._input: list[list[int]] = []  # the documents of the last add(), as runs [first, last)
-        self._call_first, self._new_read, self._matched = 0, 0, {}  # (see add)
+        self._call_first = self._new_read = 0  # (see add)
+        self._matched: dict[str, int] = {}
         self._pool: Executor | None = None
         self._ready: Future[Any] | None = None  # answered once a worker has started
         self._tasks = 0  # tasks given to the workers
@@ -842,7 +843,7 @@ class Corpus:
         own = 0
         self._input = []
         self._call_first = self.n_docs  # documents from here on are this call's
-        self._matched: dict[str, int] = {}  # ids of stored documents this call's input holds again -> position
+        self._matched = {}  # ids of stored documents this call's input holds again -> position
         self._new_read = 0  # new documents read by this call
         self._base = self.n_docs  # documents without an id are numbered from here
         self._added = 0

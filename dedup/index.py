@@ -363,7 +363,8 @@ class Store:
                         f"index {self.path} is being written by another process"
                         + (f" (pid {holder})" if holder.isdigit() else "")
                         + (f" and was still after {timeout:g} s" if timeout > 0 else "")
-                        + "; wait for it to finish (or pass lock_timeout= to wait), or use another index path"
+                        + "; wait for it to finish and run again (Corpus(lock_timeout=...) waits by itself), "
+                        "or use another index path"
                     ) from None
                 time.sleep(min(0.05, max(0.0, deadline - time.monotonic())))
         os.ftruncate(fd, 0)
