@@ -324,12 +324,13 @@ def counts_markdown(res: dict) -> str:
     points = sorted({c["point"] for c in cases}, key=lambda p: (p.startswith("o"), p.startswith("a"),
                                                                 int(p.split(":")[1]) if ":" in p else 0))
     rows = ["| killed at | processes | index | killed | no partial output | re-run: same bytes | temporary directories "
-            "left by the kill / after the re-run | workers alive after |", "|---|---|---|---|---|---|---|---|"]
+            "left by the kill / after the re-run | workers alive after | output .tmp files left |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for c in sorted(cases, key=lambda c: (not c["index"], c["n_jobs"], points.index(c["point"]))):
         rows.append(f"| {c['point']} | {c['n_jobs']} | {'--index' if c['index'] else 'temporary'} | "
                     f"{'yes' if c['killed'] else 'no'} | {'yes' if not c['partial_output_after_kill'] else 'no'} | "
                     f"{'yes' if c['same_bytes'] else 'NO'} | {c['left_by_kill']} / {c['left_after_rerun']} | "
-                    f"{c['workers_left']} of {c['workers_at_kill']} |")
+                    f"{c['workers_left']} of {c['workers_at_kill']} | {len(c['tmp_files_after_rerun'])} |")
     sig = "; ".join(f"{s['signal']}: exit {s['exit']}, {len(s['files'])} files and {s['left']} temporary directories "
                     f"left" for s in res["signals"])
     refused = [c for c in t["cases"] if c["outcome"] == "refused"]
@@ -350,7 +351,7 @@ def counts_markdown(res: dict) -> str:
         "",
         "Edits refused, and the first words of the error (the index path shown as INDEX):",
         "",
-        *(f"- {c['edit']}: {c['why'].split(';')[0][:140]}" for c in refused),
+        *(f"- {c['edit']}: {c['why'].split(';')[0].splitlines()[0][:140].rstrip(':')}" for c in refused),
     ])
 
 

@@ -158,3 +158,20 @@ def test_two_writers_in_one_process(tmp_path):
     with dedup.Corpus(index=path) as c:
         c.add([("b", "two")])
         assert [r.id for r in c.results()] == ["a", "b"]
+
+
+def test_a_second_command_line_writer_gets_a_clear_error_not_a_traceback(tmp_path, capsys):
+    import json
+
+    from dedup.cli import main
+
+    src, out, idx = tmp_path / "in.jsonl", tmp_path / "o.jsonl", tmp_path / "idx.sqlite"
+    src.write_text("".join(json.dumps({"id": d, "text": t}) + "\n" for d, t in _docs()[:20]))
+    with dedup.Corpus(index=idx) as w:
+        w.add([("w", "a document the first writer holds")])
+        assert main(["corpus", str(src), "-o", str(out), "--index", str(idx), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"dedup: error: index {idx} is being written by another process (pid ") and "Traceback" not in err
+    assert not out.exists()
+    assert main(["corpus", str(src), "-o", str(out), "--index", str(idx), "-q"]) == 0  # once it has closed
+    assert len(out.read_text().splitlines()) == 20
