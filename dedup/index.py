@@ -148,6 +148,11 @@ def row_crc(*fields: int | str | bytes | None) -> int:
     return crc
 
 
+def _id(did: str) -> bytes:
+    """How a document id is stored (and looked up): UTF-8, lone surrogates kept."""
+    return did.encode("utf-8", "surrogatepass")
+
+
 def _blob(a: np.ndarray) -> bytes:
     return np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
 
@@ -169,7 +174,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
     doc INTEGER PRIMARY KEY,        -- position in the corpus, 0-based
-    id TEXT NOT NULL UNIQUE,
+    id BLOB NOT NULL UNIQUE,        -- utf-8 (surrogatepass: any str id, lone surrogates too)
     text BLOB NOT NULL,             -- utf-8 (surrogatepass), zlib-compressed if meta texts = zlib
     size INTEGER NOT NULL,          -- bytes of the utf-8 text
     repeats BLOB NOT NULL,          -- float64 [n, 8] within-document repeats (the fields of Repeat)
@@ -447,7 +452,7 @@ class Store:
         already in the index.
         """
         assert self.db is not None  # (open)
-        rows = [(d, i, t, s, r, batch, row_crc(d, i, t, s, r, batch)) for d, i, t, s, r in docs]
+        rows = [(d, _id(i), t, s, r, batch, row_crc(d, i, t, s, r, batch)) for d, i, t, s, r in docs]
         with self.transaction():
             self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             if self.durable:
@@ -485,14 +490,27 @@ class Store:
 
     # -- reads -----------------------------------------------------------------
     def _lookup(self, key: str, value: str, keys: list[Any]) -> dict[Any, Any]:
-        """``{key: value}`` from the docs table for the stored ones among ``keys``."""
+        """``{key: value}`` from the docs table for the stored ones among ``keys`` (ids as str)."""
         assert self.db is not None  # (open)
         out: dict[Any, Any] = {}
         for i in range(0, len(keys), 500):  # SQLite caps the number of bound parameters
             chunk = keys[i : i + 500]
             q = f"SELECT {key}, {value} FROM docs WHERE {key} IN ({','.join('?' * len(chunk))})"
-            out.update(dict(self.db.execute(q, chunk)))
+            rows = self.db.execute(q, [_id(k) for k in chunk] if key == "id" else chunk)
+            if key == "id":
+                out.update((self._str_id(k, v), v) for k, v in rows)
+            else:
+                out.update((k, self._str_id(v, k)) for k, v in rows)
         return out
+
+    def _str_id(self, raw: Any, doc: Any) -> str:
+        """A stored id as the str it was."""
+        if not isinstance(raw, bytes):
+            raise self.damaged(f"the id of document {doc} is not stored as bytes")
+        try:
+            return raw.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            raise self.damaged(f"the id of document {doc} is not UTF-8") from None
 
     @_sqlite_errors
     def existing_ids(self, ids: list[str]) -> dict[str, int]:
@@ -627,8 +645,9 @@ class Store:
                 out[row[0]] = self._row(*row)[2]
         return out
 
-    def _row(self, d: int, i: str, t: bytes, s: int, r: bytes, b: int, crc: int) -> tuple[int, str, str, bytes]:
+    def _row(self, d: int, raw: bytes, t: bytes, s: int, r: bytes, b: int, crc: int) -> tuple[int, str, str, bytes]:
         """A stored document checked (CRC, text size) and decoded."""
+        i = self._str_id(raw, d)
         if not isinstance(t, bytes) or not isinstance(r, bytes) or crc != row_crc(d, i, t, s, r, b):
             raise self.damaged(f"document {d} (id {i!r:.60}) does not match its checksum")
         try:

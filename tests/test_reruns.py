@@ -160,3 +160,30 @@ def test_every_tampering_edit_is_refused_or_harmless(reliability):
         if c["outcome"] == "refused":
             assert "INDEX" in c["why"] and ("rebuild" in c["why"] or "new path" in c["why"]
                                             or "new index path" in c["why"]), c
+
+
+def test_ids_and_texts_with_lone_surrogates_are_stored_and_found_again(tmp_path):
+    path = tmp_path / "idx.sqlite"
+    docs = [("a\ud800", "text \udfff here"), ("b", "plain")]
+    with dedup.Corpus(index=path) as c:
+        c.add(docs)
+    with dedup.Corpus(index=path) as c:
+        assert c.add(docs + [("c\udc80", "more")]) == 1  # the first two: the same documents
+        assert [(r.id, r.text) for r in c.results(docs=c.input_docs)] == [*docs, ("c\udc80", "more")]
+        with pytest.raises(ValueError, match="already holds it"):
+            c.add([("a\ud800", "another text")])
+
+
+def test_a_run_failed_on_a_missing_output_directory_is_re_run_to_the_same_bytes(tmp_path, capsys):
+    docs, _ = synthetic_corpus(8)
+    src = tmp_path / "in.jsonl"
+    _write(src, docs)
+    (tmp_path / "a").mkdir()
+    assert main(["corpus", str(src), "-o", str(tmp_path / "a" / "o.jsonl"), "-q"]) == 0
+    cmd = ["corpus", str(src), "-o", str(tmp_path / "b" / "o.jsonl"), "--index", str(tmp_path / "i"), "-q"]
+    assert main(cmd) != 0  # (no directory b: the output cannot be written)
+    capsys.readouterr()
+    (tmp_path / "b").mkdir()
+    assert main(cmd) == 0  # every document is in the index already: all written again
+    for name in ("o.jsonl", "o.jsonl.report.json"):
+        assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "a" / name).read_bytes()
