@@ -38,7 +38,8 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from _common import RESULTS, ROOT, command as run_command, machine, save, synthetic_docs, today
+from _common import RESULTS, ROOT, machine, save, synthetic_docs, today
+from _common import command as run_command
 
 import dedup
 from dedup.index import IndexError_

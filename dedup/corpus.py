@@ -37,8 +37,8 @@ from .collapse import Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import IndexError_, Store, stored_text
 from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, shared_keys, unique_pairs, window_pairs
-from .runs import OwnedDir, clean_stale
 from .results import Block, CorpusSummary, DocResult, Paragraphs, make_doc_result, make_repeat
+from .runs import OwnedDir, clean_stale
 from .shingle import ShingleSets, chunk_bounds, distinct, distinct_inverse, ranges, run_ranks, union_rows
 from .text import check_text
 
