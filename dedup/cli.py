@@ -45,6 +45,7 @@ from .io import (
 )
 from .report import write_html
 from .results import DocResult
+from .runs import signals_as_interrupts
 
 __all__ = ["main", "progress"]
 
@@ -192,7 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if a.command == "corpus":
             keep_heap()  # this process is ours: let its allocator reuse freed memory (see keep_heap)
-            return _corpus(a, cfg)
+            with signals_as_interrupts():  # SIGTERM, SIGHUP: cleaned up as Ctrl-C is
+                return _corpus(a, cfg)
         return _collapse(a, cfg)
     except UsageError as e:
         usage(str(e))
@@ -383,8 +385,11 @@ def _corpus(a: argparse.Namespace, cfg: Config) -> int:
         if isinstance(corpus, Corpus):  # the clusters are made: the workers exit while the output is written
             corpus._stop_workers(wait=False)
 
+        def mine() -> Iterator[DocResult]:  # this input's (those the index held already too: a re-run)
+            return corpus.results(docs=corpus.input_docs) if isinstance(corpus, Corpus) else corpus.results(start=first)
+
         def outputs() -> Iterator[tuple[dict[str, Any], DocResult]]:
-            results = corpus.results(start=first)
+            results = mine()
             nxt = next(results, None)
             for src, n, rec in _records(a, kind, files, []):
                 did = _doc_id(a, rec, _where(a, kind, files, src, n))
@@ -419,7 +424,7 @@ def _corpus(a: argparse.Namespace, cfg: Config) -> int:
             rf.write("\n]}\n")
         if a.report_html:
             with AtomicFile(a.report_html, errors="xmlcharrefreplace") as hf:  # (a lone surrogate: an invalid reference)
-                write_html(hf, corpus.results(start=first), summary, title=f"dedup report: {', '.join(a.inputs)}")
+                write_html(hf, mine(), summary, title=f"dedup report: {', '.join(a.inputs)}")
     if not a.quiet:
         print(
             f"dedup: {corpus.n_docs - first} documents, {summary.document_clusters} document clusters, "

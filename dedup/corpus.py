@@ -19,6 +19,8 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
@@ -33,9 +35,10 @@ import numpy as np
 from .cluster import components
 from .collapse import REPEAT_KINDS, Repeat, analyze, cut_repeats
 from .config import Config, resolve
-from .index import IndexError_, Store, encode_text
+from .index import IndexError_, Store, stored_text
 from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, shared_keys, unique_pairs, window_pairs
 from .results import Block, CorpusSummary, DocResult, Paragraphs, make_doc_result, make_repeat
+from .runs import OwnedDir, clean_stale
 from .shingle import ShingleSets, chunk_bounds, distinct, distinct_inverse, ranges, run_ranks, union_rows
 from .text import check_text
 
@@ -357,8 +360,9 @@ class _Chunk:
     """What the per-batch kernel hands to the ingesting process: the paragraph
     columns, the batch's distinct sets with their fingerprints and band keys, and
     the documents' stored forms (repeats by :func:`_repeats_blob`; texts compressed by
-    :func:`~dedup.index.encode_text`, or ``None`` when they are stored uncompressed:
-    then the ingesting process encodes them, which costs less than shipping them back)."""
+    :func:`~dedup.index.stored_text`, with their sizes, or ``None`` when they are stored
+    uncompressed: then the ingesting process encodes them, which costs less than shipping
+    them back)."""
 
     cols: np.ndarray  # int64 [paragraphs, 5]: start, end, cut, tokens, removed
     cls: np.ndarray  # each paragraph's distinct set in the batch
@@ -366,7 +370,7 @@ class _Chunk:
     sets: ShingleSets
     fp: np.ndarray
     keys: np.ndarray
-    texts: list[bytes] | None
+    texts: list[tuple[bytes, int]] | None
     repeats: list[bytes]
 
 
@@ -384,7 +388,7 @@ def _analyze_chunk(texts: list[str], cfg: Config, compress: bool = True) -> _Chu
         sets=an.rep_sets,
         fp=set_fingerprints(an.rep_sets),
         keys=an.keys,
-        texts=[encode_text(t, True) for t in texts] if compress else None,
+        texts=[stored_text(t, True) for t in texts] if compress else None,
         repeats=[_repeats_blob(reps) for reps in an.repeats],
     )
 
@@ -649,6 +653,20 @@ def keep_heap() -> None:
         pass
 
 
+def _worker_start(parent: int) -> None:
+    """A worker's start: :func:`keep_heap`, and a watch that ends the worker once
+    process ``parent``, which started it, is gone (killed with ``kill -9``, it could not
+    stop its workers, which would wait for tasks for ever)."""
+    keep_heap()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="dedup-parent-watch", daemon=True).start()
+
+
 class Corpus:
     """Near-duplicate paragraphs, boilerplate and near-duplicate documents across a corpus.
 
@@ -664,7 +682,12 @@ class Corpus:
             this one included (so ``n_jobs=2`` starts one worker, once the input
             has run past one batch); the output does not depend on it.
         batch_size: documents per batch (and per index transaction).
-        dedupe_ids: skip a document whose id was seen before instead of raising.
+        dedupe_ids: skip a document whose id was seen before instead of raising
+            (a document whose id and text the index holds already is not a duplicate:
+            it is the same document, see :meth:`add`).
+        lock_timeout: seconds :meth:`add` waits for another writer of ``index`` (in
+            any process) to close it before it raises :class:`~dedup.index.IndexError_`;
+            readers never wait (see docs/reliability.md).
 
     Examples:
         >>> docs = [("a", "Lede one.\\nA shared footer line for every outlet here.\\n"),
@@ -685,6 +708,7 @@ class Corpus:
         n_jobs: int = 1,
         batch_size: int = 256,
         dedupe_ids: bool = False,
+        lock_timeout: float = 0.0,
     ):
         self.config = resolve(config)
         if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
@@ -696,25 +720,39 @@ class Corpus:
                 raise TypeError(f"{name} must be a str, got {type(v).__name__}")
         self.text_field, self.id_field = text_field, id_field
         self.n_jobs, self.batch_size, self.dedupe_ids = n_jobs, batch_size, dedupe_ids
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if not isinstance(lock_timeout, (int, float)) or isinstance(lock_timeout, bool) or not lock_timeout >= 0:
+            raise ValueError(f"lock_timeout must be a number of seconds >= 0, got {lock_timeout!r}")
+        self.lock_timeout = float(lock_timeout)
+        clean_stale(tempfile.gettempdir())  # what runs killed before they could clean up left
+        clean_stale(_SHARE_DIR)
+        self._tmp: OwnedDir | None = None
         if index is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="dedup-")
+            self._tmp = OwnedDir("index")
             index = Path(self._tmp.name) / "index.sqlite"
-        self.store = Store(index, self.config, durable=self._tmp is None)
-        self.nodes = _Nodes(self.config.bucket_window)
-        self.edges: list[np.ndarray] = []
-        self._paras: list[np.ndarray] = []  # per batch: int64 [n, 7] (the P_* columns)
+        try:
+            self.store = Store(index, self.config, durable=self._tmp is None)
+        except BaseException:
+            if self._tmp is not None:
+                self._tmp.cleanup()
+            raise
+        self._input: list[list[int]] = []  # the documents of the last add(), as runs [first, last)
+        self._call_first = self._new_read = 0  # (see add)
+        self._matched: dict[str, int] = {}
         self._pool: Executor | None = None
         self._ready: Future[Any] | None = None  # answered once a worker has started
         self._tasks = 0  # tasks given to the workers
         self._ship_dir: str | None = None
-        self._ship_tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._ship_tmp: OwnedDir | None = None
         self._added = self._pos = self._base = 0
         self._exhausted = False
         self._inflight: dict[str, int] = {}
-        self._state: dict[str, np.ndarray] | None = None  # the clusters, until the next change
         self.skipped_ids = 0
-        self._load()
+        self._writer = self._tmp is not None  # (a durable index: from the first write on, see _writable)
+        try:
+            self._load()
+        except BaseException:
+            self.close()
+            raise
 
     # -- lifecycle ---------------------------------------------------------------
     def __enter__(self) -> Corpus:
@@ -732,23 +770,62 @@ class Corpus:
             self._tmp = None
 
     def _load(self) -> None:
-        self.n_docs, self.n_batches = self.store.counts()
+        """Read the index (one snapshot, checked: see :meth:`Store.check`) into this
+        corpus's view; the nodes a writer added but had not linked yet (it was
+        interrupted, or is still adding) are linked here, and stored only by the writer."""
+        self.nodes = _Nodes(self.config.bucket_window)
+        self.edges: list[np.ndarray] = []
+        self._paras: list[np.ndarray] = []  # per batch: int64 [n, 7] (the P_* columns)
+        self._unstored: list[tuple[int, int, np.ndarray, np.ndarray]] = []  # links a reader made
+        self._state: dict[str, np.ndarray] | None = None  # the clusters, until the next change
         bands = self.config.lsh[0]
-        for b in self.store.batches():
-            sets = ShingleSets(b["shingles"], b["offsets"], np.zeros(len(b["offsets"]) - 1, dtype=np.int64))
-            self.nodes.add(sets, set_fingerprints(sets), b["keys"].reshape(len(sets), bands))
-            self._paras.append(b["paragraphs"])
-        linked = 0
-        for first, last, edges in self.store.links():
-            if first != linked:
-                raise IndexError_(f"{self.store.path}: the stored links are not contiguous; rebuild the index")
-            self.edges.append(edges)
-            linked = last
+        with self.store.snapshot():
+            self.n_docs, self.n_batches = self.store.check()
+            for b in self.store.batches(bands):
+                sets = ShingleSets(b["shingles"], b["offsets"], np.zeros(len(b["offsets"]) - 1, dtype=np.int64))
+                self.nodes.add(sets, set_fingerprints(sets), b["keys"].reshape(len(sets), bands))
+                self._paras.append(b["paragraphs"])
+            linked = 0
+            for _, last, edges in self.store.links(self.nodes.n):
+                self.edges.append(edges)
+                linked = last
+        self._view = (self.n_docs, self.n_batches, linked)
         if linked:  # the linked nodes' candidates are stored: only the later ones are pending
             keys = np.concatenate(self.nodes.pending)
             self.nodes.unindexed, self.nodes.linked = [keys[:linked]], linked
             self.nodes.pending = [keys[linked:]] if linked < self.nodes.n else []
-        self._link()  # (after an interrupted add)
+        self._link()  # (after an interrupted add, or while a writer adds)
+
+    def _writable(self) -> None:
+        """Become the index's one writer (see :meth:`Store.lock`) before the first write;
+        if another writer changed the index since this corpus read it, read it again
+        (nothing is ever written from a stale view)."""
+        if self._writer:
+            return
+        self.store.lock(self.lock_timeout)
+        self._writer = True
+        if self.store.view() != self._view:
+            self._load()
+        for link in self._unstored:  # the links this corpus made as a reader: stored now
+            self.store.write_links(*link)
+        self._unstored = []
+
+    @property
+    def input_docs(self) -> np.ndarray:
+        """The document numbers of the last :meth:`add`'s input, in input order: each
+        document added, and each one the index held already with the same id and text
+        (the same document: a re-run after a failure emits it again); ids skipped by
+        ``dedupe_ids`` are not in it. ``results(docs=corpus.input_docs)`` are the results of
+        that input."""
+        if not self._input:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate([np.arange(a, b, dtype=np.int64) for a, b in self._input])
+
+    def _input_doc(self, first: int, count: int = 1) -> None:
+        if self._input and self._input[-1][1] == first:
+            self._input[-1][1] += count
+        else:
+            self._input.append([first, first + count])
 
     @property
     def paragraphs(self) -> np.ndarray:
@@ -775,8 +852,13 @@ class Corpus:
         if isinstance(docs, (str, bytes, Mapping)):
             raise TypeError("add() takes an iterable of documents; wrap a single document in a list")
         it = iter(docs)
+        self._writable()
         pool = self._pool  # the workers start once the input has proved longer than one batch
         own = 0
+        self._input = []
+        self._call_first = self.n_docs  # documents from here on are this call's
+        self._matched = {}  # ids of stored documents this call's input holds again -> position
+        self._new_read = 0  # new documents read by this call
         self._base = self.n_docs  # documents without an id are numbered from here
         self._added = 0
         self._pos = 0
@@ -870,12 +952,13 @@ class Corpus:
         """The ``n_jobs - 1`` worker processes that share the work with this one (started
         once, on first use; ``None`` with ``n_jobs=1``)."""
         if self.n_jobs > 1 and self._pool is None:
-            self._pool = ProcessPoolExecutor(self.n_jobs - 1, mp_context=get_context("spawn"), initializer=keep_heap)
+            self._pool = ProcessPoolExecutor(self.n_jobs - 1, mp_context=get_context("spawn"), initializer=_worker_start,
+                                             initargs=(os.getpid(),))
             self._ready = self._pool.submit(int)
             # batches go to the workers and come back as files here (see _Shipped); removed
             # by _stop_workers, or when the corpus is collected without being closed
             if _SHARE_DIR is not None:
-                self._ship_tmp = tempfile.TemporaryDirectory(prefix="dedup-ship-", dir=_SHARE_DIR, ignore_cleanup_errors=True)
+                self._ship_tmp = OwnedDir("ship", _SHARE_DIR)
                 self._ship_dir = self._ship_tmp.name
         return self._pool
 
@@ -902,8 +985,11 @@ class Corpus:
     def _check_ids(
         self, batch: list[tuple[str, str]], first_pos: int, inflight: dict[str, int]
     ) -> list[tuple[str, str]]:
-        """Drop (``dedupe_ids``) or refuse ids seen before: in this call (``inflight``
-        holds the positions of ids read but not stored yet) or in the index."""
+        """The batch's new documents: ids seen before in this call (``inflight`` holds the
+        positions of ids read but not stored yet) or stored with another text are dropped
+        (``dedupe_ids``) or refused; a document whose id and text the index holds from
+        before this call is the same document (not added again: its number goes to
+        :attr:`input_docs`)."""
 
         def refuse(did: str, where: str) -> ValueError:
             return ValueError(
@@ -911,24 +997,35 @@ class Corpus:
                 f"(--dedupe-ids) to keep the first"
             )
 
-        out, mine = [], {}
+        matched = self._matched
+        ask = [did for did, _ in batch if did not in inflight and did not in matched]
+        stored = self.store.existing_ids(ask) if ask else {}
+        before = [n for n in stored.values() if n < self._call_first]
+        texts = self.store.texts(before) if before else {}
+        out = []
         for k, (did, text) in enumerate(batch):
-            if did in inflight:
-                if not self.dedupe_ids:
-                    raise refuse(did, f"at positions {inflight[did]} and {first_pos + k}")
-                self.skipped_ids += 1
+            pos = first_pos + k
+            seen = inflight.get(did, matched.get(did))
+            n = stored.get(did)
+            if seen is not None:
+                why = f"at positions {seen} and {pos}"
+            elif n is None:  # new
+                inflight[did] = pos
+                out.append((did, text))
+                self._input_doc(self._call_first + self._new_read)
+                self._new_read += 1
                 continue
-            inflight[did] = mine[did] = first_pos + k
-            out.append((did, text))
-        stored = self.store.existing_ids([d for d, _ in out])
-        if stored:
+            elif n >= self._call_first:  # added by this call
+                why = f"at position {pos}: the index already holds it (document {n})"
+            elif texts[n] == text:  # the same document (say, the run before this one was killed)
+                matched[did] = pos
+                self._input_doc(n)
+                continue
+            else:
+                why = f"at position {pos}: the index already holds it (document {n}) with another text"
             if not self.dedupe_ids:
-                did = next(iter(stored))
-                raise refuse(did, f"at position {mine[did]}: the index already holds it (document {stored[did]})")
-            self.skipped_ids += len(stored)
-            for did in stored:
-                inflight.pop(did, None)
-            out = [x for x in out if x[0] not in stored]
+                raise refuse(did, why)
+            self.skipped_ids += 1
         return out
 
     def _ingest(self, batch: list[tuple[str, str]], ch: _Chunk) -> None:
@@ -942,8 +1039,8 @@ class Corpus:
         doc_col = np.repeat(np.arange(self.n_docs, self.n_docs + len(batch), dtype=np.int64), np.diff(ch.doc_offsets))
         c = ch.cols
         paras = np.column_stack((doc_col, c[:, :4], node_of[ch.cls], c[:, 4]))
-        texts = ch.texts if ch.texts is not None else [encode_text(t, False) for _, t in batch]
-        docs = [(self.n_docs + d, did, texts[d], ch.repeats[d]) for d, (did, _) in enumerate(batch)]
+        texts = ch.texts if ch.texts is not None else [stored_text(t, False) for _, t in batch]
+        docs = [(self.n_docs + d, did, *texts[d], ch.repeats[d]) for d, (did, _) in enumerate(batch)]
         self.store.write_batch(self.n_batches, docs, paras, first, new_sets, new_keys)
         self._paras.append(paras)
         self._state = None
@@ -955,6 +1052,8 @@ class Corpus:
         """LSH candidates of the nodes added since the last call, verified with the
         exact Jaccard; the edges are stored in one transaction."""
         nodes = self.nodes
+        if nodes.linked == nodes.n:  # (no new nodes: nothing to link, or store)
+            nodes.pending = []
         if not nodes.pending:
             return
         first, last = nodes.linked, nodes.n
@@ -963,14 +1062,20 @@ class Corpus:
         sim = self._jaccard(nodes.sets, left, right)
         ok = sim >= self.config.threshold - 1e-12
         edges = np.stack((left[ok], right[ok]), axis=1) if ok.any() else np.zeros((0, 2), dtype=np.int64)
-        self.store.write_links(first, last, edges, sim[ok])
+        if self._writer:
+            self.store.write_links(first, last, edges, sim[ok])
+        else:  # a reader stores nothing (the writer may be adding these very nodes)
+            self._unstored.append((first, last, edges, sim[ok]))
         self.edges.append(edges)
         self._state = None
 
     # -- clustering ----------------------------------------------------------------
     def _cluster(self) -> dict[str, np.ndarray]:
         self._link()  # (after an add that raised)
-        state = self._state if self._state is not None else self.store.read_state()
+        stamp = self._stamp()
+        state = self._state if self._state is not None else self.store.read_state(stamp)
+        if state is not None and self._state is None:
+            self._check_state(state)
         if state is not None:
             self._state = state
             return state
@@ -1002,9 +1107,28 @@ class Corpus:
             "cluster": cluster, "size": size, "doc_freq": doc_freq, "story_freq": story_freq,
             "boilerplate": boiler.astype(np.int8), "sim": sim, "doc_cluster": doc_cluster,
         }
-        self.store.write_state(state)
+        if self._writer:  # (only the writer: its view is the index's)
+            self.store.write_state(state, stamp)
         self._state = state
         return state
+
+    def _stamp(self) -> np.ndarray:
+        """What the cluster state is derived from (stored with it, see :meth:`Store.write_state`)."""
+        return np.array([self.n_docs, self.n_batches, self.nodes.n, self.nodes.linked, len(self.paragraphs)],
+                        dtype=np.int64)
+
+    def _check_state(self, st: dict[str, np.ndarray]) -> None:
+        """Refuse stored cluster state of the wrong shapes or out of range."""
+        n_par = len(self.paragraphs)
+        want = {"cluster": n_par, "size": n_par, "doc_freq": n_par, "story_freq": n_par, "boilerplate": n_par,
+                "sim": n_par, "doc_cluster": self.n_docs}
+        bad = sorted(set(want) ^ set(st)) or [k for k, n in want.items() if st[k].shape != (n,)]
+        if not bad:
+            for k, hi in (("cluster", n_par), ("doc_cluster", self.n_docs)):
+                if len(st[k]) and (int(st[k].min()) < 0 or int(st[k].max()) >= hi):
+                    bad.append(k)
+        if bad:
+            raise self.store.damaged(f"its cluster state {bad[0]!r} does not fit its {n_par} paragraphs")
 
     def _doc_clusters(self, doc: np.ndarray, node: np.ndarray, excluded: np.ndarray) -> np.ndarray:
         cfg = self.config
@@ -1064,7 +1188,10 @@ class Corpus:
         lo, hi = 0, len(cuts) - 1
         ahead = 2 * (self.n_jobs - 1)
         running: dict[int, Future[Any]] = {}
-        with tempfile.TemporaryDirectory(prefix="dedup-share-", dir=_SHARE_DIR) as tmp:
+        owned = OwnedDir("share", _SHARE_DIR)
+        with contextlib.ExitStack() as stack:
+            stack.callback(owned.cleanup)
+            tmp = owned.name
             where = tmp if _SHARE_DIR is not None else None
             try:
                 while lo < hi:
@@ -1106,49 +1233,64 @@ class Corpus:
 
         return np.concatenate(self._share(jaccard_pairs, part, cuts))
 
-    def results(self, *, start: int = 0) -> Iterator[DocResult]:
+    def results(self, *, start: int = 0, docs: Iterable[int] | None = None) -> Iterator[DocResult]:
         """One :class:`DocResult` per stored document (from document ``start``), in
-        order, with the final clusters over everything added so far."""
+        order, with the final clusters over everything added so far; or, given ``docs``
+        (document numbers, such as :attr:`input_docs`), one for each of those, in that order."""
         st = self._cluster()
+        if docs is None:
+            runs = [(start, self.n_docs)]
+        else:
+            d = np.asarray(docs if isinstance(docs, np.ndarray) else list(docs), dtype=np.int64).reshape(-1)
+            if len(d) and (int(d.min()) < 0 or int(d.max()) >= self.n_docs):
+                raise ValueError(f"docs must be document numbers 0 .. {self.n_docs - 1}, got {int(d.min())} .. "
+                                 f"{int(d.max())}")
+            cut = np.flatnonzero(np.diff(d) != 1) + 1
+            runs = list(zip(d[np.r_[0, cut]].tolist(), (d[np.r_[cut - 1, len(d) - 1]] + 1).tolist())) if len(d) else []
         par = self.paragraphs
         cluster, doc_cluster, p_doc = st["cluster"], st["doc_cluster"], par[:, P_DOC]
         doc_size = np.bincount(doc_cluster, minlength=self.n_docs).tolist()
         p_first = np.searchsorted(p_doc, np.arange(self.n_docs + 1))
         first_doc = p_doc[cluster]  # each paragraph's cluster begins in this document
         # the ids these name: documents at or before the one that names them (the earliest
-        # copy, the earliest of a cluster), so those from `start` on are taken as they are read
+        # copy, the earliest of a cluster), so those of a run are taken as they are read
         named = np.zeros(self.n_docs, dtype=bool)
         named[first_doc] = named[doc_cluster] = True
-        id_of = self.store.doc_ids(np.flatnonzero(named[:start]).tolist())
+        id_of: dict[int, str] = {}
         bounds = p_first.tolist()
-        for d0 in range(start, self.n_docs, _RESULT_CHUNK):  # the columns of a chunk of documents at once
-            d1 = min(d0 + _RESULT_CHUNK, self.n_docs)
-            docs = _doc_texts(self.store, d0, d1)
-            id_of.update((d, x[0]) for d, x, keep in zip(range(d0, d1), docs, named[d0:d1].tolist()) if keep)
-            g0, g1 = bounds[d0], bounds[d1]
-            c = cluster[g0:g1]
-            boiler = st["boilerplate"][g0:g1].astype(bool)
-            block = Block(tuple(tuple(col) for col in (  # tuples: a document's columns are slices of these
-                par[g0:g1, P_START].tolist(),
-                par[g0:g1, P_END].tolist(),
-                par[g0:g1, P_TOKENS].tolist(),
-                c.tolist(),
-                st["size"][g0:g1].tolist(),
-                st["doc_freq"][g0:g1].tolist(),
-                st["story_freq"][g0:g1].tolist(),
-                boiler.tolist(),
-                [id_of[x] for x in first_doc[g0:g1].tolist()],
-                par[c, P_START].tolist(),
-                par[c, P_END].tolist(),
-                st["sim"][g0:g1].tolist(),
-                par[g0:g1, P_REMOVED].astype(bool).tolist(),
-            )), (rows := np.flatnonzero(boiler)).tolist())
-            row = (p_first[d0 : d1 + 1] - g0).tolist()  # each document's rows in the block
-            brow = np.searchsorted(rows, p_first[d0 : d1 + 1] - g0).tolist()  # and its boilerplate rows
-            dcs = doc_cluster[d0:d1].tolist()
-            for k, ((did, text, collapsed, reps), dc) in enumerate(zip(docs, dcs)):
-                evidence = Paragraphs._slice(block, row[k], row[k + 1], brow[k], brow[k + 1])
-                yield make_doc_result(did, text, collapsed, reps, evidence, id_of[dc], doc_size[dc])
+        known = 0  # the ids named before here are in id_of
+        for r0, r1 in runs:
+            if r0 > known:
+                id_of.update(self.store.doc_ids((np.flatnonzero(named[known:r0]) + known).tolist()))
+            known = max(known, r1)
+            for d0 in range(r0, r1, _RESULT_CHUNK):  # the columns of a chunk of documents at once
+                d1 = min(d0 + _RESULT_CHUNK, r1)
+                texts = _doc_texts(self.store, d0, d1)
+                id_of.update((d, x[0]) for d, x, keep in zip(range(d0, d1), texts, named[d0:d1].tolist()) if keep)
+                g0, g1 = bounds[d0], bounds[d1]
+                c = cluster[g0:g1]
+                boiler = st["boilerplate"][g0:g1].astype(bool)
+                block = Block(tuple(tuple(col) for col in (  # tuples: a document's columns are slices of these
+                    par[g0:g1, P_START].tolist(),
+                    par[g0:g1, P_END].tolist(),
+                    par[g0:g1, P_TOKENS].tolist(),
+                    c.tolist(),
+                    st["size"][g0:g1].tolist(),
+                    st["doc_freq"][g0:g1].tolist(),
+                    st["story_freq"][g0:g1].tolist(),
+                    boiler.tolist(),
+                    [id_of[x] for x in first_doc[g0:g1].tolist()],
+                    par[c, P_START].tolist(),
+                    par[c, P_END].tolist(),
+                    st["sim"][g0:g1].tolist(),
+                    par[g0:g1, P_REMOVED].astype(bool).tolist(),
+                )), (rows := np.flatnonzero(boiler)).tolist())
+                row = (p_first[d0 : d1 + 1] - g0).tolist()  # each document's rows in the block
+                brow = np.searchsorted(rows, p_first[d0 : d1 + 1] - g0).tolist()  # and its boilerplate rows
+                dcs = doc_cluster[d0:d1].tolist()
+                for k, ((did, text, collapsed, reps), dc) in enumerate(zip(texts, dcs)):
+                    evidence = Paragraphs._slice(block, row[k], row[k + 1], brow[k], brow[k + 1])
+                    yield make_doc_result(did, text, collapsed, reps, evidence, id_of[dc], doc_size[dc])
 
     def summary(self, top: int = 20) -> CorpusSummary:
         """Corpus-wide figures over everything added so far."""

@@ -181,7 +181,7 @@ def test_damaged_stored_repeats_are_an_error_not_wrong_spans(tmp_path):
         c.add([f"{long}\n{long}"])
         assert len(next(c.results()).repeats) == 1
     _sql(path, "UPDATE docs SET repeats = substr(repeats, 1, 20)")
-    with dedup.Corpus(index=path) as c, pytest.raises(IndexError_, match="repeats of documents 0..0 are damaged"):
+    with dedup.Corpus(index=path) as c, pytest.raises(IndexError_, match="damaged.*document 0 .*checksum"):
         next(c.results())
 
 
