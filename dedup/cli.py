@@ -50,6 +50,15 @@ from .runs import signals_as_interrupts
 __all__ = ["main", "progress"]
 
 
+def _counted(corpus: Any, first: int) -> str:
+    """How many documents this run read, and how many of them the index held already."""
+    new = corpus.n_docs - first
+    if not isinstance(corpus, Corpus):
+        return f"{new} documents"
+    held = len(corpus.input_docs) - new
+    return f"{len(corpus.input_docs)} documents" + (f" ({held} already in the index)" if held else "")
+
+
 def _example_text() -> str:
     return resources.files("dedup").joinpath("data/example.txt").read_text(encoding="utf-8")
 
@@ -427,7 +436,7 @@ def _corpus(a: argparse.Namespace, cfg: Config) -> int:
                 write_html(hf, mine(), summary, title=f"dedup report: {', '.join(a.inputs)}")
     if not a.quiet:
         print(
-            f"dedup: {corpus.n_docs - first} documents, {summary.document_clusters} document clusters, "
+            f"dedup: {_counted(corpus, first)}, {summary.document_clusters} document clusters, "
             f"{summary.boilerplate_paragraphs} boilerplate paragraphs; wrote {a.output} and {report}"
             + (f"; skipped {len(skipped)} malformed lines" if skipped else ""),
             file=sys.stderr,
