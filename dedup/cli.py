@@ -358,6 +358,8 @@ def _check_corpus_paths(a: argparse.Namespace, kind: str, files: list[tuple[str,
     outputs.append(("--report" if a.report else "the report (OUTPUT.report.json)", report))
     if a.report_html:
         outputs.append(("--report-html", a.report_html))
+    if kind == "txt" and a.index and os.path.abspath(a.index) == os.path.abspath(a.output):
+        raise UsageError(f"--index {a.index} is the output directory -o {a.output}; give the index another path")
     check_paths(inputs, outputs, output_dir=("-o", a.output) if kind == "txt" else None)
     if kind == "txt":
         check_output_dir(a.output, a.overwrite)
