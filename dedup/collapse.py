@@ -29,6 +29,7 @@ _KEPT, _PENDING, _REMOVED = 0, 1, 2
 
 #: The values of :attr:`Repeat.kind`, in the order their codes are stored.
 REPEAT_KINDS = ("copy", "contained", "inside")
+_MEASURES = {"copy": "Jaccard", "contained": "containment", "inside": "same sentences"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,12 @@ class Repeat:
     index: int
     witness_index: int
     kind: str = "copy"
+
+    @property
+    def measure(self) -> str:
+        """What ``similarity`` measures, in words: ``"Jaccard"``, ``"containment"``
+        or ``"same sentences"``."""
+        return _MEASURES.get(self.kind, "Jaccard")
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,7 @@ class ExplainedText:
             lines.append(
                 f"- block {r.block}: removed [{r.start}:{r.end}] {clip(self.text[r.start:r.end])!r}\n"
                 f"    repeats [{r.witness_start}:{r.witness_end}] "
-                f"{clip(self.text[r.witness_start:r.witness_end])!r} (Jaccard {r.similarity:.3f})"
+                f"{clip(self.text[r.witness_start:r.witness_end])!r} ({r.measure} {r.similarity:.3f})"
             )
         return "\n".join(lines)
 
