@@ -19,6 +19,7 @@ from ._mix import fmix64
 from .config import Config, resolve
 from .contain import contained_pairs
 from .inside import inside_cuts
+from .settle import merge_later_cuts
 from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
 from .shingle import ShingleSets, distinct, ranges, shingle_sets
 from .text import NOSPACE, adds_numbers, adds_words, char_classes, check_text, paragraph_spans
@@ -320,8 +321,11 @@ def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False) -> Analys
     out: list[tuple[Repeat, ...]] = []
     for d in range(len(texts)):
         p0, p1 = int(doc_offsets[d]), int(doc_offsets[d + 1])
-        out.append(tuple(_doc_repeats(cfg, texts[d], starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
-                                      cls[p0:p1], rep_sets, keys)) if maybe[d] else ())
+        reps = _doc_repeats(cfg, texts[d], starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
+                            cls[p0:p1], rep_sets, keys) if maybe[d] else []
+        if any(r.kind == "inside" for r in reps):
+            reps = _settle(texts[d], reps, starts[p0:p1].tolist(), cfg)
+        out.append(tuple(reps))
     return Analysis(starts, ends, cuts, doc_offsets, sets.tokens, cls, rep_sets, keys, tuple(out))
 
 
@@ -454,6 +458,21 @@ def _repeats_own(sets: ShingleSets, cfg: Config) -> np.ndarray:
     """Which rows repeat enough of their own shingles to hold a run of
     ``_MIN_RUN_TOKENS`` tokens twice."""
     return np.maximum(sets.tokens - cfg.shingle_size + 1, 0) - sets.sizes >= _MIN_RUN_TOKENS - cfg.shingle_size + 1
+
+
+#: Collapses of a collapse at most (each one cuts more text, so there are few).
+_MAX_PASSES = 8
+
+
+def _settle(text: str, reps: list[Repeat], para_starts: list[int], cfg: Config) -> list[Repeat]:
+    """``reps`` with what collapsing the collapsed text again would cut too, until
+    nothing more is cut (a cut inside a paragraph can leave a copy behind)."""
+    for _ in range(_MAX_PASSES):
+        more = analyze([cut_repeats(text, reps)], cfg).repeats[0]
+        if not more:
+            break
+        reps = merge_later_cuts(reps, more, para_starts, max(r.block for r in reps) + 1)
+    return reps
 
 
 def _find(text: str, cfg: Config) -> list[Repeat]:

@@ -128,8 +128,10 @@ def _runs(
         run.clear()
 
     for k, key in enumerate(keys):
-        w = (seen.get(key) or local.get(key)) if key else None
-        if w is not None and run and not follows(w, run[-1][1]):
+        found = [x for x in (local.get(key), seen.get(key)) if x is not None] if key else []
+        going = [x for x in found if run and follows(x, run[-1][1])]
+        w = going[0] if going else found[0] if found else None  # a run going on, else this paragraph's own
+        if w is not None and run and not going:
             close()
         if w is None:
             close()
