@@ -32,14 +32,15 @@ from typing import Any
 
 import numpy as np
 
+from .arrays import chunk_bounds, distinct, distinct_count, distinct_inverse, ranges, run_ranks, shared_keys, top_bytes
 from .cluster import components
 from .collapse import REPEAT_KINDS, Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import IndexError_, Store, stored_text
-from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, shared_keys, unique_pairs, window_pairs
+from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, unique_pairs, window_pairs
 from .results import Block, CorpusSummary, DocResult, Paragraphs, make_doc_result, make_repeat
 from .runs import OwnedDir, clean_stale
-from .shingle import ShingleSets, chunk_bounds, distinct, distinct_inverse, ranges, run_ranks, union_rows
+from .shingle import ShingleSets, union_rows
 from .text import check_text
 
 __all__ = ["Corpus", "dedupe", "document", "keep_heap"]
@@ -313,7 +314,7 @@ def _bucket_pairs(
     """
     flat = np.ascontiguousarray(flat, dtype=_U).reshape(-1)
     n = first + len(flat) // bands
-    top = _top_bytes(flat)
+    top = top_bytes(flat)
     # pieces of whole byte values, sized from a sample (keys are hash values: spread evenly);
     # each piece's positions are picked out of all keys, so no array is as long as the range
     step = max(1, len(flat) // (1 << 16))
@@ -343,16 +344,6 @@ def _bucket_pairs(
         return lcat, rcat, (np.zeros(0, dtype=_U), e.copy(), e.copy())
     sk, nodes, need = (np.concatenate([o[i] for o in out]) for i in range(3))
     return lcat, rcat, (sk, nodes, need)
-
-
-def _top_bytes(flat: np.ndarray) -> np.ndarray:
-    """The top byte of each ``uint64`` of the contiguous ``flat``, as a strided view (no copy).
-
-    Examples:
-        >>> _top_bytes(np.array([1 << 56, 7, 255 << 56], dtype=np.uint64)).tolist()
-        [1, 0, 255]
-    """
-    return flat.view(np.uint8)[7::8] if sys.byteorder == "little" else flat.view(np.uint8)[0::8]
 
 
 @dataclass(frozen=True)
@@ -1092,11 +1083,11 @@ class Corpus:
         np.minimum.at(first_of_comp, comp, np.arange(n_par, dtype=np.int64))
         cluster = first_of_comp[comp]
         size = np.bincount(cluster, minlength=n_par)[cluster] if n_par else e
-        doc_freq = _distinct_count(cluster, doc, n_par)
+        doc_freq = distinct_count(cluster, doc, n_par)
         # documents: shingles of kept, non-boilerplate paragraphs (boilerplate by document count here)
         candidate_boiler = doc_freq >= cfg.boilerplate_min
         doc_cluster = self._doc_clusters(doc, node, removed | candidate_boiler)
-        story_freq = _distinct_count(cluster, doc_cluster[doc] if n_par else e, n_par)
+        story_freq = distinct_count(cluster, doc_cluster[doc] if n_par else e, n_par)
         boiler = story_freq >= cfg.boilerplate_min
         # similarity of each paragraph to the earliest one of its cluster
         sim = np.ones(n_par, dtype=np.float64)
@@ -1353,16 +1344,6 @@ def _doc_sets(
     (the work of one process in :meth:`Corpus._doc_clusters`)."""
     dsets = union_rows(sets, rows, docs, n_docs)
     return dsets, band_keys_of_sets(dsets, num_perm, seed, *lsh)
-
-
-def _distinct_count(group: np.ndarray, member: np.ndarray, n: int) -> np.ndarray:
-    """For each element, the number of distinct ``member`` values in its ``group``."""
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    width = int(member.max()) + 1  # both are ids below the number of paragraphs: the key fits int64
-    first = distinct(group * width + member)  # one per (group, member)
-    per_group = np.bincount(first // width, minlength=int(group.max()) + 1)
-    return per_group[group]
 
 
 def dedupe(docs: Iterable[object], config: Config | None = None, **kwargs: Any) -> Iterator[DocResult]:

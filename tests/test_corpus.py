@@ -343,11 +343,11 @@ def test_documents_without_ids_are_numbered_by_corpus_position(tmp_path, n_jobs,
 def test_distinct_count_equals_sets():
     import numpy as np
 
-    from dedup.corpus import _distinct_count
+    from dedup.arrays import distinct_count
 
     r = np.random.default_rng(0)
     g, m = r.integers(0, 50, 1000), r.integers(0, 30, 1000)
-    assert _distinct_count(g, m, 1000).tolist() == [len(set(m[g == x].tolist())) for x in g.tolist()]
+    assert distinct_count(g, m, 1000).tolist() == [len(set(m[g == x].tolist())) for x in g.tolist()]
 
 
 def reference_clusters(docs: list[str], cfg: dedup.Config) -> list[int]:

@@ -99,7 +99,7 @@ def test_exact_pairs_equals_all_pairs(texts, t):
 def test_shared_keys_equals_definition(parts):
     """Keys built from a few high parts and low parts, so that many share their
     high bits (the packed prefix) without being equal: the prefilter must drop them."""
-    from dedup.lsh import shared_keys
+    from dedup.arrays import shared_keys
 
     keys = np.array([(h << 58) | lo for h, lo in parts], dtype=np.uint64)
     count: dict[int, int] = {}
