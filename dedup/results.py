@@ -146,14 +146,6 @@ class Paragraphs(Sequence[ParagraphInfo]):
         out._cols, out._items, out._view = columns, None, None
         return out
 
-    @classmethod
-    def _slice(cls, block: Block, a: int, b: int, lo: int, hi: int) -> Paragraphs:
-        """Rows ``a..b-1`` of a :class:`Block` (its boilerplate rows ``lo..hi-1``):
-        nothing is copied until the paragraphs are read."""
-        out = cls.__new__(cls)
-        out._cols, out._items, out._view = None, None, (block, a, b, lo, hi)
-        return out
-
     def _all(self) -> tuple[ParagraphInfo, ...]:
         if self._items is None:
             cols = self.columns
@@ -224,6 +216,14 @@ class Paragraphs(Sequence[ParagraphInfo]):
     def to_json(self) -> list[dict[str, Any]]:
         """One dict per paragraph (the fields of :class:`ParagraphInfo`)."""
         return [dict(zip(INFO_FIELDS, row)) for row in zip(range(len(self)), *self.columns)]
+
+
+def paragraphs_view(block: Block, a: int, b: int, lo: int, hi: int) -> Paragraphs:
+    """The :class:`Paragraphs` of rows ``a..b-1`` of a :class:`Block` (its boilerplate
+    rows ``lo..hi-1``), for the corpus driver: nothing is copied until they are read."""
+    out = Paragraphs.__new__(Paragraphs)
+    out._cols, out._items, out._view = None, None, (block, a, b, lo, hi)
+    return out
 
 
 @dataclass(frozen=True)

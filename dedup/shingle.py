@@ -18,14 +18,15 @@ from .arrays import chunk_bounds, distinct, ranges
 from .config import Config, resolve
 from .text import MARK, NOSPACE, SEP, WORD, char_classes, fold, normalize, tokenize
 
-__all__ = ["union_rows", "ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "token_spans"]
+__all__ = ["union_rows", "ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "token_spans", "codepoints",
+           "UNION_CHUNK"]
 
 _CHAR_KEY = 0x9E3779B97F4A7C15
 _LEN_KEY = 0xD6E8FEB86659FD93
 _SHINGLE_KEY = 0xA0761D6478BD642F
 _U = np.uint64
-#: Values merged at once by :func:`union_rows`.
-_UNION_CHUNK = 1 << 21
+#: Values merged at once by :func:`union_rows` (a setting: it changes no result).
+UNION_CHUNK = 1 << 21
 #: Code points per numpy chunk when hashing tokens (bounds temporary memory).
 _CHAR_CHUNK = 1 << 20
 
@@ -132,7 +133,7 @@ def union_rows(sets: ShingleSets, rows: np.ndarray, groups: np.ndarray, n_groups
     """One CSR row per group ``0..n_groups-1``: the union of the rows ``rows[i]``
     with ``groups[i]`` equal to it (empty for a group with none).
 
-    Groups are merged a block of whole groups at a time (about :data:`_UNION_CHUNK`
+    Groups are merged a block of whole groups at a time (about :data:`UNION_CHUNK`
     values each): sorts that fit in cache, and temporaries the allocator reuses.
 
     Examples:
@@ -152,7 +153,7 @@ def union_rows(sets: ShingleSets, rows: np.ndarray, groups: np.ndarray, n_groups
     np.cumsum(sizes, out=cum[1:])
     counts = np.zeros(n_groups, dtype=np.int64)
     values = []
-    for g0, g1 in chunk_bounds(np.diff(cum[first]), _UNION_CHUNK) if n_groups else []:
+    for g0, g1 in chunk_bounds(np.diff(cum[first]), UNION_CHUNK) if n_groups else []:
         r0, r1 = int(first[g0]), int(first[g1])
         vals = sets.values[ranges(sets.offsets[rows[r0:r1]], sizes[r0:r1])]
         owner = np.repeat((groups[r0:r1] - g0).astype(np.uint64), sizes[r0:r1])
@@ -179,7 +180,14 @@ def _span_hashes(cp: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.nda
     return out
 
 
-def _codepoints(s: str) -> np.ndarray:
+def codepoints(s: str) -> np.ndarray:
+    """The code points of ``s`` as ``uint32`` (lone surrogates included), the input of
+    :func:`token_spans`.
+
+    Examples:
+        >>> codepoints("a\u00e9").tolist()
+        [97, 233]
+    """
     return np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
 
@@ -227,7 +235,7 @@ def _token_stream(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     joined = "\x00".join(map(fold, texts))
     if joined.count("\x00") != n - 1:  # a text holds NUL itself: it is not a token char
         joined = "\x00".join(fold(t.replace("\x00", " ")) for t in texts)
-    cp = _codepoints(joined)
+    cp = codepoints(joined)
     starts, lens = token_spans(cp)
     hashes = _span_hashes(cp, starts, lens)
     nul = np.flatnonzero(cp == 0)
@@ -240,7 +248,7 @@ def _token_stream(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         if keep.any():
             fb = [f for f in fb if f]
             fl = np.fromiter(map(len, fb), dtype=np.int64, count=len(fb))
-            fh = _span_hashes(_codepoints("".join(fb)), np.cumsum(fl) - fl, fl)
+            fh = _span_hashes(codepoints("".join(fb)), np.cumsum(fl) - fl, fl)
             hashes = np.concatenate((hashes, fh))
             rows = np.concatenate((rows, empty[keep]))
             order = np.argsort(rows, kind="stable")

@@ -125,7 +125,7 @@ def test_union_and_jaccard_merge_paths_match_plain_sort(monkeypatch):
     groups = np.sort(rng.integers(0, 40, 300))
     shuffled = rng.permutation(300)
     for chunk, order in ((1 << 21, np.arange(300)), (50, np.arange(300)), (50, shuffled), (1, shuffled)):
-        monkeypatch.setattr(dedup.shingle, "_UNION_CHUNK", chunk)  # one block, or blocks of a few groups
+        monkeypatch.setattr(dedup.shingle, "UNION_CHUNK", chunk)  # one block, or blocks of a few groups
         u = union_rows(sets, order, groups[order], 40)
         for g in range(40):
             want = sorted(set().union(*(rows[i].tolist() for i in np.flatnonzero(groups == g))))
