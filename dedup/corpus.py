@@ -48,14 +48,15 @@ from .collapse import REPEAT_KINDS, Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import IndexError_, Store, stored_text
 from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, unique_pairs, window_pairs
-from .results import Block, CorpusSummary, DocResult, make_doc_result, make_repeat, paragraphs_view
+from .results import CorpusSummary, DocResult, ResultColumns, make_doc_result, make_repeat, paragraphs_view
 from .runs import OwnedDir, clean_stale
 from .shingle import ShingleSets, union_rows
 from .text import check_text
 
-__all__ = ["Corpus", "dedupe", "document", "stream", "keep_heap", "Workers", "Nodes", "NodeStore", "Chunk", "analyze_chunk",
-           "steal", "Joined", "Mapped", "Shipped", "PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS", "AWAIT_WORKERS", "RESULT_CHUNK",
-           "RANGE_PIECE", "SHARE_DIR", "MAP_MIN_BYTES", "P_DOC", "P_START", "P_END", "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED"]
+__all__ = ["Corpus", "dedupe", "document", "stream", "keep_heap", "Workers", "Nodes", "NodeStore", "BatchAnalysis",
+           "analyze_batch", "steal", "Joined", "Mapped", "Shipped", "PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS",
+           "AWAIT_WORKERS", "RESULT_CHUNK", "RANGE_PIECE", "SHARE_DIR", "MAP_MIN_BYTES", "P_DOC", "P_START", "P_END",
+           "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED"]
 
 _U = np.uint64
 #: Below this many items (keys, paragraphs, shingles), a corpus-wide step runs in this process
@@ -359,7 +360,7 @@ def _bucket_pairs(
 
 
 @dataclass(frozen=True)
-class Chunk:
+class BatchAnalysis:
     """What the per-batch kernel hands to the ingesting process: the paragraph
     columns, the batch's distinct sets with their fingerprints and band keys, and
     the documents' stored forms (repeats by :func:`_repeats_blob`; texts compressed by
@@ -377,14 +378,14 @@ class Chunk:
     repeats: list[bytes]
 
 
-def analyze_chunk(texts: list[str], cfg: Config, compress: bool = True) -> Chunk:
+def analyze_batch(texts: list[str], cfg: Config, compress: bool = True) -> BatchAnalysis:
     """The per-batch work, all of it independent of the index (so it runs in the
     workers): the kernel, fingerprints, and the documents' stored forms."""
     an = analyze(texts, cfg, cross=True)
     assert an.keys is not None  # (cross=True)
     removed = np.zeros(len(an.starts), dtype=np.int64)
     removed[[int(an.doc_offsets[d]) + r.index for d, reps in enumerate(an.repeats) for r in reps if r.kind != "inside"]] = 1
-    return Chunk(
+    return BatchAnalysis(
         cols=np.column_stack((an.starts, an.ends, an.cuts, an.tokens, removed)).astype(np.int64),
         cls=an.cls,
         doc_offsets=an.doc_offsets,
@@ -671,10 +672,10 @@ def _worker_start(parent: int) -> None:
     threading.Thread(target=watch, name="dedup-parent-watch", daemon=True).start()
 
 
-def steal(pending: deque[tuple[list[tuple[str, str]], Any, Any]], kernel: Callable[[list[tuple[str, str]]], Chunk]
-          ) -> bool:
+def steal(pending: deque[tuple[list[tuple[str, str]], Any, Any]],
+          kernel: Callable[[list[tuple[str, str]]], BatchAnalysis]) -> bool:
     """At the end of the input, run here (``kernel``) the last batch of ``pending`` (batches,
-    each with its :class:`Chunk` or the future of a worker's, and what was shipped to the
+    each with its :class:`BatchAnalysis` or the future of a worker's, and what was shipped to the
     worker) that no worker has started, rather than wait while the workers clear their
     queues (False: there is none). The workers take the oldest first: this process takes
     from the other end."""
@@ -993,7 +994,7 @@ class Corpus:
         # this process ingests every batch that is ready and, rather than wait for one that is
         # not, reads the next batch and runs the kernel on it itself.
         feed, ahead = 4 * (self.n_jobs - 1), 8 * self.n_jobs
-        # (batch, its chunk or the future of a worker's, what was shipped to the worker)
+        # (batch, its analysis or the future of a worker's, what was shipped to the worker)
         pending: deque[tuple[list[tuple[str, str]], Any, Any]] = deque()
         try:
             while True:
@@ -1004,7 +1005,7 @@ class Corpus:
                     if not batch:
                         break
                     args = Shipped.put(self._kernel_args(batch), self.workers.ship_dir)
-                    pending.append((batch, pool.submit(_run_mapped, analyze_chunk, args, self.workers.ship_dir), args))
+                    pending.append((batch, pool.submit(_run_mapped, analyze_batch, args, self.workers.ship_dir), args))
                     self.workers.tasks += 1
                 if pending and (not isinstance(pending[0][1], Future) or pending[0][1].done()):
                     self._ingest_next(pending)
@@ -1047,12 +1048,12 @@ class Corpus:
         return []
 
     def _kernel_args(self, batch: list[tuple[str, str]]) -> tuple[list[str], Config, bool]:
-        """The arguments of :func:`analyze_chunk` for ``batch``."""
+        """The arguments of :func:`analyze_batch` for ``batch``."""
         return [t for _, t in batch], self.config, self.store.compressed
 
-    def _kernel(self, batch: list[tuple[str, str]]) -> Chunk:
+    def _kernel(self, batch: list[tuple[str, str]]) -> BatchAnalysis:
         """The kernel's result for ``batch``, computed in this process."""
-        return analyze_chunk(*self._kernel_args(batch))
+        return analyze_batch(*self._kernel_args(batch))
 
     def _ingest_next(self, pending: deque[tuple[list[tuple[str, str]], Any, Any]]) -> None:
         b, res, _ = pending.popleft()
@@ -1114,7 +1115,7 @@ class Corpus:
             self.skipped_ids += 1
         return out
 
-    def _ingest(self, batch: list[tuple[str, str]], ch: Chunk) -> None:
+    def _ingest(self, batch: list[tuple[str, str]], ch: BatchAnalysis) -> None:
         first = self.nodes.n
         # the batch's sets not seen before become new nodes (linked to the others by _link)
         node_of = self.nodes.lookup(ch.fp)
@@ -1297,7 +1298,7 @@ class Corpus:
                 g0, g1 = bounds[d0], bounds[d1]
                 c = cluster[g0:g1]
                 boiler = st["boilerplate"][g0:g1].astype(bool)
-                block = Block(tuple(tuple(col) for col in (  # tuples: a document's columns are slices of these
+                chunk = ResultColumns(tuple(tuple(col) for col in (  # tuples: a document's columns are slices of these
                     par[g0:g1, P_START].tolist(),
                     par[g0:g1, P_END].tolist(),
                     par[g0:g1, P_TOKENS].tolist(),
@@ -1312,11 +1313,11 @@ class Corpus:
                     st["sim"][g0:g1].tolist(),
                     par[g0:g1, P_REMOVED].astype(bool).tolist(),
                 )), (rows := np.flatnonzero(boiler)).tolist())
-                row = (p_first[d0 : d1 + 1] - g0).tolist()  # each document's rows in the block
+                row = (p_first[d0 : d1 + 1] - g0).tolist()  # each document's rows in the chunk
                 brow = np.searchsorted(rows, p_first[d0 : d1 + 1] - g0).tolist()  # and its boilerplate rows
                 dcs = doc_cluster[d0:d1].tolist()
                 for k, ((did, text, collapsed, reps), dc) in enumerate(zip(texts, dcs)):
-                    evidence = paragraphs_view(block, row[k], row[k + 1], brow[k], brow[k + 1])
+                    evidence = paragraphs_view(chunk, row[k], row[k + 1], brow[k], brow[k + 1])
                     yield make_doc_result(did, text, collapsed, reps, evidence, id_of[dc], doc_size[dc])
 
     def summary(self, top: int = 20) -> CorpusSummary:

@@ -625,13 +625,13 @@ def test_at_the_end_of_the_input_batches_no_worker_started_are_run_here(tmp_path
     from collections import deque
     from concurrent.futures import Future
 
-    from dedup.corpus import Chunk, Shipped, analyze_chunk, steal
+    from dedup.corpus import BatchAnalysis, Shipped, analyze_batch, steal
 
     batch = [("a", "A line of well over eight words, said twice here.\n" * 2)]
     with dedup.Corpus() as c:
 
         def kernel(b):  # (what the corpus runs on a batch in this process)
-            return analyze_chunk([t for _, t in b], c.config, c.store.compressed)
+            return analyze_batch([t for _, t in b], c.config, c.store.compressed)
 
         running, queued = Future(), Future()
         running.set_running_or_notify_cancel()  # (a worker has it)
@@ -639,11 +639,11 @@ def test_at_the_end_of_the_input_batches_no_worker_started_are_run_here(tmp_path
         pending = deque([(batch, running, None), (batch, queued, shipped), (batch, kernel(batch), None)])
         assert steal(pending, kernel)
         assert queued.cancelled() and not list(tmp_path.iterdir())  # its shipped batch removed
-        assert isinstance(pending[1][1], Chunk) and pending[1][1].repeats == pending[2][1].repeats
+        assert isinstance(pending[1][1], BatchAnalysis) and pending[1][1].repeats == pending[2][1].repeats
         assert not steal(pending, kernel)  # the one a worker has started stays with it; the others are done
         waiting = Future()
         pending = deque([(batch, waiting, None)])  # the workers have not started (a short input)
-        assert steal(pending, kernel) and waiting.cancelled() and isinstance(pending[0][1], Chunk)
+        assert steal(pending, kernel) and waiting.cancelled() and isinstance(pending[0][1], BatchAnalysis)
 
 
 @pytest.mark.parametrize("chunk", [2, 512])
