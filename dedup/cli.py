@@ -394,7 +394,7 @@ def _corpus(a: argparse.Namespace, cfg: Config) -> int:
         corpus.add(progress(_documents(a, kind, files, skipped), a.quiet, "indexing"))
         summary = corpus.summary()
         if isinstance(corpus, Corpus):  # the clusters are made: the workers exit while the output is written
-            corpus._stop_workers(wait=False)
+            corpus.release_workers(wait=False)
 
         def mine() -> Iterator[DocResult]:  # this input's (those the index held already too: a re-run)
             return corpus.results(docs=corpus.input_docs) if isinstance(corpus, Corpus) else corpus.results(start=first)

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._mix import fmix64
+from .arrays import distinct, ranges
 from .config import Config, resolve
 from .contain import contained_pairs
 from .inside import inside_cuts
 from .settle import merge_later_cuts
 from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
-from .shingle import ShingleSets, distinct, ranges, shingle_sets
+from .shingle import ShingleSets, shingle_sets
 from .text import NOSPACE, adds_numbers, adds_words, char_classes, check_text, paragraph_spans
 
 __all__ = ["REPEAT_KINDS", "Repeat", "Block", "ExplainedText", "Analysis", "analyze", "cut_repeats", "find_repeats", "iter_repeats", "collapse", "explain"]

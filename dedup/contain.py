@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import distinct, ranges
 from .lsh import intersection_sizes
-from .shingle import ShingleSets, distinct, ranges
+from .shingle import ShingleSets
 
 __all__ = ["contained_pairs"]
 

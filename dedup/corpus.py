@@ -9,6 +9,16 @@ with the exact Jaccard. Only the index (shingle sets, band keys, verified pairs)
 stays in memory; texts go to the SQLite store. :meth:`Corpus.results` then
 computes the clusters once over everything (paragraph clusters, document
 clusters, boilerplate) and streams one :class:`DocResult` per document.
+
+Settings: module-level values read where they are used (set them as
+``dedup.corpus.NAME = value``); none changes a result, only where and in what pieces
+the work runs. :data:`PARALLEL_MIN_ITEMS` and :data:`SPAWN_MIN_ITEMS`: how large a
+corpus-wide step must be to be shared with the workers, or to start them for it;
+:data:`AWAIT_WORKERS`: wait for a worker to start, so that even a short input reaches
+the workers (for tests); :data:`SHARE_DIR` and :data:`MAP_MIN_BYTES`: where, and from
+what size, arrays go to the workers as mapped files (``SHARE_DIR = None``: all by pipe);
+:data:`RANGE_PIECE`: band keys sorted at once; :data:`RESULT_CHUNK`: documents per
+chunk of :meth:`Corpus.results`.
 """
 
 from __future__ import annotations
@@ -32,48 +42,52 @@ from typing import Any
 
 import numpy as np
 
+from .arrays import chunk_bounds, distinct, distinct_count, distinct_inverse, ranges, run_ranks, shared_keys, top_bytes
 from .cluster import components
 from .collapse import REPEAT_KINDS, Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .index import IndexError_, Store, stored_text
-from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, shared_keys, unique_pairs, window_pairs
-from .results import Block, CorpusSummary, DocResult, Paragraphs, make_doc_result, make_repeat
+from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints, unique_pairs, window_pairs
+from .results import CorpusSummary, DocResult, ResultColumns, make_doc_result, make_repeat, paragraphs_view
 from .runs import OwnedDir, clean_stale
-from .shingle import ShingleSets, chunk_bounds, distinct, distinct_inverse, ranges, run_ranks, union_rows
+from .shingle import ShingleSets, union_rows
 from .text import check_text
 
-__all__ = ["Corpus", "dedupe", "document", "keep_heap"]
+__all__ = ["Corpus", "dedupe", "document", "stream", "keep_heap", "Workers", "Nodes", "NodeStore", "BatchAnalysis",
+           "analyze_batch", "steal", "Joined", "Mapped", "Shipped", "PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS",
+           "AWAIT_WORKERS", "RESULT_CHUNK", "RANGE_PIECE", "SHARE_DIR", "MAP_MIN_BYTES", "P_DOC", "P_START", "P_END",
+           "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED"]
 
 _U = np.uint64
 #: Below this many items (keys, paragraphs, shingles), a corpus-wide step runs in this process
 #: only; below the second figure, it does not start the workers for it (that costs about a second)
 #: or wait for one still starting.
-_PARALLEL_MIN_ITEMS = 1 << 18
-_SPAWN_MIN_ITEMS = 1 << 23
-#: Pieces per process of a shared corpus-wide step (see Corpus._share): of the key-range
+PARALLEL_MIN_ITEMS = 1 << 18
+SPAWN_MIN_ITEMS = 1 << 23
+#: Pieces per process of a shared corpus-wide step (see Workers.share): of the key-range
 #: steps (each piece reads all keys: as many as processes) and of the others (made one by one).
 _RANGE_PIECES, _PIECES = 1, 8
 #: Batches this process runs before it starts the workers, which it does on reading the next
 #: one. A worker takes a few tenths of a second to start: until one has, batches stay here.
 _WORKERS_AFTER = 1
 #: Wait for the workers to start before going on (tests set it, to send small inputs to them).
-_AWAIT_WORKERS = False
+AWAIT_WORKERS = False
 #: Documents per chunk of :meth:`Corpus.results`.
-_RESULT_CHUNK = 512
+RESULT_CHUNK = 512
 #: Band keys sorted at once by a key-range step (see _bucket_pairs).
-_RANGE_PIECE = 1 << 21
-#: Corpus._share: ``share(fn, make, cuts)``.
+RANGE_PIECE = 1 << 21
+#: Workers.share: ``share(fn, make, cuts)``.
 _Share = Callable[[Callable[..., Any], Callable[[int, int], tuple[Any, ...]], Sequence[int]], list[Any]]
 #: Columns of the per-paragraph array kept for every stored paragraph.
 P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED = range(7)
 
 
-class _NodeStore:
+class NodeStore:
     """Shingle sets of all nodes (or other rows, such as the document sets of the parts of
     a shared step), kept as one CSR per batch or part (append is O(batch))."""
 
     @classmethod
-    def of(cls, parts: Iterable[ShingleSets]) -> _NodeStore:
+    def of(cls, parts: Iterable[ShingleSets]) -> NodeStore:
         """The rows of ``parts``, one after the other (not copied)."""
         out = cls()
         for p in parts:
@@ -211,7 +225,7 @@ class _Runs:
         return q, nd
 
 
-class _Nodes:
+class Nodes:
     """Every distinct paragraph set seen: its shingles, fingerprint and band keys.
 
     A node is a distinct set, numbered by first occurrence in the corpus; its LSH
@@ -226,7 +240,7 @@ class _Nodes:
 
     def __init__(self, window: int):
         self.window = window
-        self.sets = _NodeStore()
+        self.sets = NodeStore()
         self.fps = _Runs()  # first fingerprint word -> node
         self.fp2: list[np.ndarray] = []  # second fingerprint word of each node, per batch
         self.bands = _Runs()  # band key -> node, for nodes 0 .. indexed-1
@@ -275,7 +289,7 @@ class _Nodes:
             self.indexed, self.unindexed = self.linked, []
         first = self.linked
         has_old = self.bands.n > 0
-        done = _range_pairs(share, pieces, _Joined(tuple(self.pending)), self.window, first, has_old)
+        done = _range_pairs(share, pieces, Joined(tuple(self.pending)), self.window, first, has_old)
         left, right = [d[0] for d in done], [d[1] for d in done]
         if has_old:  # ranges in ascending order: the keys are sorted across them too
             sk, nodes, need = (np.concatenate([d[2][i] for d in done]) for i in range(3))
@@ -288,7 +302,7 @@ class _Nodes:
         return unique_pairs(np.concatenate(left), np.concatenate(right), self.linked, runs=not has_old)
 
 
-def _range_pairs(share: _Share, pieces: int, keys: _Joined, window: int, first: int, sorted_out: bool) -> list[Any]:
+def _range_pairs(share: _Share, pieces: int, keys: Joined, window: int, first: int, sorted_out: bool) -> list[Any]:
     """:func:`_bucket_pairs` over the band ``keys`` (``[row, band]``, row ``i`` being
     node ``first + i``) cut into ``pieces`` ranges of key values (whole buckets in each),
     in order; each process picks its range out of the keys itself (keys are hash
@@ -307,18 +321,18 @@ def _bucket_pairs(
     many nodes from before ``first`` each one's bucket still needs.
 
     The keys are sorted in pieces of whole top-byte values of about
-    :data:`_RANGE_PIECE` keys each (a bucket's keys share their top byte): a sort
+    :data:`RANGE_PIECE` keys each (a bucket's keys share their top byte): a sort
     that fits in cache, and temporaries the allocator reuses from piece to piece
     instead of fresh pages the system must clear for every array the size of the range.
     """
     flat = np.ascontiguousarray(flat, dtype=_U).reshape(-1)
     n = first + len(flat) // bands
-    top = _top_bytes(flat)
+    top = top_bytes(flat)
     # pieces of whole byte values, sized from a sample (keys are hash values: spread evenly);
     # each piece's positions are picked out of all keys, so no array is as long as the range
     step = max(1, len(flat) // (1 << 16))
     counts = np.bincount(top[::step], minlength=256) * step
-    bytes_ = [lo + a for a, _ in chunk_bounds(counts[lo:hi], _RANGE_PIECE)] + [hi]
+    bytes_ = [lo + a for a, _ in chunk_bounds(counts[lo:hi], RANGE_PIECE)] + [hi]
     left, right, out = [], [], []
     for b0, b1 in zip(bytes_, bytes_[1:]):
         p = np.flatnonzero((top >= b0) & (top < b1)) if (b0, b1) != (0, 256) else np.arange(len(flat), dtype=np.int64)
@@ -345,18 +359,8 @@ def _bucket_pairs(
     return lcat, rcat, (sk, nodes, need)
 
 
-def _top_bytes(flat: np.ndarray) -> np.ndarray:
-    """The top byte of each ``uint64`` of the contiguous ``flat``, as a strided view (no copy).
-
-    Examples:
-        >>> _top_bytes(np.array([1 << 56, 7, 255 << 56], dtype=np.uint64)).tolist()
-        [1, 0, 255]
-    """
-    return flat.view(np.uint8)[7::8] if sys.byteorder == "little" else flat.view(np.uint8)[0::8]
-
-
 @dataclass(frozen=True)
-class _Chunk:
+class BatchAnalysis:
     """What the per-batch kernel hands to the ingesting process: the paragraph
     columns, the batch's distinct sets with their fingerprints and band keys, and
     the documents' stored forms (repeats by :func:`_repeats_blob`; texts compressed by
@@ -374,14 +378,14 @@ class _Chunk:
     repeats: list[bytes]
 
 
-def _analyze_chunk(texts: list[str], cfg: Config, compress: bool = True) -> _Chunk:
+def analyze_batch(texts: list[str], cfg: Config, compress: bool = True) -> BatchAnalysis:
     """The per-batch work, all of it independent of the index (so it runs in the
     workers): the kernel, fingerprints, and the documents' stored forms."""
     an = analyze(texts, cfg, cross=True)
     assert an.keys is not None  # (cross=True)
     removed = np.zeros(len(an.starts), dtype=np.int64)
     removed[[int(an.doc_offsets[d]) + r.index for d, reps in enumerate(an.repeats) for r in reps if r.kind != "inside"]] = 1
-    return _Chunk(
+    return BatchAnalysis(
         cols=np.column_stack((an.starts, an.ends, an.cuts, an.tokens, removed)).astype(np.int64),
         cls=an.cls,
         doc_offsets=an.doc_offsets,
@@ -444,15 +448,16 @@ def _repeats_blob(reps: Sequence[Repeat]) -> bytes:
     return np.array(rows, dtype=_REPEAT_DTYPE).tobytes()
 
 
-#: Where arrays for the workers are written (memory-backed where the system has it).
-_SHARE_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+#: Where arrays for the workers are written (memory-backed where the system has it; ``None``:
+#: nowhere, everything goes by pipe).
+SHARE_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 #: Arrays at least this large go to the workers as mapped files, smaller ones pickled.
-_MAP_MIN_BYTES = 1 << 20
+MAP_MIN_BYTES = 1 << 20
 
 
-class _Joined:
+class Joined:
     """The concatenation of ``parts`` (arrays of one dtype, along their first axis),
-    made where it is used: :meth:`_Mapped.put` writes the parts straight into the file a
+    made where it is used: :meth:`Mapped.put` writes the parts straight into the file a
     worker maps, and this process maps that file too (one copy, where joining them
     first and then writing the result costs two); with no worker, or no room for the
     file, they are concatenated once. Compared (and hashed) by identity."""
@@ -490,7 +495,7 @@ class _Joined:
 
 
 @dataclass(frozen=True)
-class _Mapped:
+class Mapped:
     """An array handed to a worker as a ``.npy`` file it maps read-only: writing it
     is one copy, where pickling through the executor's pipe costs four and holds
     this process's GIL in the feeder thread."""
@@ -502,9 +507,9 @@ class _Mapped:
         return np.asarray(np.load(self.path, mmap_mode="r", allow_pickle=False))
 
     @staticmethod
-    def put(args: tuple[Any, ...], prefix: Path, saved: dict[_Joined, str] | None = None) -> tuple[Any, ...]:
+    def put(args: tuple[Any, ...], prefix: Path, saved: dict[Joined, str] | None = None) -> tuple[Any, ...]:
         """``args`` with every large array (also inside a :class:`ShingleSets`) and every
-        :class:`_Joined` saved as a file; ``saved`` maps the joined ones already tried to
+        :class:`Joined` saved as a file; ``saved`` maps the joined ones already tried to
         their files (``""``: it could not be written), and gets those tried here. An array
         that cannot be written (a full, or small as in some containers, /dev/shm) stays
         in ``args``, to be pickled, and its partial file is removed."""
@@ -526,30 +531,30 @@ class _Mapped:
         def conv(a: Any) -> Any:
             if isinstance(a, ShingleSets):
                 return ShingleSets(conv(a.values), conv(a.offsets), conv(a.tokens))
-            if isinstance(a, _Joined):
-                if a not in saved and a.nbytes >= _MAP_MIN_BYTES:
+            if isinstance(a, Joined):
+                if a not in saved and a.nbytes >= MAP_MIN_BYTES:
                     saved[a] = write(a.save)  # (tried once)
-                return _Mapped(saved[a]) if saved.get(a) else a.array()
-            if isinstance(a, np.ndarray) and a.nbytes >= _MAP_MIN_BYTES:
+                return Mapped(saved[a]) if saved.get(a) else a.array()
+            if isinstance(a, np.ndarray) and a.nbytes >= MAP_MIN_BYTES:
                 path = write(lambda p: np.save(p, a, allow_pickle=False))
-                return _Mapped(path) if path else a
+                return Mapped(path) if path else a
             return a
 
         return tuple(conv(a) for a in args)
 
     @staticmethod
-    def local(args: tuple[Any, ...], saved: dict[_Joined, str], cache: dict[_Joined, Any] | None = None
+    def local(args: tuple[Any, ...], saved: dict[Joined, str], cache: dict[Joined, Any] | None = None
               ) -> tuple[Any, ...]:
-        """``args`` for this process: each :class:`_Joined` mapped from the file
+        """``args`` for this process: each :class:`Joined` mapped from the file
         :meth:`put` wrote for a worker (see ``saved``), or concatenated; once per
         ``cache``, which keeps them (clear it before the files go)."""
         cache = {} if cache is None else cache
 
         def conv(a: Any) -> Any:
-            if not isinstance(a, _Joined):
+            if not isinstance(a, Joined):
                 return a
             if a not in cache:
-                cache[a] = _Mapped(saved[a]).load() if saved.get(a) else a.array()
+                cache[a] = Mapped(saved[a]).load() if saved.get(a) else a.array()
             return cache[a]
 
         return tuple(conv(a) for a in args)
@@ -559,7 +564,7 @@ class _Mapped:
         def conv(a: Any) -> Any:
             if isinstance(a, ShingleSets):
                 return ShingleSets(conv(a.values), conv(a.offsets), conv(a.tokens))
-            if isinstance(a, _Mapped):
+            if isinstance(a, Mapped):
                 return a.load()
             return a
 
@@ -567,7 +572,7 @@ class _Mapped:
 
 
 @dataclass(frozen=True)
-class _Shipped:
+class Shipped:
     """An object handed to or from a worker as a file: a protocol-5 pickle whose arrays
     follow it out of band, read back with one read and no copy of the arrays.
 
@@ -603,19 +608,19 @@ class _Shipped:
                 with contextlib.suppress(OSError):
                     os.unlink(path)
             return obj
-        return _Shipped(path)
+        return Shipped(path)
 
     @staticmethod
     def discard(x: Any) -> None:
         """Remove the file of an object :meth:`put` shipped that will not be read."""
-        if isinstance(x, _Shipped):
+        if isinstance(x, Shipped):
             with contextlib.suppress(OSError):
                 os.unlink(x.path)
 
     @staticmethod
     def get(x: Any) -> Any:
         """The object :meth:`put` shipped (``x`` itself if it came by pipe); the file is removed."""
-        if not isinstance(x, _Shipped):
+        if not isinstance(x, Shipped):
             return x
         with open(x.path, "rb") as f:
             buf = bytearray(os.fstat(f.fileno()).st_size)
@@ -630,8 +635,8 @@ class _Shipped:
 
 def _run_mapped(fn: Callable[..., Any], args: Any, out: str | None = None) -> Any:
     """``fn(*args)`` in a worker: ``args`` unshipped and their mapped arrays loaded
-    first, the result shipped back as a file in directory ``out`` (see :class:`_Shipped`)."""
-    return _Shipped.put(fn(*_Mapped.get(_Shipped.get(args))), out)
+    first, the result shipped back as a file in directory ``out`` (see :class:`Shipped`)."""
+    return Shipped.put(fn(*Mapped.get(Shipped.get(args))), out)
 
 
 def keep_heap() -> None:
@@ -665,6 +670,131 @@ def _worker_start(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="dedup-parent-watch", daemon=True).start()
+
+
+def steal(pending: deque[tuple[list[tuple[str, str]], Any, Any]],
+          kernel: Callable[[list[tuple[str, str]]], BatchAnalysis]) -> bool:
+    """At the end of the input, run here (``kernel``) the last batch of ``pending`` (batches,
+    each with its :class:`BatchAnalysis` or the future of a worker's, and what was shipped to the
+    worker) that no worker has started, rather than wait while the workers clear their
+    queues (False: there is none). The workers take the oldest first: this process takes
+    from the other end."""
+    for i in range(len(pending) - 1, -1, -1):
+        batch, x, shipped = pending[i]
+        if isinstance(x, Future) and x.cancel():
+            Shipped.discard(shipped)
+            pending[i] = (batch, kernel(batch), None)
+            return True
+    return False
+
+
+class Workers:
+    """The ``n_jobs - 1`` worker processes a :class:`Corpus` shares its work with: started on
+    first use (:meth:`start`), given the per-batch kernel by :meth:`Corpus.add` and the parts of
+    a corpus-wide step by :meth:`share`, stopped by :meth:`release`. ``pool`` is the executor
+    (``None`` while none runs), ``tasks`` the number of tasks given to it, ``ship_dir`` the
+    directory batches and answers travel through as files (see :class:`Shipped`)."""
+
+    def __init__(self, n_jobs: int):
+        self.n_jobs = n_jobs
+        self.pool: Executor | None = None
+        self.ready: Future[Any] | None = None  # answered once a worker has started
+        self.tasks = 0  # tasks given to the workers
+        self.ship_dir: str | None = None
+        self._ship_tmp: OwnedDir | None = None
+
+    def start(self) -> Executor | None:
+        """The ``n_jobs - 1`` worker processes that share the work with this one (started
+        once, on first use; ``None`` with ``n_jobs=1``)."""
+        if self.n_jobs > 1 and self.pool is None:
+            self.pool = ProcessPoolExecutor(self.n_jobs - 1, mp_context=get_context("spawn"), initializer=_worker_start,
+                                            initargs=(os.getpid(),))
+            self.ready = self.pool.submit(int)
+            # batches go to the workers and come back as files here (see Shipped); removed
+            # by release, or when the corpus is collected without being closed
+            if SHARE_DIR is not None:
+                self._ship_tmp = OwnedDir("ship", SHARE_DIR)
+                self.ship_dir = self._ship_tmp.name
+        return self.pool
+
+    def started(self) -> bool:
+        """Whether a worker has started (and can take batches without a wait)."""
+        if self.ready is None:
+            return False
+        if AWAIT_WORKERS:
+            self.ready.result()
+        return self.ready.done()
+
+    def release(self, *, wait: bool = True) -> None:
+        """Stop the workers; ``wait=False`` lets them exit while this process goes on:
+        for callers with no task left for them (the drivers, once the clusters are made),
+        since tasks not yet started are cancelled."""
+        if self.pool is not None:
+            # workers given no task have nothing to finish: no wait for one still starting
+            self.pool.shutdown(wait=wait and self.tasks > 0, cancel_futures=True)
+            self.pool, self.ready, self.tasks = None, None, 0
+        if self._ship_tmp is not None:  # (with the files of batches cancelled or never read)
+            self._ship_tmp.cleanup()
+            self._ship_tmp = self.ship_dir = None
+
+    def pieces(self, items: int, per_process: int) -> int:
+        """Into how many pieces a corpus-wide step over about ``items`` items is cut for
+        :meth:`share`: ``per_process`` for each process, or 1 (all here) for a small step."""
+        if self.n_jobs == 1 or items < PARALLEL_MIN_ITEMS or (not self.started() and items < SPAWN_MIN_ITEMS):
+            return 1
+        return per_process * self.n_jobs
+
+    def share(self, fn: Callable[..., Any], make: Callable[[int, int], tuple[Any, ...]], cuts: Sequence[int]
+              ) -> list[Any]:
+        """``fn(*make(a, b))`` for ranges ``[a, b)`` of consecutive ``cuts``, shared with
+        the workers; the results in order (one per range a process took, so possibly
+        fewer than the ranges). Without workers, one call over all of ``cuts``.
+
+        The workers have two parts each in hand (running or queued), each a run of the
+        first ranges left (an eighth of them, shared among the workers), made here and
+        handed over with their large arrays as files mapped into memory (see
+        :class:`Mapped`); between two checks, this process takes the last range left,
+        and near the end it keeps the ranges left for itself. So the processes finish
+        about together, whichever is faster, and the workers need not wait while this
+        process makes their parts. ``cuts`` must ascend strictly; ``fn`` must not return
+        views of its inputs (their files are removed when the step ends).
+        """
+        pool = self.start() if len(cuts) > 2 else None
+        saved: dict[Joined, str] = {}
+        local: dict[Joined, Any] = {}
+        if pool is None:
+            return [fn(*Mapped.local(make(cuts[0], cuts[-1]), saved, local))]
+        out: dict[int, Any] = {}
+        lo, hi = 0, len(cuts) - 1
+        ahead = 2 * (self.n_jobs - 1)
+        running: dict[int, Future[Any]] = {}
+        owned = OwnedDir("share", SHARE_DIR)
+        with contextlib.ExitStack() as stack:
+            stack.callback(owned.cleanup)
+            tmp = owned.name
+            where = tmp if SHARE_DIR is not None else None
+            try:
+                while lo < hi:
+                    # near the end, a worker gets another part only while more ranges are left
+                    # than the workers have in hand: this process takes the last ones itself
+                    while (busy := sum(not f.done() for f in running.values())) < ahead and hi - lo > busy:
+                        m = max(1, (hi - lo) // (4 * ahead))
+                        args = Mapped.put(make(cuts[lo], cuts[lo + m]), Path(tmp) / str(lo), saved)
+                        running[lo] = pool.submit(_run_mapped, fn, args, where)
+                        self.tasks += 1
+                        lo += m
+                    if lo < hi:
+                        hi -= 1
+                        out[hi] = fn(*Mapped.local(make(cuts[hi], cuts[hi + 1]), saved, local))
+                out.update((i, Shipped.get(f.result())) for i, f in running.items())
+            except BaseException:  # the parts not started are dropped, the others end before their files go
+                for f in running.values():
+                    f.cancel()
+                wait(running.values())
+                raise
+            finally:
+                local.clear()  # (this process's maps of the files)
+        return [out[i] for i in sorted(out)]
 
 
 class Corpus:
@@ -724,7 +854,7 @@ class Corpus:
             raise ValueError(f"lock_timeout must be a number of seconds >= 0, got {lock_timeout!r}")
         self.lock_timeout = float(lock_timeout)
         clean_stale(tempfile.gettempdir())  # what runs killed before they could clean up left
-        clean_stale(_SHARE_DIR)
+        clean_stale(SHARE_DIR)
         self._tmp: OwnedDir | None = None
         if index is None:
             self._tmp = OwnedDir("index")
@@ -738,11 +868,7 @@ class Corpus:
         self._input: list[list[int]] = []  # the documents of the last add(), as runs [first, last)
         self._call_first = self._new_read = 0  # (see add)
         self._matched: dict[str, int] = {}
-        self._pool: Executor | None = None
-        self._ready: Future[Any] | None = None  # answered once a worker has started
-        self._tasks = 0  # tasks given to the workers
-        self._ship_dir: str | None = None
-        self._ship_tmp: OwnedDir | None = None
+        self.workers = Workers(n_jobs)
         self._added = self._pos = self._base = 0
         self._exhausted = False
         self._inflight: dict[str, int] = {}
@@ -763,7 +889,7 @@ class Corpus:
 
     def close(self) -> None:
         """Stop the workers, close the index (and delete it if it was temporary)."""
-        self._stop_workers()
+        self.release_workers()
         self.store.close()
         if self._tmp is not None:
             self._tmp.cleanup()
@@ -773,7 +899,7 @@ class Corpus:
         """Read the index (one snapshot, checked: see :meth:`Store.check`) into this
         corpus's view; the nodes a writer added but had not linked yet (it was
         interrupted, or is still adding) are linked here, and stored only by the writer."""
-        self.nodes = _Nodes(self.config.bucket_window)
+        self.nodes = Nodes(self.config.bucket_window)
         self.edges: list[np.ndarray] = []
         self._paras: list[np.ndarray] = []  # per batch: int64 [n, 7] (the P_* columns)
         self._unstored: list[tuple[int, int, np.ndarray, np.ndarray]] = []  # links a reader made
@@ -853,7 +979,7 @@ class Corpus:
             raise TypeError("add() takes an iterable of documents; wrap a single document in a list")
         it = iter(docs)
         self._writable()
-        pool = self._pool  # the workers start once the input has proved longer than one batch
+        pool = self.workers.pool  # the workers start once the input has proved longer than one batch
         own = 0
         self._input = []
         self._call_first = self.n_docs  # documents from here on are this call's
@@ -868,19 +994,19 @@ class Corpus:
         # this process ingests every batch that is ready and, rather than wait for one that is
         # not, reads the next batch and runs the kernel on it itself.
         feed, ahead = 4 * (self.n_jobs - 1), 8 * self.n_jobs
-        # (batch, its chunk or the future of a worker's, what was shipped to the worker)
+        # (batch, its analysis or the future of a worker's, what was shipped to the worker)
         pending: deque[tuple[list[tuple[str, str]], Any, Any]] = deque()
         try:
             while True:
-                while pool is not None and self._started() and len(pending) < ahead and sum(
+                while pool is not None and self.workers.started() and len(pending) < ahead and sum(
                     isinstance(x, Future) and not x.done() for _, x, _ in pending
                 ) < feed:
                     batch = self._read(it)
                     if not batch:
                         break
-                    args = _Shipped.put(self._kernel_args(batch), self._ship_dir)
-                    pending.append((batch, pool.submit(_run_mapped, _analyze_chunk, args, self._ship_dir), args))
-                    self._tasks += 1
+                    args = Shipped.put(self._kernel_args(batch), self.workers.ship_dir)
+                    pending.append((batch, pool.submit(_run_mapped, analyze_batch, args, self.workers.ship_dir), args))
+                    self.workers.tasks += 1
                 if pending and (not isinstance(pending[0][1], Future) or pending[0][1].done()):
                     self._ingest_next(pending)
                     continue
@@ -888,7 +1014,7 @@ class Corpus:
                     batch = self._read(it)
                     if batch:
                         if pool is None and own >= _WORKERS_AFTER:  # (it starts up while this process works on)
-                            pool = self._workers()
+                            pool = self.workers.start()
                         pending.append((batch, self._kernel(batch), None))
                         own += 1
                         continue
@@ -896,12 +1022,12 @@ class Corpus:
                     if self._exhausted:
                         break
                     continue
-                if self._exhausted and self._steal(pending):
+                if self._exhausted and steal(pending, self._kernel):
                     continue
                 self._ingest_next(pending)  # waits for the oldest batch
             self._link()
         except BaseException:
-            self._stop_workers()
+            self.release_workers()
             raise
         return self._added
 
@@ -922,65 +1048,26 @@ class Corpus:
         return []
 
     def _kernel_args(self, batch: list[tuple[str, str]]) -> tuple[list[str], Config, bool]:
-        """The arguments of :func:`_analyze_chunk` for ``batch``."""
+        """The arguments of :func:`analyze_batch` for ``batch``."""
         return [t for _, t in batch], self.config, self.store.compressed
 
-    def _kernel(self, batch: list[tuple[str, str]]) -> _Chunk:
+    def _kernel(self, batch: list[tuple[str, str]]) -> BatchAnalysis:
         """The kernel's result for ``batch``, computed in this process."""
-        return _analyze_chunk(*self._kernel_args(batch))
-
-    def _steal(self, pending: deque[tuple[list[tuple[str, str]], Any, Any]]) -> bool:
-        """At the end of the input, run here the last batch that no worker has started,
-        rather than wait while the workers clear their queues (False: there is none).
-        The workers take the oldest first: this process takes from the other end."""
-        for i in range(len(pending) - 1, -1, -1):
-            batch, x, shipped = pending[i]
-            if isinstance(x, Future) and x.cancel():
-                _Shipped.discard(shipped)
-                pending[i] = (batch, self._kernel(batch), None)
-                return True
-        return False
+        return analyze_batch(*self._kernel_args(batch))
 
     def _ingest_next(self, pending: deque[tuple[list[tuple[str, str]], Any, Any]]) -> None:
         b, res, _ = pending.popleft()
-        self._ingest(b, _Shipped.get(res.result()) if isinstance(res, Future) else res)
+        self._ingest(b, Shipped.get(res.result()) if isinstance(res, Future) else res)
         for did, _ in b:
             self._inflight.pop(did, None)
         self._added += len(b)
 
-    def _workers(self) -> Executor | None:
-        """The ``n_jobs - 1`` worker processes that share the work with this one (started
-        once, on first use; ``None`` with ``n_jobs=1``)."""
-        if self.n_jobs > 1 and self._pool is None:
-            self._pool = ProcessPoolExecutor(self.n_jobs - 1, mp_context=get_context("spawn"), initializer=_worker_start,
-                                             initargs=(os.getpid(),))
-            self._ready = self._pool.submit(int)
-            # batches go to the workers and come back as files here (see _Shipped); removed
-            # by _stop_workers, or when the corpus is collected without being closed
-            if _SHARE_DIR is not None:
-                self._ship_tmp = OwnedDir("ship", _SHARE_DIR)
-                self._ship_dir = self._ship_tmp.name
-        return self._pool
-
-    def _started(self) -> bool:
-        """Whether a worker has started (and can take batches without a wait)."""
-        if self._ready is None:
-            return False
-        if _AWAIT_WORKERS:
-            self._ready.result()
-        return self._ready.done()
-
-    def _stop_workers(self, *, wait: bool = True) -> None:
-        """Stop the workers; ``wait=False`` lets them exit while this process goes on:
-        for callers with no task left for them (the drivers, once the clusters are made),
-        since tasks not yet started are cancelled."""
-        if self._pool is not None:
-            # workers given no task have nothing to finish: no wait for one still starting
-            self._pool.shutdown(wait=wait and self._tasks > 0, cancel_futures=True)
-            self._pool, self._ready, self._tasks = None, None, 0
-        if self._ship_tmp is not None:  # (with the files of batches cancelled or never read)
-            self._ship_tmp.cleanup()
-            self._ship_tmp = self._ship_dir = None
+    def release_workers(self, *, wait: bool = True) -> None:
+        """Stop the worker processes (``n_jobs > 1``) now rather than at :meth:`close`; they
+        start again if more work comes. ``wait=False`` lets them exit while this process
+        goes on: for a caller with no task left for them, such as one that has read
+        :meth:`summary` (the clusters are made) and only reads :meth:`results` now."""
+        self.workers.release(wait=wait)
 
     def _check_ids(
         self, batch: list[tuple[str, str]], first_pos: int, inflight: dict[str, int]
@@ -1028,7 +1115,7 @@ class Corpus:
             self.skipped_ids += 1
         return out
 
-    def _ingest(self, batch: list[tuple[str, str]], ch: _Chunk) -> None:
+    def _ingest(self, batch: list[tuple[str, str]], ch: BatchAnalysis) -> None:
         first = self.nodes.n
         # the batch's sets not seen before become new nodes (linked to the others by _link)
         node_of = self.nodes.lookup(ch.fp)
@@ -1057,8 +1144,8 @@ class Corpus:
         if not nodes.pending:
             return
         first, last = nodes.linked, nodes.n
-        pieces = self._pieces((last - first) * self.config.lsh[0], _RANGE_PIECES)
-        left, right = nodes.candidates(self._share, pieces)
+        pieces = self.workers.pieces((last - first) * self.config.lsh[0], _RANGE_PIECES)
+        left, right = nodes.candidates(self.workers.share, pieces)
         sim = self._jaccard(nodes.sets, left, right)
         ok = sim >= self.config.threshold - 1e-12
         edges = np.stack((left[ok], right[ok]), axis=1) if ok.any() else np.zeros((0, 2), dtype=np.int64)
@@ -1092,11 +1179,11 @@ class Corpus:
         np.minimum.at(first_of_comp, comp, np.arange(n_par, dtype=np.int64))
         cluster = first_of_comp[comp]
         size = np.bincount(cluster, minlength=n_par)[cluster] if n_par else e
-        doc_freq = _distinct_count(cluster, doc, n_par)
+        doc_freq = distinct_count(cluster, doc, n_par)
         # documents: shingles of kept, non-boilerplate paragraphs (boilerplate by document count here)
         candidate_boiler = doc_freq >= cfg.boilerplate_min
         doc_cluster = self._doc_clusters(doc, node, removed | candidate_boiler)
-        story_freq = _distinct_count(cluster, doc_cluster[doc] if n_par else e, n_par)
+        story_freq = distinct_count(cluster, doc_cluster[doc] if n_par else e, n_par)
         boiler = story_freq >= cfg.boilerplate_min
         # similarity of each paragraph to the earliest one of its cluster
         sim = np.ones(n_par, dtype=np.float64)
@@ -1139,7 +1226,7 @@ class Corpus:
             return np.arange(n_docs, dtype=np.int64)
         # one CSR row per document (the union of its paragraphs' sets) and its band keys,
         # computed by ranges of documents with about equal numbers of paragraphs
-        k = self._pieces(len(kd) * 16, _PIECES)
+        k = self.workers.pieces(len(kd) * 16, _PIECES)
         cuts = sorted({0, n_docs, *(int(kd[len(kd) * i // k]) for i in range(1, k))})
 
         def part(d0: int, d1: int) -> tuple[Any, ...]:
@@ -1147,82 +1234,23 @@ class Corpus:
             uniq, inv = distinct_inverse(kn[p0:p1], self.nodes.n)
             return self.nodes.sets.take(uniq), inv, kd[p0:p1] - d0, d1 - d0, cfg.num_perm, cfg.seed, cfg.doc_lsh
 
-        done = self._share(_doc_sets, part, cuts)
-        dsets = done[0][0] if len(done) == 1 else _NodeStore.of(d for d, _ in done)  # (the parts, not joined)
-        keys = _Joined(tuple(k for _, k in done))
-        done = _range_pairs(self._share, self._pieces(keys.size, _RANGE_PIECES), keys, cfg.bucket_window, 0, False)
+        done = self.workers.share(_doc_sets, part, cuts)
+        dsets = done[0][0] if len(done) == 1 else NodeStore.of(d for d, _ in done)  # (the parts, not joined)
+        keys = Joined(tuple(k for _, k in done))
+        done = _range_pairs(self.workers.share, self.workers.pieces(keys.size, _RANGE_PIECES), keys, cfg.bucket_window, 0, False)
         left, right = unique_pairs(np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]), n_docs,
                                    runs=True)
         sim = self._jaccard(dsets, left, right)
         ok = sim >= cfg.doc_threshold - 1e-12
         return components(n_docs, left[ok], right[ok])
 
-    def _pieces(self, items: int, per_process: int) -> int:
-        """Into how many pieces a corpus-wide step over about ``items`` items is cut for
-        :meth:`_share`: ``per_process`` for each process, or 1 (all here) for a small step."""
-        if self.n_jobs == 1 or items < _PARALLEL_MIN_ITEMS or (not self._started() and items < _SPAWN_MIN_ITEMS):
-            return 1
-        return per_process * self.n_jobs
-
-    def _share(self, fn: Callable[..., Any], make: Callable[[int, int], tuple[Any, ...]], cuts: Sequence[int]
-               ) -> list[Any]:
-        """``fn(*make(a, b))`` for ranges ``[a, b)`` of consecutive ``cuts``, shared with
-        the workers; the results in order (one per range a process took, so possibly
-        fewer than the ranges). Without workers, one call over all of ``cuts``.
-
-        The workers have two parts each in hand (running or queued), each a run of the
-        first ranges left (an eighth of them, shared among the workers), made here and
-        handed over with their large arrays as files mapped into memory (see
-        :class:`_Mapped`); between two checks, this process takes the last range left,
-        and near the end it keeps the ranges left for itself. So the processes finish
-        about together, whichever is faster, and the workers need not wait while this
-        process makes their parts. ``cuts`` must ascend strictly; ``fn`` must not return
-        views of its inputs (their files are removed when the step ends).
-        """
-        pool = self._workers() if len(cuts) > 2 else None
-        saved: dict[_Joined, str] = {}
-        local: dict[_Joined, Any] = {}
-        if pool is None:
-            return [fn(*_Mapped.local(make(cuts[0], cuts[-1]), saved, local))]
-        out: dict[int, Any] = {}
-        lo, hi = 0, len(cuts) - 1
-        ahead = 2 * (self.n_jobs - 1)
-        running: dict[int, Future[Any]] = {}
-        owned = OwnedDir("share", _SHARE_DIR)
-        with contextlib.ExitStack() as stack:
-            stack.callback(owned.cleanup)
-            tmp = owned.name
-            where = tmp if _SHARE_DIR is not None else None
-            try:
-                while lo < hi:
-                    # near the end, a worker gets another part only while more ranges are left
-                    # than the workers have in hand: this process takes the last ones itself
-                    while (busy := sum(not f.done() for f in running.values())) < ahead and hi - lo > busy:
-                        m = max(1, (hi - lo) // (4 * ahead))
-                        args = _Mapped.put(make(cuts[lo], cuts[lo + m]), Path(tmp) / str(lo), saved)
-                        running[lo] = pool.submit(_run_mapped, fn, args, where)
-                        self._tasks += 1
-                        lo += m
-                    if lo < hi:
-                        hi -= 1
-                        out[hi] = fn(*_Mapped.local(make(cuts[hi], cuts[hi + 1]), saved, local))
-                out.update((i, _Shipped.get(f.result())) for i, f in running.items())
-            except BaseException:  # the parts not started are dropped, the others end before their files go
-                for f in running.values():
-                    f.cancel()
-                wait(running.values())
-                raise
-            finally:
-                local.clear()  # (this process's maps of the files)
-        return [out[i] for i in sorted(out)]
-
-    def _jaccard(self, sets: ShingleSets | _NodeStore, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    def _jaccard(self, sets: ShingleSets | NodeStore, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """:func:`jaccard_pairs` of the rows ``left[i]``, ``right[i]`` of ``sets``, the pairs
         split between the processes; each part takes the rows its pairs name (the
         workers' first: this process takes its own while they work)."""
         sizes = sets.sizes
         work = np.cumsum(sizes[left] + sizes[right] + 1)  # values each pair sorts
-        k = self._pieces(int(work[-1]) // 4 if len(work) else 0, _PIECES)
+        k = self.workers.pieces(int(work[-1]) // 4 if len(work) else 0, _PIECES)
         if k == 1 and isinstance(sets, ShingleSets):  # one part: all of the rows
             return jaccard_pairs(sets, left, right)
         cuts = sorted({0, len(left), *np.searchsorted(work, [int(work[-1]) * i // k for i in range(1, k)]).tolist()})
@@ -1231,7 +1259,7 @@ class Corpus:
             rows, inv = distinct_inverse(np.concatenate((left[a:b], right[a:b])), len(sizes))
             return sets.take(rows), inv[: b - a], inv[b - a :]
 
-        return np.concatenate(self._share(jaccard_pairs, part, cuts))
+        return np.concatenate(self.workers.share(jaccard_pairs, part, cuts))
 
     def results(self, *, start: int = 0, docs: Iterable[int] | None = None) -> Iterator[DocResult]:
         """One :class:`DocResult` per stored document (from document ``start``), in
@@ -1263,14 +1291,14 @@ class Corpus:
             if r0 > known:
                 id_of.update(self.store.doc_ids((np.flatnonzero(named[known:r0]) + known).tolist()))
             known = max(known, r1)
-            for d0 in range(r0, r1, _RESULT_CHUNK):  # the columns of a chunk of documents at once
-                d1 = min(d0 + _RESULT_CHUNK, r1)
+            for d0 in range(r0, r1, RESULT_CHUNK):  # the columns of a chunk of documents at once
+                d1 = min(d0 + RESULT_CHUNK, r1)
                 texts = _doc_texts(self.store, d0, d1)
                 id_of.update((d, x[0]) for d, x, keep in zip(range(d0, d1), texts, named[d0:d1].tolist()) if keep)
                 g0, g1 = bounds[d0], bounds[d1]
                 c = cluster[g0:g1]
                 boiler = st["boilerplate"][g0:g1].astype(bool)
-                block = Block(tuple(tuple(col) for col in (  # tuples: a document's columns are slices of these
+                chunk = ResultColumns(tuple(tuple(col) for col in (  # tuples: a document's columns are slices of these
                     par[g0:g1, P_START].tolist(),
                     par[g0:g1, P_END].tolist(),
                     par[g0:g1, P_TOKENS].tolist(),
@@ -1285,11 +1313,11 @@ class Corpus:
                     st["sim"][g0:g1].tolist(),
                     par[g0:g1, P_REMOVED].astype(bool).tolist(),
                 )), (rows := np.flatnonzero(boiler)).tolist())
-                row = (p_first[d0 : d1 + 1] - g0).tolist()  # each document's rows in the block
+                row = (p_first[d0 : d1 + 1] - g0).tolist()  # each document's rows in the chunk
                 brow = np.searchsorted(rows, p_first[d0 : d1 + 1] - g0).tolist()  # and its boilerplate rows
                 dcs = doc_cluster[d0:d1].tolist()
                 for k, ((did, text, collapsed, reps), dc) in enumerate(zip(texts, dcs)):
-                    evidence = Paragraphs._slice(block, row[k], row[k + 1], brow[k], brow[k + 1])
+                    evidence = paragraphs_view(chunk, row[k], row[k + 1], brow[k], brow[k + 1])
                     yield make_doc_result(did, text, collapsed, reps, evidence, id_of[dc], doc_size[dc])
 
     def summary(self, top: int = 20) -> CorpusSummary:
@@ -1355,16 +1383,6 @@ def _doc_sets(
     return dsets, band_keys_of_sets(dsets, num_perm, seed, *lsh)
 
 
-def _distinct_count(group: np.ndarray, member: np.ndarray, n: int) -> np.ndarray:
-    """For each element, the number of distinct ``member`` values in its ``group``."""
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    width = int(member.max()) + 1  # both are ids below the number of paragraphs: the key fits int64
-    first = distinct(group * width + member)  # one per (group, member)
-    per_group = np.bincount(first // width, minlength=int(group.max()) + 1)
-    return per_group[group]
-
-
 def dedupe(docs: Iterable[object], config: Config | None = None, **kwargs: Any) -> Iterator[DocResult]:
     """Ingest ``docs`` into a temporary index and stream the final results
     (see :class:`Corpus` for the keyword arguments, which are checked at once).
@@ -1376,14 +1394,14 @@ def dedupe(docs: Iterable[object], config: Config | None = None, **kwargs: Any) 
     if isinstance(docs, (str, bytes, Mapping)):
         raise TypeError("dedupe() takes an iterable of documents; wrap a single document in a list")
     corpus = Corpus(config, **kwargs)
-    return _stream(corpus, docs)
+    return stream(corpus, docs)
 
 
-def _stream(corpus: Corpus, docs: Iterable[object]) -> Iterator[DocResult]:
+def stream(corpus: Corpus, docs: Iterable[object]) -> Iterator[DocResult]:
     try:
         corpus.add(docs)
         corpus._cluster()  # the last step the workers share: they exit while the results are made
-        corpus._stop_workers(wait=False)
+        corpus.release_workers(wait=False)
         yield from corpus.results()
     finally:
         corpus.close()
