@@ -2,9 +2,9 @@
 alternating runs (baseline, current, baseline, ...) so that a drift of the machine's
 speed hits both alike; the ratio is taken round by round and its median reported.
 
-Cases: the news documents of the shared sets (within.jsonl, real_within.jsonl and
-corpus.jsonl texts, each collapsed on its own), and the large and pathological
-inputs of bench_collapse_scale.py at --scale.
+Cases: those of bench_collapse_scale.py (the within.jsonl documents, and large and
+pathological inputs: 10^6 lines, a 10 MB paragraph twice, a 10^5-line body twice) at
+--scale, each in a fresh process; peak RSS is each process's own.
 
     python benchmarks/bench_collapse_vs.py --baseline 02e1cfb
     python benchmarks/bench_collapse_vs.py --baseline HEAD~1 --rounds 3 --scale 0.2 --no-docs
@@ -20,47 +20,14 @@ import sys
 import tempfile
 
 from _common import ROOT, SHARED, machine, provenance, save, update_docs
+from bench_collapse_scale import CASES, CHILD
 
-CHILD = r"""
-import json, sys, time
-tree, shared, scale = sys.argv[1], sys.argv[2], float(sys.argv[3])
-sys.path.insert(0, tree)
-import dedup
-docs = []
-for name in ("within.jsonl", "real_within.jsonl", "corpus.jsonl"):
-    try:
-        with open(f"{shared}/eval/{name}", encoding="utf-8") as f:
-            docs += [json.loads(line)["text"] for line in f if line.strip()]
-    except FileNotFoundError:
-        pass
-words = [f"w{i}" for i in range(50)]
-n = int(1_000_000 * scale)
-para = " ".join(words[i % 50] + str(i) for i in range(int(1_500_000 * scale)))
-body = "\n".join(" ".join(words[(i + j) % 50] + str(i) for j in range(12)) for i in range(int(100_000 * scale))) + "\n"
-cases = {
-    "news documents": docs,
-    "one-word lines": ["\n".join(words[i % 7] for i in range(n))],
-    "distinct lines": ["\n".join(f"line {i} " + " ".join(words[(i * 7 + j) % 50] for j in range(9)) for i in range(n // 2))],
-    "paragraph twice": [para + "\n" + para],
-    "body twice": [body + body],
-}
-dedup.collapse("warm up\nwarm up")
-out = {}
-for name, texts in cases.items():
-    if not texts:
-        continue
-    t = time.perf_counter()
-    for d in texts:
-        dedup.collapse(d)
-    out[name] = {"seconds": time.perf_counter() - t, "mb": sum(len(d.encode("utf-8", "surrogatepass")) for d in texts) / 1e6}
-print(json.dumps(out))
-"""
-
-
-def run(tree: str, scale: float) -> dict:
-    p = subprocess.run([sys.executable, "-c", CHILD, tree, str(SHARED), str(scale)], capture_output=True, text=True)
+def run(tree: str, case: str, scale: float) -> dict:
+    """One case of bench_collapse_scale.py in a fresh process, ``dedup`` imported from ``tree``."""
+    code = f"ROOT = {tree!r}; SHARED = {str(SHARED)!r}\n" + CHILD
+    p = subprocess.run([sys.executable, "-c", code, case, str(scale)], capture_output=True, text=True)
     if p.returncode:
-        raise SystemExit(f"{tree} failed:\n{p.stderr}")
+        raise SystemExit(f"{case} on {tree} failed:\n{p.stderr}")
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
@@ -74,9 +41,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as base:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", a.baseline, "dedup"], capture_output=True, check=True)
         subprocess.run(["tar", "-x", "-C", base], input=archive.stdout, check=True)
+        cases = [c for c in CASES if c != "news_within_jsonl" or (SHARED / "eval" / "within.jsonl").exists()]
         rounds = []
         for r in range(a.rounds):
-            old, new = run(base, a.scale), run(str(ROOT), a.scale)
+            old = {c: run(base, c, a.scale) for c in cases}
+            new = {c: run(str(ROOT), c, a.scale) for c in cases}
+            if not all(x["correct"] for x in new.values()):
+                raise SystemExit(f"a wrong answer: {new}")
             rounds.append((old, new))
             print(f"round {r + 1}:", {k: round(new[k]["seconds"] / old[k]["seconds"], 3) for k in new})
     rows = []
@@ -87,6 +58,8 @@ def main() -> None:
             "mb": rounds[0][1][case]["mb"],
             "baseline_s": statistics.median(o[case]["seconds"] for o, _ in rounds),
             "current_s": statistics.median(n[case]["seconds"] for _, n in rounds),
+            "baseline_rss_mb": max(o[case]["peak_rss_mb"] for o, _ in rounds),
+            "current_rss_mb": max(n[case]["peak_rss_mb"] for _, n in rounds),
             "ratio_median": statistics.median(ratios),
             "ratio_min": min(ratios),
             "ratio_max": max(ratios),
@@ -99,7 +72,8 @@ def main() -> None:
     if not a.no_docs:
         table = "\n".join(
             f"| {r['case']} | {r['mb']:.1f} | {r['baseline_s']:.2f} | {r['current_s']:.2f} | "
-            f"{r['ratio_median']:.2f} ({r['ratio_min']:.2f}-{r['ratio_max']:.2f}) |"
+            f"{r['ratio_median']:.2f} ({r['ratio_min']:.2f}-{r['ratio_max']:.2f}) | "
+            f"{r['baseline_rss_mb']:.0f} / {r['current_rss_mb']:.0f} |"
             for r in rows
         )
         update_docs(
@@ -107,10 +81,10 @@ def main() -> None:
             f"""## Within-document collapse against a baseline revision
 
 This tree against `{a.baseline}`, {a.rounds} alternating rounds in fresh processes (times exclude
-start-up); the ratio is current / baseline per round, median (min-max).
+start-up); the ratio is current / baseline per round, median (min-max); every answer checked.
 
-| case | MB | baseline s | current s | ratio |
-|---|---|---|---|---|
+| case | MB | baseline s | current s | ratio | peak RSS MB (baseline / current) |
+|---|---|---|---|---|---|
 {table}
 
 {provenance(m)}

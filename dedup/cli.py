@@ -48,9 +48,19 @@ from .io import (
 )
 from .report import write_html
 from .results import DocResult
+from .runs import signals_as_interrupts
 from .sources import FieldSpool, Record, fields_of
 
 __all__ = ["main", "progress"]
+
+
+def _counted(corpus: Any, first: int) -> str:
+    """How many documents this run read, and how many of them the index held already."""
+    new = corpus.n_docs - first
+    if not isinstance(corpus, Corpus):
+        return f"{new} documents"
+    held = len(corpus.input_docs) - new
+    return f"{len(corpus.input_docs)} documents" + (f" ({held} already in the index)" if held else "")
 
 
 def _example_text() -> str:
@@ -221,7 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if a.command == "corpus":
             keep_heap()  # this process is ours: let its allocator reuse freed memory (see keep_heap)
-            return _corpus(a, cfg)
+            with signals_as_interrupts():  # SIGTERM, SIGHUP: cleaned up as Ctrl-C is
+                return _corpus(a, cfg)
         return _collapse(a, cfg)
     except UsageError as e:
         usage(str(e))
@@ -388,6 +399,8 @@ def _check_corpus_paths(
     outputs.append(("--report" if a.report else "the report (OUTPUT.report.json)", report))
     if a.report_html:
         outputs.append(("--report-html", a.report_html))
+    if out_kind == "txt" and a.index and os.path.abspath(a.index) == os.path.abspath(a.output):
+        raise UsageError(f"--index {a.index} is the output directory -o {a.output}; give the index another path")
     check_paths(inputs, outputs, output_dir=("-o", a.output) if out_kind == "txt" else None)
     if out_kind == "txt":
         check_output_dir(a.output, a.overwrite)
@@ -454,11 +467,16 @@ def _corpus(a: argparse.Namespace, cfg: Config) -> int:
         corpus.add(progress(reader, a.quiet, "indexing"))
         summary = corpus.summary()
         if isinstance(corpus, Corpus):  # the clusters are made: the workers exit while the output is written
-            corpus._stop_workers(wait=False)
+            corpus.release_workers(wait=False)
+
+        def mine() -> Iterator[DocResult]:  # this input's (those the index held already too: a re-run)
+            if spool is None:  # (a local Corpus; Spark has no index to re-run over)
+                return corpus.results(docs=corpus.input_docs)
+            return corpus.results(start=first)
 
         def results() -> Iterator[DocResult]:
-            rs = corpus.results(start=first)
-            if spool is None:
+            rs = mine()
+            if spool is None:  # (a local Corpus: each result carries its record's fields)
                 yield from rs
                 return
             for i, r in enumerate(rs):
@@ -510,12 +528,12 @@ def _corpus(a: argparse.Namespace, cfg: Config) -> int:
             rf.write("\n]}\n")
         if a.report_html:
             with AtomicFile(a.report_html, errors="xmlcharrefreplace") as hf:  # (a lone surrogate: an invalid reference)
-                write_html(hf, corpus.results(start=first), summary, title=f"dedup report: {', '.join(a.inputs)}")
+                write_html(hf, mine(), summary, title=f"dedup report: {', '.join(a.inputs)}")
     if spool is not None:
         spool.close()
     if not a.quiet:
         print(
-            f"dedup: {corpus.n_docs - first} documents, {summary.document_clusters} document clusters, "
+            f"dedup: {_counted(corpus, first)}, {summary.document_clusters} document clusters, "
             f"{summary.boilerplate_paragraphs} boilerplate paragraphs; wrote {a.output} and {report}"
             + (f"; skipped {len(reader.skipped)} malformed lines" if reader.skipped else ""),
             file=sys.stderr,

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._mix import fmix64
+from .arrays import distinct, ranges
 from .config import Config, resolve
 from .contain import contained_pairs
 from .inside import inside_cuts
+from .settle import merge_later_cuts
 from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
-from .shingle import ShingleSets, distinct, ranges, shingle_sets
+from .shingle import ShingleSets, shingle_sets
 from .text import NOSPACE, adds_numbers, adds_words, char_classes, check_text, paragraph_spans
 
 __all__ = ["REPEAT_KINDS", "Repeat", "Block", "ExplainedText", "Analysis", "analyze", "cut_repeats", "find_repeats", "iter_repeats", "collapse", "explain"]
@@ -29,6 +31,7 @@ _KEPT, _PENDING, _REMOVED = 0, 1, 2
 
 #: The values of :attr:`Repeat.kind`, in the order their codes are stored.
 REPEAT_KINDS = ("copy", "contained", "inside")
+_MEASURES = {"copy": "Jaccard", "contained": "containment", "inside": "same sentences"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,12 @@ class Repeat:
     index: int
     witness_index: int
     kind: str = "copy"
+
+    @property
+    def measure(self) -> str:
+        """What ``similarity`` measures, in words: ``"Jaccard"``, ``"containment"``
+        or ``"same sentences"``."""
+        return _MEASURES.get(self.kind, "Jaccard")
 
 
 @dataclass(frozen=True)
@@ -115,7 +124,7 @@ class ExplainedText:
             lines.append(
                 f"- block {r.block}: removed [{r.start}:{r.end}] {clip(self.text[r.start:r.end])!r}\n"
                 f"    repeats [{r.witness_start}:{r.witness_end}] "
-                f"{clip(self.text[r.witness_start:r.witness_end])!r} (Jaccard {r.similarity:.3f})"
+                f"{clip(self.text[r.witness_start:r.witness_end])!r} ({r.measure} {r.similarity:.3f})"
             )
         return "\n".join(lines)
 
@@ -313,8 +322,11 @@ def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False) -> Analys
     out: list[tuple[Repeat, ...]] = []
     for d in range(len(texts)):
         p0, p1 = int(doc_offsets[d]), int(doc_offsets[d + 1])
-        out.append(tuple(_doc_repeats(cfg, texts[d], starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
-                                      cls[p0:p1], rep_sets, keys)) if maybe[d] else ())
+        reps = _doc_repeats(cfg, texts[d], starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
+                            cls[p0:p1], rep_sets, keys) if maybe[d] else []
+        if any(r.kind == "inside" for r in reps):
+            reps = _settle(texts[d], reps, starts[p0:p1].tolist(), cfg)
+        out.append(tuple(reps))
     return Analysis(starts, ends, cuts, doc_offsets, sets.tokens, cls, rep_sets, keys, tuple(out))
 
 
@@ -414,7 +426,8 @@ def _doc_repeats(
         witness = np.zeros(len(doc_sets), dtype=bool)
         witness[copy[~later]] = True
         look = np.flatnonzero(may | witness[cls]).tolist()
-        cand = ((i, sl[i], el[i], bool(may[i])) for i in look if i not in gone)
+        wit_ = witness[cls]
+        cand = ((i, sl[i], el[i], bool(may[i]), bool(wit_[i])) for i in look if i not in gone)
         nb = max(blocks, default=-1) + 1
         inside = [Repeat(c.start, c.end, c.witness_start, c.witness_end, 1.0, nb + b, c.index, c.witness_index, "inside")
                   if c.start > sl[c.index] or c.end < el[c.index] else  # the whole paragraph: cut with its terminator
@@ -446,6 +459,21 @@ def _repeats_own(sets: ShingleSets, cfg: Config) -> np.ndarray:
     """Which rows repeat enough of their own shingles to hold a run of
     ``_MIN_RUN_TOKENS`` tokens twice."""
     return np.maximum(sets.tokens - cfg.shingle_size + 1, 0) - sets.sizes >= _MIN_RUN_TOKENS - cfg.shingle_size + 1
+
+
+#: Collapses of a collapse at most (each one cuts more text, so there are few).
+_MAX_PASSES = 8
+
+
+def _settle(text: str, reps: list[Repeat], para_starts: list[int], cfg: Config) -> list[Repeat]:
+    """``reps`` with what collapsing the collapsed text again would cut too, until
+    nothing more is cut (a cut inside a paragraph can leave a copy behind)."""
+    for _ in range(_MAX_PASSES):
+        more = analyze([cut_repeats(text, reps)], cfg).repeats[0]
+        if not more:
+            break
+        reps = merge_later_cuts(reps, more, para_starts, max(r.block for r in reps) + 1)
+    return reps
 
 
 def _find(text: str, cfg: Config) -> list[Repeat]:

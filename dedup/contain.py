@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import distinct, ranges
 from .lsh import intersection_sizes
-from .shingle import ShingleSets, distinct, ranges
+from .shingle import ShingleSets
 
 __all__ = ["contained_pairs"]
 
@@ -59,6 +60,8 @@ def contained_pairs(
     lo = np.searchsorted(post, anchor << _U(32))
     hi = np.minimum(np.searchsorted(post, (anchor << _U(32)) | _U(0xFFFFFFFF), side="right"), lo + window)
     cnt = hi - lo
+    if not (cnt > 1).any():  # every anchor is held by its own row only
+        return e, e.copy(), np.zeros(0, dtype=np.float64)
     container = (post[ranges(lo, cnt)] & _U(0xFFFFFFFF)).astype(np.int64)
     copy = np.repeat(copy, cnt)
     keep = sizes[container] > sizes[copy]

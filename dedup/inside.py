@@ -62,11 +62,12 @@ class InsideCut:
 
 
 def inside_cuts(
-    text: str, paragraphs: Iterable[tuple[int, int, int, bool]], min_run_tokens: int
+    text: str, paragraphs: Iterable[tuple[int, int, int, bool, bool]], min_run_tokens: int
 ) -> list[InsideCut]:
-    """The inside-paragraph cuts of ``text``, given its paragraphs in order as
-    ``(index, start, end, candidate)``: every paragraph given is kept text whose
-    sentences can witness later ones; only candidates are cut.
+    """The inside-paragraph cuts of ``text``, given kept paragraphs in order as
+    ``(index, start, end, candidate, witness)``: only candidates are cut, only
+    witnesses' sentences witness later paragraphs (a candidate's own sentences
+    witness the rest of it).
 
     A run of at least ``min_run_tokens`` tokens is cut when it repeats, in order,
     either sentences earlier in its own paragraph (two or more, or one sentence
@@ -78,15 +79,19 @@ def inside_cuts(
     seen: dict[tuple[str, ...], tuple[int, int, int, int]] = {}  # -> (para, sentence no., start, end)
     n_sent: dict[int, int] = {}
     cuts: list[InsideCut] = []
-    for index, p0, p1, candidate in paragraphs:
+    for index, p0, p1, candidate, witness in paragraphs:
         spans = sentence_spans(text, p0, p1)
+        candidate = candidate and len(spans) > 1  # a run to cut needs two sentences (or two paragraphs)
+        if not (candidate or witness):
+            continue
         keys = [tuple(TOKEN_RE.findall(fold(text[s:e]))) for s, e in spans]
         n_sent[index] = len(spans)
-        if candidate and spans:
+        if candidate:
             cuts.extend(_runs(index, spans, keys, seen, n_sent, min_run_tokens))
-        for k, (key, (s, e)) in enumerate(zip(keys, spans)):
-            if key:
-                seen.setdefault(key, (index, k, s, e))
+        if witness:
+            for k, (key, (s, e)) in enumerate(zip(keys, spans)):
+                if key:
+                    seen.setdefault(key, (index, k, s, e))
     return cuts
 
 
@@ -123,8 +128,10 @@ def _runs(
         run.clear()
 
     for k, key in enumerate(keys):
-        w = (seen.get(key) or local.get(key)) if key else None
-        if w is not None and run and not follows(w, run[-1][1]):
+        found = [x for x in (local.get(key), seen.get(key)) if x is not None] if key else []
+        going = [x for x in found if run and follows(x, run[-1][1])]
+        w = going[0] if going else found[0] if found else None  # a run going on, else this paragraph's own
+        if w is not None and run and not going:
             close()
         if w is None:
             close()

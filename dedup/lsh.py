@@ -12,11 +12,12 @@ from typing import Any
 import numpy as np
 
 from ._mix import fmix64
+from .arrays import chunk_bounds, distinct, ranges, run_ranks, shared_keys
 from .config import Config, resolve
 from .minhash import signatures_of_sets
-from .shingle import ShingleSets, chunk_bounds, distinct, ranges, run_ranks
+from .shingle import ShingleSets
 
-__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "intersection_sizes", "duplicate_classes", "similar_pairs", "set_fingerprints", "shared_keys", "unique_pairs", "window_pairs"]
+__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "intersection_sizes", "duplicate_classes", "similar_pairs", "set_fingerprints", "unique_pairs", "window_pairs"]
 
 _U = np.uint64
 _BAND_KEY = 0x2545F4914F6CDD1D
@@ -103,62 +104,9 @@ def unique_pairs(left: np.ndarray, right: np.ndarray, n: int, *, runs: bool = Fa
     return code // n, code % n
 
 
-def shared_keys(keys: np.ndarray) -> np.ndarray:
-    """Positions of the ``keys`` that occur more than once, ordered by key and, within
-    a key, ascending: the members of every bucket of two or more, bucket by bucket.
-
-    Most keys are unique, so the keys are first sorted as one ``uint64`` each that
-    packs the key's high bits above the position (a plain sort, several times faster
-    than an argsort); positions whose high bits recur are then kept, and the rare runs
-    of one prefix that hold different keys are ordered by their full keys.
-
-    Examples:
-        >>> shared_keys(np.array([9, 4, 9, 7, 4, 9], dtype=np.uint64)).tolist()
-        [1, 4, 0, 2, 5]
-        >>> shared_keys(np.array([3, 1, 2], dtype=np.uint64)).tolist()
-        []
-    """
-    keys = np.asarray(keys, dtype=_U)
-    n = len(keys)
-    if n < 2:
-        return np.zeros(0, dtype=np.int64)
-    # (correct for any n: a shorter prefix only lets more unequal keys into the exact step)
-    low = _U((1 << max((n - 1).bit_length(), 1)) - 1)
-    packed = keys & ~low  # positions or-ed in by blocks: no second array of n words at once
-    for i in range(0, n, 1 << 20):
-        packed[i : i + (1 << 20)] |= np.arange(i, min(i + (1 << 20), n), dtype=_U)
-    packed.sort()
-    same = np.empty(n - 1, dtype=bool)
-    for i in range(0, n - 1, 1 << 20):  # equal high bits, by blocks (no temporary of n words)
-        j = min(i + (1 << 20), n - 1)
-        same[i:j] = (packed[i + 1 : j + 1] ^ packed[i:j]) <= low
-    mem = packed[_run_members(same, n)]  # ordered by prefix, then position
-    pos = (mem & low).astype(np.int64)
-    sk = keys[pos]
-    # a run of one prefix holds one key, except by a rare prefix collision (a few in
-    # millions of keys): only those runs are ordered by their full keys, then positions
-    mixed = ((mem[1:] ^ mem[:-1]) <= low) & (sk[1:] != sk[:-1])
-    if mixed.any():
-        pre = distinct(mem[:-1][mixed] & ~low)
-        lo, hi = np.searchsorted(mem, pre, "left"), np.searchsorted(mem, pre | low, "right")
-        at = ranges(lo, hi - lo)
-        o = np.lexsort((pos[at], sk[at]))  # (keys order as their prefixes do: the runs keep their places)
-        pos[at], sk[at] = pos[at][o], sk[at][o]
-    return pos[_run_members(sk[1:] == sk[:-1], len(sk))]
-
-
-def _run_members(same: np.ndarray, n: int) -> np.ndarray:
-    """Which of the ``n`` elements of a sorted array belong to a run of two or more,
-    given ``same[i]``: element ``i + 1`` equals element ``i``."""
-    member = np.zeros(n, dtype=bool)
-    member[1:] |= same
-    member[:-1] |= same
-    return member
-
-
 def window_pairs(ids: np.ndarray, rank: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     """Pairs ``(earlier, later)`` of ``ids`` sorted bucket by bucket, ``rank`` being each
-    one's position in its bucket (:func:`~dedup.shingle.run_ranks` of the sorted keys):
+    one's position in its bucket (:func:`~dedup.arrays.run_ranks` of the sorted keys):
     each is paired with the ``window`` ids before it in its bucket.
 
     Examples:

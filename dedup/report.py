@@ -89,7 +89,7 @@ def write_html(
                 rep = why[p.index]
                 f.write(
                     f"<div class='why'>repeats [{rep.witness_start}:{rep.witness_end}] "
-                    f"<q>{_esc(_clip(r.text[rep.witness_start:rep.witness_end], 200))}</q> — Jaccard {rep.similarity:.3f}, "
+                    f"<q>{_esc(_clip(r.text[rep.witness_start:rep.witness_end], 200))}</q> — {rep.measure} {rep.similarity:.3f}, "
                     f"block {rep.block}</div>"
                 )
             elif p.boilerplate:

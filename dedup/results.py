@@ -83,8 +83,8 @@ make_repeat = maker(Repeat)
 _BOILER = INFO_FIELDS.index("boilerplate") - 1  # (columns leave out the index)
 
 
-class Block:
-    """The :class:`ParagraphInfo` columns of consecutive documents, shared by their
+class ResultColumns:
+    """The :class:`ParagraphInfo` columns of the results of consecutive documents, shared by their
     :class:`Paragraphs` (the corpus driver makes one per chunk of results), with the
     rows flagged as boilerplate and their values picked out (the ones most loops read)."""
 
@@ -100,14 +100,14 @@ def _pick(col: tuple[Any, ...], rows: list[int]) -> tuple[Any, ...]:
     return (itemgetter(*rows)(col),) if len(rows) == 1 else itemgetter(*rows)(col)
 
 
-_View = tuple[Block, int, int, int, int]
+_View = tuple[ResultColumns, int, int, int, int]
 
 
 class Paragraphs(Sequence[ParagraphInfo]):
     """The paragraphs of one document as an immutable sequence of :class:`ParagraphInfo`.
 
     Stored as one tuple per field after ``index`` (``columns``, all of one length;
-    in a corpus result, a view of its chunk's :class:`Block` until first read);
+    in a corpus result, a view of the columns of its chunk of results until first read);
     the :class:`ParagraphInfo` objects are made on first access and kept. Equal to
     any sequence of the same :class:`ParagraphInfo` objects, a tuple included.
 
@@ -145,14 +145,6 @@ class Paragraphs(Sequence[ParagraphInfo]):
         """From columns the corpus driver built (no checks, no copies)."""
         out = cls.__new__(cls)
         out._cols, out._items, out._view = columns, None, None
-        return out
-
-    @classmethod
-    def _slice(cls, block: Block, a: int, b: int, lo: int, hi: int) -> Paragraphs:
-        """Rows ``a..b-1`` of a :class:`Block` (its boilerplate rows ``lo..hi-1``):
-        nothing is copied until the paragraphs are read."""
-        out = cls.__new__(cls)
-        out._cols, out._items, out._view = None, None, (block, a, b, lo, hi)
         return out
 
     def _all(self) -> tuple[ParagraphInfo, ...]:
@@ -225,6 +217,14 @@ class Paragraphs(Sequence[ParagraphInfo]):
     def to_json(self) -> list[dict[str, Any]]:
         """One dict per paragraph (the fields of :class:`ParagraphInfo`)."""
         return [dict(zip(INFO_FIELDS, row)) for row in zip(range(len(self)), *self.columns)]
+
+
+def paragraphs_view(chunk: ResultColumns, a: int, b: int, lo: int, hi: int) -> Paragraphs:
+    """The :class:`Paragraphs` of rows ``a..b-1`` of a :class:`ResultColumns` (its boilerplate
+    rows ``lo..hi-1``), for the corpus driver: nothing is copied until they are read."""
+    out = Paragraphs.__new__(Paragraphs)
+    out._cols, out._items, out._view = None, None, (chunk, a, b, lo, hi)
+    return out
 
 
 class Fields(Mapping[str, Any]):

@@ -14,17 +14,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._mix import M32, M64, fmix64, fmix64_int
+from .arrays import chunk_bounds, distinct, ranges
 from .config import Config, resolve
 from .text import MARK, NOSPACE, SEP, WORD, char_classes, fold, normalize, tokenize
 
-__all__ = ["union_rows", "run_ranks", "distinct", "distinct_inverse", "ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "token_spans", "chunk_bounds", "ranges"]
+__all__ = ["union_rows", "ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "token_spans", "codepoints",
+           "UNION_CHUNK"]
 
 _CHAR_KEY = 0x9E3779B97F4A7C15
 _LEN_KEY = 0xD6E8FEB86659FD93
 _SHINGLE_KEY = 0xA0761D6478BD642F
 _U = np.uint64
-#: Values merged at once by :func:`union_rows`.
-_UNION_CHUNK = 1 << 21
+#: Values merged at once by :func:`union_rows` (a setting: it changes no result).
+UNION_CHUNK = 1 << 21
 #: Code points per numpy chunk when hashing tokens (bounds temporary memory).
 _CHAR_CHUNK = 1 << 20
 
@@ -127,24 +129,11 @@ class ShingleSets:
         return ShingleSets(self.values[idx], offsets, self.tokens[rows])
 
 
-def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Concatenation of ``arange(s, s + l)`` for each pair, vectorized.
-
-    Examples:
-        >>> ranges(np.array([5, 0]), np.array([2, 3])).tolist()
-        [5, 6, 0, 1, 2]
-    """
-    lengths = np.asarray(lengths, dtype=np.int64)
-    total = int(lengths.sum())
-    excl = np.cumsum(lengths) - lengths
-    return np.repeat(np.asarray(starts, dtype=np.int64) - excl, lengths) + np.arange(total, dtype=np.int64)
-
-
 def union_rows(sets: ShingleSets, rows: np.ndarray, groups: np.ndarray, n_groups: int) -> ShingleSets:
     """One CSR row per group ``0..n_groups-1``: the union of the rows ``rows[i]``
     with ``groups[i]`` equal to it (empty for a group with none).
 
-    Groups are merged a block of whole groups at a time (about :data:`_UNION_CHUNK`
+    Groups are merged a block of whole groups at a time (about :data:`UNION_CHUNK`
     values each): sorts that fit in cache, and temporaries the allocator reuses.
 
     Examples:
@@ -164,7 +153,7 @@ def union_rows(sets: ShingleSets, rows: np.ndarray, groups: np.ndarray, n_groups
     np.cumsum(sizes, out=cum[1:])
     counts = np.zeros(n_groups, dtype=np.int64)
     values = []
-    for g0, g1 in chunk_bounds(np.diff(cum[first]), _UNION_CHUNK) if n_groups else []:
+    for g0, g1 in chunk_bounds(np.diff(cum[first]), UNION_CHUNK) if n_groups else []:
         r0, r1 = int(first[g0]), int(first[g1])
         vals = sets.values[ranges(sets.offsets[rows[r0:r1]], sizes[r0:r1])]
         owner = np.repeat((groups[r0:r1] - g0).astype(np.uint64), sizes[r0:r1])
@@ -175,76 +164,6 @@ def union_rows(sets: ShingleSets, rows: np.ndarray, groups: np.ndarray, n_groups
     np.cumsum(counts, out=offsets[1:])
     return ShingleSets(np.concatenate(values) if values else np.zeros(0, dtype=np.uint32), offsets,
                        np.zeros(n_groups, dtype=np.int64))
-
-
-def distinct(values: np.ndarray, *, runs: bool = False) -> np.ndarray:
-    """The sorted distinct values: ``np.unique(values)`` by a sort and a compare
-    (numpy 2.3+ answers a bare ``np.unique`` of integers through a hash table that
-    is up to 10x slower than this on millions of values). ``runs``: the values are
-    a few sorted runs one after the other, which a stable sort (timsort) merges in
-    linear time instead of sorting from scratch.
-
-    Examples:
-        >>> distinct(np.array([5, 1, 5, 3, 1])).tolist()
-        [1, 3, 5]
-        >>> distinct(np.array([1, 4, 9, 2, 4]), runs=True).tolist()
-        [1, 2, 4, 9]
-    """
-    out = np.sort(np.asarray(values), kind="stable" if runs else "quicksort")
-    if len(out) > 1:
-        out = out[np.concatenate(([True], out[1:] != out[:-1]))]
-    return out
-
-
-def distinct_inverse(ids: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(ids, return_inverse=True)`` for ids in ``0..n-1``, by a mask of
-    ``n`` flags instead of a sort: linear in ``len(ids) + n``.
-
-    Examples:
-        >>> [a.tolist() for a in distinct_inverse(np.array([7, 2, 7, 4]), 8)]
-        [[2, 4, 7], [2, 0, 2, 1]]
-    """
-    ids = np.asarray(ids, dtype=np.int64)
-    seen = np.zeros(n, dtype=bool)
-    seen[ids] = True
-    rank = np.cumsum(seen, dtype=np.int64) - 1
-    return np.flatnonzero(seen), rank[ids]
-
-
-def run_ranks(values: np.ndarray) -> np.ndarray:
-    """For a sorted array, each element's position within its run of equal values.
-
-    Examples:
-        >>> run_ranks(np.array([3, 3, 5, 7, 7, 7])).tolist()
-        [0, 1, 0, 0, 1, 2]
-    """
-    n = len(values)
-    pos = np.arange(n, dtype=np.int64)
-    new = np.ones(n, dtype=bool)
-    new[1:] = values[1:] != values[:-1]
-    return pos - np.maximum.accumulate(np.where(new, pos, 0))
-
-
-def chunk_bounds(sizes: np.ndarray, budget: int) -> list[tuple[int, int]]:
-    """Split items of these sizes into consecutive ``(i0, i1)`` groups of about
-    ``budget`` total size (an item larger than ``budget`` gets a group of its own).
-
-    Examples:
-        >>> chunk_bounds(np.array([3, 3, 3, 10, 1]), 6)
-        [(0, 2), (2, 3), (3, 4), (4, 5)]
-    """
-    n = len(sizes)
-    out: list[tuple[int, int]] = []
-    cum = np.cumsum(sizes, dtype=np.int64)
-    i0 = 0
-    base = 0
-    while i0 < n:
-        i1 = int(np.searchsorted(cum, base + budget, side="right"))
-        i1 = max(i1, i0 + 1)
-        out.append((i0, i1))
-        base = int(cum[i1 - 1])
-        i0 = i1
-    return out
 
 
 def _span_hashes(cp: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
@@ -261,7 +180,14 @@ def _span_hashes(cp: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.nda
     return out
 
 
-def _codepoints(s: str) -> np.ndarray:
+def codepoints(s: str) -> np.ndarray:
+    """The code points of ``s`` as ``uint32`` (lone surrogates included), the input of
+    :func:`token_spans`.
+
+    Examples:
+        >>> codepoints("a\u00e9").tolist()
+        [97, 233]
+    """
     return np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
 
@@ -309,7 +235,7 @@ def _token_stream(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     joined = "\x00".join(map(fold, texts))
     if joined.count("\x00") != n - 1:  # a text holds NUL itself: it is not a token char
         joined = "\x00".join(fold(t.replace("\x00", " ")) for t in texts)
-    cp = _codepoints(joined)
+    cp = codepoints(joined)
     starts, lens = token_spans(cp)
     hashes = _span_hashes(cp, starts, lens)
     nul = np.flatnonzero(cp == 0)
@@ -322,7 +248,7 @@ def _token_stream(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         if keep.any():
             fb = [f for f in fb if f]
             fl = np.fromiter(map(len, fb), dtype=np.int64, count=len(fb))
-            fh = _span_hashes(_codepoints("".join(fb)), np.cumsum(fl) - fl, fl)
+            fh = _span_hashes(codepoints("".join(fb)), np.cumsum(fl) - fl, fl)
             hashes = np.concatenate((hashes, fh))
             rows = np.concatenate((rows, empty[keep]))
             order = np.argsort(rows, kind="stable")

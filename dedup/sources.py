@@ -154,49 +154,69 @@ def fields_of(doc: object, text_field: str) -> Fields:
 
 class FieldSpool:
     """The :class:`~dedup.results.Fields` of stored documents by position, pickled
-    to a temporary file (made only once a document has fields)."""
+    to a temporary file (made only once a document has fields). A position may be
+    given again (a document the index held already, read again by a re-run): its
+    new fields replace the old."""
 
     def __init__(self) -> None:
         self._file: IO[bytes] | None = None
-        self._ends = array("q", [0])  # entry i is bytes ends[i]..ends[i+1] (empty: no fields)
+        self._size = 0  # bytes written to the file
+        # entry i is bytes starts[i]..ends[i] of the file (empty: no fields)
+        self._starts = array("q")
+        self._ends = array("q")
+
+    def __len__(self) -> int:
+        return len(self._ends)
 
     def put(self, pos: int, fields: Fields) -> None:
-        """Keep the fields of the document at ``pos``; an entry at or after ``pos``
-        (a batch read but never stored, before an error) is dropped first."""
-        if pos < len(self._ends) - 1:
-            del self._ends[pos + 1 :]
-            if self._file is not None:
-                self._file.seek(self._ends[-1])
-                self._file.truncate()
-        while len(self._ends) - 1 < pos:  # (documents stored before this spool: none)
-            self._ends.append(self._ends[-1])
+        """Keep the fields of the document at ``pos`` (replacing those kept for it)."""
+        n = len(self._ends)
+        if pos >= n:  # (documents stored before this spool, or without fields: none)
+            self._starts.extend(array("q", [0]) * (pos + 1 - n))
+            self._ends.extend(array("q", [0]) * (pos + 1 - n))
         if not fields:
-            self._ends.append(self._ends[-1])
+            self._starts[pos] = self._ends[pos] = 0
             return
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="dedup-fields-")
         data = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.seek(self._ends[-1])
+        self._file.seek(self._size)
         self._file.write(data)
-        self._ends.append(self._ends[-1] + len(data))
+        self._starts[pos], self._ends[pos] = self._size, self._size + len(data)
+        self._size += len(data)
+
+    def drop_from(self, pos: int) -> None:
+        """Forget the entries at and after ``pos`` (a batch read but never stored, before an error)."""
+        del self._starts[pos:]
+        del self._ends[pos:]
 
     def get(self, d0: int, d1: int) -> list[Fields]:
         """The fields of documents ``d0..d1-1`` (none kept: :data:`~dedup.results.NO_FIELDS`)."""
-        n = len(self._ends) - 1
+        n = len(self._ends)
         if self._file is None or d0 >= n:
             return [NO_FIELDS] * (d1 - d0)
         hi = min(d1, n)
-        self._file.seek(self._ends[d0])
-        data = self._file.read(self._ends[hi] - self._ends[d0])
-        out, base = [], self._ends[d0]
-        for i in range(d0, hi):
-            a, b = self._ends[i] - base, self._ends[i + 1] - base
-            out.append(pickle.loads(data[a:b]) if b > a else NO_FIELDS)
-        return out + [NO_FIELDS] * (d1 - hi)
+        starts, ends = self._starts[d0:hi], self._ends[d0:hi]
+        full = [k for k in range(hi - d0) if ends[k] > starts[k]]
+        out = [NO_FIELDS] * (d1 - d0)
+        if not full:
+            return out
+        if all(starts[b] == ends[a] for a, b in zip(full, full[1:])):  # (one piece of the file: read at once)
+            base = starts[full[0]]
+            self._file.seek(base)
+            data = self._file.read(ends[full[-1]] - base)
+            for k in full:
+                out[k] = pickle.loads(data[starts[k] - base : ends[k] - base])
+        else:
+            for k in full:
+                self._file.seek(starts[k])
+                out[k] = pickle.loads(self._file.read(ends[k] - starts[k]))
+        return out
 
     def close(self) -> None:
         """Delete the temporary file."""
         if self._file is not None:
             self._file.close()
             self._file = None
-        self._ends = array("q", [0])
+        self._size = 0
+        self._starts, self._ends = array("q"), array("q")

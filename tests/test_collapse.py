@@ -421,3 +421,34 @@ def test_scripts_without_spaces_need_as_much_text_as_others():
     long_ = "東京都は本日、新しい交通計画を発表し、来年春から運行本数を増やすと明らかにした。"
     text = f"{short}\n{long_}\n{short}\n次の記事へ進んでください\n{long_}\n"
     assert dedup.collapse(text) == f"{short}\n{long_}\n{short}\n次の記事へ進んでください\n"
+
+
+def test_idempotent_on_texts_of_glued_and_repeated_sentences():
+    # seeded texts made of sentences glued into lines, repeated inside lines and
+    # across them, and container lines: collapsing twice cuts nothing more
+    import random
+
+    rnd = random.Random(7)
+    words = [f"w{i}" for i in range(40)] + ["Pukul", "15.30", "harga", "Rp"]
+
+    def sentence():
+        return " ".join(rnd.choice(words) for _ in range(rnd.randint(3, 14))) + rnd.choice([". ", "! ", ".", ""])
+
+    for _ in range(300):
+        sents = [sentence() for _ in range(rnd.randint(1, 8))]
+        lines: list[str] = []
+        for _ in range(rnd.randint(1, 10)):
+            k = rnd.random()
+            if k < 0.3 and len(sents) > 1:
+                lines.append("".join(rnd.sample(sents, rnd.randint(1, len(sents)))))
+            elif k < 0.5:
+                lines.append(" ".join(sents))
+            elif k < 0.6 and lines:
+                lines.append(rnd.choice(lines))
+            else:
+                lines.append(rnd.choice(sents) + rnd.choice(sents))
+        text = rnd.choice(["\n", "\r\n", "\u2028"]).join(lines)
+        reps = dedup.find_repeats(text)
+        assert all(a.end <= b.start for a, b in zip(reps, reps[1:]))
+        once = dedup.collapse(text)
+        assert dedup.collapse(once) == once, text

@@ -87,7 +87,7 @@ def workers_at_once(monkeypatch):
     otherwise end before a worker has started)."""
     import dedup.corpus
 
-    monkeypatch.setattr(dedup.corpus, "_AWAIT_WORKERS", True)
+    monkeypatch.setattr(dedup.corpus, "AWAIT_WORKERS", True)
 
 
 # map_min: every array goes to the workers as a mapped file (0) or pickled (2^40), or
@@ -100,12 +100,12 @@ def workers_at_once(monkeypatch):
 def test_same_output_for_any_n_jobs_and_batch_size(kw, map_min, piece, monkeypatch, workers_at_once):
     import dedup.corpus
 
-    monkeypatch.setattr(dedup.corpus, "_PARALLEL_MIN_ITEMS", 0)  # corpus-wide steps in the workers too
-    monkeypatch.setattr(dedup.corpus, "_SPAWN_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus, "PARALLEL_MIN_ITEMS", 0)  # corpus-wide steps in the workers too
+    monkeypatch.setattr(dedup.corpus, "SPAWN_MIN_ITEMS", 0)
     if map_min is None:
-        monkeypatch.setattr(dedup.corpus, "_SHARE_DIR", None)
-    monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", map_min or 0)
-    monkeypatch.setattr(dedup.corpus, "_RANGE_PIECE", piece)
+        monkeypatch.setattr(dedup.corpus, "SHARE_DIR", None)
+    monkeypatch.setattr(dedup.corpus, "MAP_MIN_BYTES", map_min or 0)
+    monkeypatch.setattr(dedup.corpus, "RANGE_PIECE", piece)
     docs, _ = synthetic_corpus(12)
     base = [r.to_json() for r in dedup.dedupe(docs, batch_size=16)]
     assert [r.to_json() for r in dedup.dedupe(docs, **kw)] == base
@@ -131,11 +131,11 @@ def test_an_add_interrupted_before_linking_is_linked_later(tmp_path, monkeypatch
     with dedup.Corpus(index=path, batch_size=8) as c:
         c.add(docs[:25])
 
-    def crash():
+    def crash(*args):
         raise RuntimeError("power cut")
 
     with dedup.Corpus(index=path, batch_size=8) as c:
-        monkeypatch.setattr(c, "_link", crash)
+        monkeypatch.setattr(c.nodes, "candidates", crash)  # the linking pass fails
         with pytest.raises(RuntimeError, match="power cut"):
             c.add(docs[25:])  # every batch stored, the pass that links them not
     with dedup.Corpus(index=path) as c:  # linked on opening
@@ -181,7 +181,7 @@ def test_damaged_stored_repeats_are_an_error_not_wrong_spans(tmp_path):
         c.add([f"{long}\n{long}"])
         assert len(next(c.results()).repeats) == 1
     _sql(path, "UPDATE docs SET repeats = substr(repeats, 1, 20)")
-    with dedup.Corpus(index=path) as c, pytest.raises(IndexError_, match="repeats of documents 0..0 are damaged"):
+    with dedup.Corpus(index=path) as c, pytest.raises(IndexError_, match="damaged.*document 0 .*checksum"):
         next(c.results())
 
 
@@ -343,11 +343,11 @@ def test_documents_without_ids_are_numbered_by_corpus_position(tmp_path, n_jobs,
 def test_distinct_count_equals_sets():
     import numpy as np
 
-    from dedup.corpus import _distinct_count
+    from dedup.arrays import distinct_count
 
     r = np.random.default_rng(0)
     g, m = r.integers(0, 50, 1000), r.integers(0, 30, 1000)
-    assert _distinct_count(g, m, 1000).tolist() == [len(set(m[g == x].tolist())) for x in g.tolist()]
+    assert distinct_count(g, m, 1000).tolist() == [len(set(m[g == x].tolist())) for x in g.tolist()]
 
 
 def reference_clusters(docs: list[str], cfg: dedup.Config) -> list[int]:
@@ -416,7 +416,7 @@ def test_clusters_follow_their_definition_whatever_the_batches(batch_size, calls
     earlier ones, whose buckets overflow the window), change nothing."""
     import dedup.corpus
 
-    monkeypatch.setattr(dedup.corpus, "_RANGE_PIECE", piece)
+    monkeypatch.setattr(dedup.corpus, "RANGE_PIECE", piece)
     docs = line_variants(random.Random(3), 40)
     cfg = dedup.Config(bucket_window=2, threshold=0.6)
     with dedup.Corpus(cfg, batch_size=batch_size) as c:
@@ -457,8 +457,8 @@ def test_paragraph_evidence_is_a_lazy_immutable_sequence(monkeypatch):
         assert pickle.loads(pickle.dumps(x)) == x  # before anything was read
         assert len(y.paragraphs) == len(y.paragraphs.columns[0])
         assert y.boilerplate == tuple(p for p in y.paragraphs if p.boilerplate) == z.boilerplate
-        assert z.paragraphs == Paragraphs._trusted(z.paragraphs.columns) == tuple(z.paragraphs)
-    monkeypatch.setattr(dedup.corpus, "_RESULT_CHUNK", 3)  # documents cut into many chunks: the same results
+        assert z.paragraphs == Paragraphs(z.paragraphs.columns) == tuple(z.paragraphs)
+    monkeypatch.setattr(dedup.corpus, "RESULT_CHUNK", 3)  # documents cut into many chunks: the same results
     assert [(x, x.boilerplate) for x in dedup.dedupe(docs)] == [(x, x.boilerplate) for x in res]
 
 
@@ -470,9 +470,9 @@ def test_arrays_for_workers_fall_back_to_pickling_when_the_share_dir_is_full(mon
     def full(*a, **k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(dedup.corpus, "_PARALLEL_MIN_ITEMS", 0)
-    monkeypatch.setattr(dedup.corpus, "_SPAWN_MIN_ITEMS", 0)
-    monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", 0)
+    monkeypatch.setattr(dedup.corpus, "PARALLEL_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus, "SPAWN_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus, "MAP_MIN_BYTES", 0)
     monkeypatch.setattr(dedup.corpus.np, "save", full)
     monkeypatch.setattr(dedup.corpus.tempfile, "mkstemp", full)  # batches go by pipe too
     docs, _ = synthetic_corpus(12)
@@ -495,47 +495,47 @@ def test_temporary_corpus_recomputes_clusters_after_more_documents():
 
 
 def test_objects_shipped_to_and_from_workers_as_files(tmp_path):
-    from dedup.corpus import _Shipped
+    from dedup.corpus import Shipped
 
     a = np.arange(100_000, dtype=np.uint64)
     obj = (a, a[::3], np.zeros((0, 25), dtype=np.uint64), {"texts": [b"ab", "\u00e9", ""]}, 7)
-    x = _Shipped.put(obj, str(tmp_path))
-    assert isinstance(x, _Shipped) and len(list(tmp_path.iterdir())) == 1
-    back = _Shipped.get(x)
+    x = Shipped.put(obj, str(tmp_path))
+    assert isinstance(x, Shipped) and len(list(tmp_path.iterdir())) == 1
+    back = Shipped.get(x)
     assert not list(tmp_path.iterdir())  # read once, then removed
     assert all(np.array_equal(u, v) and u.dtype == v.dtype and u.shape == v.shape for u, v in zip(back[:3], obj[:3]))
     assert back[3:] == obj[3:]
-    assert _Shipped.put(obj, None) is obj and _Shipped.get(obj) is obj  # no share directory: by pipe
-    assert _Shipped.put(obj, str(tmp_path / "removed")) is obj  # cannot be written: by pipe
+    assert Shipped.put(obj, None) is obj and Shipped.get(obj) is obj  # no share directory: by pipe
+    assert Shipped.put(obj, str(tmp_path / "removed")) is obj  # cannot be written: by pipe
 
 
 def test_joined_arrays_are_written_once_and_mapped_by_both_sides(tmp_path, monkeypatch):
     import dedup.corpus
-    from dedup.corpus import _Joined, _Mapped
+    from dedup.corpus import Joined, Mapped
 
-    monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", 0)
+    monkeypatch.setattr(dedup.corpus, "MAP_MIN_BYTES", 0)
     rng = np.random.default_rng(0)
     parts = (rng.integers(0, 2**63, (5, 3), dtype=np.uint64), np.zeros((0, 3), dtype=np.uint64),
              rng.integers(0, 2**63, (7, 3), dtype=np.uint64)[::-1])  # (a view that is not contiguous)
-    j = _Joined(parts)
+    j = Joined(parts)
     want = np.concatenate(parts)
     saved: dict[int, str] = {}
-    a = _Mapped.put((j, 1), tmp_path / "a", saved)
-    b = _Mapped.put((j, j), tmp_path / "b", saved)
+    a = Mapped.put((j, 1), tmp_path / "a", saved)
+    b = Mapped.put((j, j), tmp_path / "b", saved)
     assert len(list(tmp_path.iterdir())) == 1 and a[0] == b[0] == b[1]  # one file, whatever names it
-    for got in (_Mapped.get(a)[0], _Mapped.local((j,), saved)[0], _Mapped.local((j,), {})[0]):
+    for got in (Mapped.get(a)[0], Mapped.local((j,), saved)[0], Mapped.local((j,), {})[0]):
         assert got.dtype == want.dtype and np.array_equal(got, want)
     assert j.size == want.size and j.nbytes == want.nbytes
-    assert _Joined((parts[0],)).array() is parts[0]  # one part: no copy
-    monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", 1 << 40)  # small: by pipe, joined
-    assert np.array_equal(_Mapped.put((j,), tmp_path / "c", {})[0], want)
+    assert Joined((parts[0],)).array() is parts[0]  # one part: no copy
+    monkeypatch.setattr(dedup.corpus, "MAP_MIN_BYTES", 1 << 40)  # small: by pipe, joined
+    assert np.array_equal(Mapped.put((j,), tmp_path / "c", {})[0], want)
 
 
 def test_a_joined_array_that_cannot_be_written_goes_by_pipe_joined_once(tmp_path, monkeypatch):
     import dedup.corpus
-    from dedup.corpus import _Joined, _Mapped
+    from dedup.corpus import Joined, Mapped
 
-    monkeypatch.setattr(dedup.corpus, "_MAP_MIN_BYTES", 0)
+    monkeypatch.setattr(dedup.corpus, "MAP_MIN_BYTES", 0)
     tries = []
 
     def full(self, path):  # a full /dev/shm: part of the file written, then ENOSPC
@@ -544,15 +544,15 @@ def test_a_joined_array_that_cannot_be_written_goes_by_pipe_joined_once(tmp_path
             f.write(b"partial")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(_Joined, "save", full)
-    j = _Joined((np.arange(6, dtype=np.uint64).reshape(3, 2), np.arange(4, dtype=np.uint64).reshape(2, 2)))
+    monkeypatch.setattr(Joined, "save", full)
+    j = Joined((np.arange(6, dtype=np.uint64).reshape(3, 2), np.arange(4, dtype=np.uint64).reshape(2, 2)))
     saved: dict = {}
-    a, b = _Mapped.put((j,), tmp_path / "a", saved)[0], _Mapped.put((j,), tmp_path / "b", saved)[0]
+    a, b = Mapped.put((j,), tmp_path / "a", saved)[0], Mapped.put((j,), tmp_path / "b", saved)[0]
     assert len(tries) == 1 and not list(tmp_path.iterdir())  # tried once, the partial file removed
-    assert a is b is _Mapped.local((j,), saved)[0] and a.tolist() == [[0, 1], [2, 3], [4, 5], [0, 1], [2, 3]]
+    assert a is b is Mapped.local((j,), saved)[0] and a.tolist() == [[0, 1], [2, 3], [4, 5], [0, 1], [2, 3]]
     monkeypatch.setattr(np, "save", lambda path, arr, allow_pickle: full(None, path))  # a plain array: the same
     arr = np.arange(10, dtype=np.uint64)
-    assert _Mapped.put((arr,), tmp_path / "c")[0] is arr and len(tries) == 2 and not list(tmp_path.iterdir())
+    assert Mapped.put((arr,), tmp_path / "c")[0] is arr and len(tries) == 2 and not list(tmp_path.iterdir())
 
 
 def test_a_shared_step_that_fails_leaves_the_workers_usable(workers_at_once):
@@ -560,22 +560,22 @@ def test_a_shared_step_that_fails_leaves_the_workers_usable(workers_at_once):
     finished before their files go, and the next step runs as usual."""
     cuts = list(range(0, 1100, 100))
     with dedup.Corpus(n_jobs=2) as c:
-        c._workers()
+        c.workers.start()
         with pytest.raises(TypeError):
-            c._share(np.arange, lambda a, b: ("not a number",) if b == 1000 else (a, b), cuts)  # the last: here
-        assert np.concatenate(c._share(np.arange, lambda a, b: (a, b), cuts)).tolist() == list(range(1000))
+            c.workers.share(np.arange, lambda a, b: ("not a number",) if b == 1000 else (a, b), cuts)  # the last: here
+        assert np.concatenate(c.workers.share(np.arange, lambda a, b: (a, b), cuts)).tolist() == list(range(1000))
 
 
 def test_dedupe_lets_the_workers_go_before_the_results(monkeypatch, workers_at_once):
     import dedup.corpus
 
-    monkeypatch.setattr(dedup.corpus, "_PARALLEL_MIN_ITEMS", 0)
-    monkeypatch.setattr(dedup.corpus, "_SPAWN_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus, "PARALLEL_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus, "SPAWN_MIN_ITEMS", 0)
     docs, _ = synthetic_corpus(4)
     c = dedup.Corpus(n_jobs=2, batch_size=8)
-    results = dedup.corpus._stream(c, docs)
+    results = dedup.corpus.stream(c, docs)
     first = next(results)
-    assert c._pool is None and c._tasks == 0  # stopped once the clusters were made
+    assert c.workers.pool is None and c.workers.tasks == 0  # stopped once the clusters were made
     assert [first.to_json(), *(r.to_json() for r in results)] == [r.to_json() for r in dedup.dedupe(docs)]
 
 
@@ -585,18 +585,18 @@ def test_a_shared_step_covers_every_range_once_in_order(ranges, workers_at_once)
     without workers the step is one call over everything."""
     cuts = sorted({0, *range(0, 1000, 1000 // ranges), 1000})
     with dedup.Corpus(n_jobs=2) as c:
-        assert c._pieces(10, 8) == 1  # small: all here
-        c._workers()
-        assert c._started() and c._pieces(1 << 20, 8) == 16
-        got = c._share(np.arange, lambda a, b: (a, b), cuts)
+        assert c.workers.pieces(10, 8) == 1  # small: all here
+        c.workers.start()
+        assert c.workers.started() and c.workers.pieces(1 << 20, 8) == 16
+        got = c.workers.share(np.arange, lambda a, b: (a, b), cuts)
     assert len(got) >= 2 and np.concatenate(got).tolist() == list(range(1000))
     with dedup.Corpus() as c:
-        assert c._pieces(1 << 30, 8) == 1
-        assert [x.tolist() for x in c._share(np.arange, lambda a, b: (a, b), cuts)] == [list(range(1000))]
+        assert c.workers.pieces(1 << 30, 8) == 1
+        assert [x.tolist() for x in c.workers.share(np.arange, lambda a, b: (a, b), cuts)] == [list(range(1000))]
 
 
 def test_node_store_takes_rows_across_its_parts():
-    from dedup.corpus import _NodeStore
+    from dedup.corpus import NodeStore
     from dedup.shingle import ShingleSets
 
     def sets(rows):
@@ -604,7 +604,7 @@ def test_node_store_takes_rows_across_its_parts():
         return ShingleSets(np.array([v for r in rows for v in r], dtype=np.uint32), off, np.zeros(len(rows), dtype=np.int64))
 
     a, b = [[1, 2], [], [3]], [[4, 5, 6], [7]]
-    store = _NodeStore.of([sets(a), sets([]), sets(b)])
+    store = NodeStore.of([sets(a), sets([]), sets(b)])
     assert store.n == 5 and store.sizes.tolist() == [2, 0, 1, 3, 1]
     got = store.take(np.array([4, 0, 3, 1, 0]))
     assert [got.row(i).tolist() for i in range(5)] == [[7], [1, 2], [4, 5, 6], [], [1, 2]]
@@ -616,7 +616,7 @@ def test_a_short_input_is_not_held_up_by_a_worker_starting():
     docs, _ = synthetic_corpus(3)
     with dedup.Corpus(n_jobs=2, batch_size=2) as c:
         c.add(docs)
-        assert c._pool is not None and c._tasks == 0  # (it may have started meanwhile: nothing was given to it)
+        assert c.workers.pool is not None and c.workers.tasks == 0  # (it may have started meanwhile: nothing was given to it)
         got = [r.to_json() for r in c.results()]
     assert got == [r.to_json() for r in dedup.dedupe(docs)]
 
@@ -625,28 +625,32 @@ def test_at_the_end_of_the_input_batches_no_worker_started_are_run_here(tmp_path
     from collections import deque
     from concurrent.futures import Future
 
-    from dedup.corpus import _Chunk, _Shipped
+    from dedup.corpus import BatchAnalysis, Shipped, analyze_batch, steal
 
     batch = [("a", "A line of well over eight words, said twice here.\n" * 2)]
     with dedup.Corpus() as c:
+
+        def kernel(b):  # (what the corpus runs on a batch in this process)
+            return analyze_batch([t for _, t in b], c.config, c.store.compressed)
+
         running, queued = Future(), Future()
         running.set_running_or_notify_cancel()  # (a worker has it)
-        shipped = _Shipped.put(([t for _, t in batch], c.config, False), str(tmp_path))
-        pending = deque([(batch, running, None), (batch, queued, shipped), (batch, c._kernel(batch), None)])
-        assert c._steal(pending)
+        shipped = Shipped.put(([t for _, t in batch], c.config, False), str(tmp_path))
+        pending = deque([(batch, running, None), (batch, queued, shipped), (batch, kernel(batch), None)])
+        assert steal(pending, kernel)
         assert queued.cancelled() and not list(tmp_path.iterdir())  # its shipped batch removed
-        assert isinstance(pending[1][1], _Chunk) and pending[1][1].repeats == pending[2][1].repeats
-        assert not c._steal(pending)  # the one a worker has started stays with it; the others are done
+        assert isinstance(pending[1][1], BatchAnalysis) and pending[1][1].repeats == pending[2][1].repeats
+        assert not steal(pending, kernel)  # the one a worker has started stays with it; the others are done
         waiting = Future()
         pending = deque([(batch, waiting, None)])  # the workers have not started (a short input)
-        assert c._steal(pending) and waiting.cancelled() and isinstance(pending[0][1], _Chunk)
+        assert steal(pending, kernel) and waiting.cancelled() and isinstance(pending[0][1], BatchAnalysis)
 
 
 @pytest.mark.parametrize("chunk", [2, 512])
 def test_results_from_a_start_are_the_tail_of_all_results(monkeypatch, chunk):
     """Ids named by evidence (the earliest copy, the cluster's first document) come from
     before ``start`` too."""
-    monkeypatch.setattr(dedup.corpus, "_RESULT_CHUNK", chunk)
+    monkeypatch.setattr(dedup.corpus, "RESULT_CHUNK", chunk)
     docs, _ = synthetic_corpus(8)
     with dedup.Corpus() as c:
         c.add(docs)

@@ -13,6 +13,7 @@ import lzma
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -367,3 +368,79 @@ def test_fields_reach_the_output_with_an_engine_that_does_not_carry_them(tmp_pat
 def test_repr_of_a_typical_result_is_short():
     r = next(iter(dedup.dedupe([{"id": "https://x.test/" + "a" * 80, "text": story(1) * 50, "url": "u", "meta": {}}])))
     assert len(repr(r)) < 300 and "chars" in repr(r) and story(1)[:20] not in repr(r)
+
+
+# -- re-runs over an index keep the fields ----------------------------------------
+
+
+def url_records(n: int = 12) -> list[dict]:
+    """``n`` stories with a ``url`` (and an integer id) between their fields; the last two copies of earlier ones."""
+    out = [{"id": i, "url": f"https://x.test/{i}", "text": story(i), "n": i * 7} for i in range(n - 2)]
+    out += [{"id": n - 2, "url": "https://x.test/copy-a", "text": story(1) + "An update.\n", "n": -1},
+            {"id": n - 1, "url": "https://x.test/copy-b", "text": story(3), "n": -2}]
+    return out
+
+
+def test_a_re_run_over_an_index_writes_the_same_bytes_with_the_fields(tmp_path):
+    """The documents a re-run finds in the index are written again with their record's fields
+    (taken as the input is read, not from the run that stored them)."""
+    recs = url_records()
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(jsonl_bytes(recs))
+    out, idx = tmp_path / "o.jsonl", tmp_path / "index"
+    cmd = ["corpus", src, "-o", out, "--index", idx, "--batch-size", "4", "--overwrite"]
+    p = run(*cmd)
+    assert p.returncode == 0, p.stderr.decode()
+    first = out.read_bytes(), (tmp_path / "o.jsonl.report.json").read_bytes()
+    got = read_jsonl(out)
+    assert [r["url"] for r in got] == [r["url"] for r in recs] and [r["n"] for r in got] == [r["n"] for r in recs]
+    assert [list(r) for r in got] == [["id", "url", "text", "n"]] * len(recs)  # (in their order)
+    p = run(*cmd)  # the same command: every document is in the index already
+    assert p.returncode == 0 and f"{len(recs)} already in the index" in p.stderr.decode()
+    assert (out.read_bytes(), (tmp_path / "o.jsonl.report.json").read_bytes()) == first
+    # a run that failed after storing some batches, re-run after the fix: the same bytes as the first
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    lines = src.read_text().splitlines(keepends=True)
+    (bad / "in.jsonl").write_text("".join(lines[:8]) + "{not json\n" + "".join(lines[8:]))
+    cmd2 = ["corpus", bad / "in.jsonl", "-o", bad / "o.jsonl", "--index", bad / "index", "--batch-size", "4",
+            "--report", tmp_path / "o.jsonl.report.json", "--overwrite"]
+    assert run(*cmd2).returncode == 1
+    with dedup.Corpus(index=bad / "index") as c:
+        assert 0 < c.n_docs < len(recs)
+    (bad / "in.jsonl").write_bytes(src.read_bytes())
+    p = run(*cmd2)
+    assert p.returncode == 0, p.stderr.decode()
+    assert (bad / "o.jsonl").read_bytes() == first[0]
+    assert (tmp_path / "o.jsonl.report.json").read_bytes() == first[1]
+
+
+def test_a_re_run_in_other_formats_keeps_the_fields(tmp_path):
+    recs = url_records()
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(jsonl_bytes(recs))
+    for name, extra in (("o.jsonl.gz", []), ("one.jsonl", ["--drop-duplicates", "--strip-boilerplate"])):
+        cmd = ["corpus", src, "-o", tmp_path / name, "--index", tmp_path / f"{name}.index", "--batch-size", "3",
+               "--overwrite", "-q", *extra]
+        assert run(*cmd).returncode == 0
+        before = (tmp_path / name).read_bytes()
+        assert run(*cmd).returncode == 0
+        assert (tmp_path / name).read_bytes() == before
+        text = gzip.decompress(before) if name.endswith(".gz") else before
+        urls = [json.loads(line)["url"] for line in text.decode().splitlines()]
+        want = [r["url"] for r in recs]
+        assert urls == (want[:-2] if extra else want)  # (--drop-duplicates: the two copies go)
+
+
+def test_documents_the_index_holds_carry_the_fields_of_this_input():
+    recs = url_records()
+    every = [(r.id, dict(r.fields)) for r in dedup.dedupe(recs, batch_size=4)]
+    assert every[0] == ("0", {"id": 0, "url": "https://x.test/0", "n": 0})
+    with tempfile.TemporaryDirectory() as d:
+        with dedup.Corpus(index=Path(d) / "i", batch_size=4) as c:
+            c.add(recs[:6])
+        with dedup.Corpus(index=Path(d) / "i", batch_size=4) as c:  # another object: its spool starts empty
+            assert c.add(recs) == len(recs) - 6
+            assert [(r.id, dict(r.fields)) for r in c.results(docs=c.input_docs)] == every
+            assert c.add([{**recs[2], "url": "https://x.test/moved"}]) == 0  # the same id and text: fields of now
+            assert [dict(r.fields)["url"] for r in c.results(docs=c.input_docs)] == ["https://x.test/moved"]

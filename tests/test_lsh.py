@@ -99,7 +99,7 @@ def test_exact_pairs_equals_all_pairs(texts, t):
 def test_shared_keys_equals_definition(parts):
     """Keys built from a few high parts and low parts, so that many share their
     high bits (the packed prefix) without being equal: the prefilter must drop them."""
-    from dedup.lsh import shared_keys
+    from dedup.arrays import shared_keys
 
     keys = np.array([(h << 58) | lo for h, lo in parts], dtype=np.uint64)
     count: dict[int, int] = {}
@@ -125,7 +125,7 @@ def test_union_and_jaccard_merge_paths_match_plain_sort(monkeypatch):
     groups = np.sort(rng.integers(0, 40, 300))
     shuffled = rng.permutation(300)
     for chunk, order in ((1 << 21, np.arange(300)), (50, np.arange(300)), (50, shuffled), (1, shuffled)):
-        monkeypatch.setattr(dedup.shingle, "_UNION_CHUNK", chunk)  # one block, or blocks of a few groups
+        monkeypatch.setattr(dedup.shingle, "UNION_CHUNK", chunk)  # one block, or blocks of a few groups
         u = union_rows(sets, order, groups[order], 40)
         for g in range(40):
             want = sorted(set().union(*(rows[i].tolist() for i in np.flatnonzero(groups == g))))

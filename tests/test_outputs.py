@@ -105,6 +105,12 @@ def test_output_equal_to_or_inside_an_input_directory_is_a_usage_error(tmp_path,
     assert tree(articles) == before  # photo.jpg, meta.json and the originals intact
 
 
+def test_index_at_the_output_directory_is_a_usage_error_before_it_is_made(tmp_path, articles):
+    out = tmp_path / "clean"
+    usage_error(run("corpus", articles, "-o", out, "--index", out, "-q"), "--index", "output directory")
+    assert not out.exists() and not (tmp_path / "clean.lock").exists()
+
+
 def test_file_where_a_directory_is_needed_and_the_reverse(tmp_path, articles):
     results = tmp_path / "results.txt"
     results.write_text("my results")

@@ -68,9 +68,9 @@ MIXED = "aZ09_ éñ\u0301\u0300 ßİ ﬁ 東京 カタ ひら สวัสดี
 
 @given(st.text(alphabet=MIXED, max_size=60) | st.text(max_size=60))
 def test_vectorized_tokenizer_equals_the_regex(text):
-    from dedup.shingle import _codepoints, token_spans
+    from dedup.shingle import codepoints, token_spans
     from dedup.text import TOKEN_RE, fold
 
     f = fold(text)
-    starts, lens = token_spans(_codepoints(f))
+    starts, lens = token_spans(codepoints(f))
     assert [f[s : s + n] for s, n in zip(starts.tolist(), lens.tolist())] == TOKEN_RE.findall(f)
