@@ -1,16 +1,15 @@
-"""The within-document policy: matches -> runs -> repeats -> collapsed text.
+"""Within-document collapse: the kernel every driver calls, and its public functions.
 
-A paragraph is removed when an earlier *kept* paragraph has exact Jaccard
-similarity >= ``threshold`` with it, and it is either long (``min_tokens`` word
-tokens) or part of a run of such copies that mirrors an earlier run (each copy's
-witness follows the previous copy's witness) and holds a long one. So a footer
-or a "Read also" line inside a repeated body goes, and an isolated ``***`` or
-``Ya.`` stays.
+:func:`analyze` splits a batch of texts into paragraphs, shingles and signs them
+once, finds each text's verified matches (Jaccard, containment) and runs the
+policy (:mod:`dedup.policy`) and the in-paragraph search (:mod:`dedup.inside`)
+on each text. :func:`collapse`, :func:`find_repeats` and :func:`explain` are a
+batch of one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,250 +19,14 @@ from .arrays import distinct, ranges
 from .config import Config, resolve
 from .contain import contained_pairs
 from .inside import inside_cuts
-from .settle import merge_later_cuts
 from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
+from .policy import Matches, decide
+from .repeats import REPEAT_KINDS, Block, ExplainedText, Repeat, cut_repeats
+from .settle import merge_later_cuts
 from .shingle import ShingleSets, shingle_sets
 from .text import NOSPACE, adds_numbers, adds_words, char_classes, check_text, paragraph_spans
 
 __all__ = ["REPEAT_KINDS", "Repeat", "Block", "ExplainedText", "Analysis", "analyze", "cut_repeats", "find_repeats", "iter_repeats", "collapse", "explain"]
-
-_KEPT, _PENDING, _REMOVED = 0, 1, 2
-
-#: The values of :attr:`Repeat.kind`, in the order their codes are stored.
-REPEAT_KINDS = ("copy", "contained", "inside")
-_MEASURES = {"copy": "Jaccard", "contained": "containment", "inside": "same sentences"}
-
-
-@dataclass(frozen=True)
-class Repeat:
-    """One removal and its evidence.
-
-    ``[start, end)`` is the removed span of the input (the paragraph and its line
-    terminator); ``[witness_start, witness_end)`` is the kept earlier paragraph it
-    repeats; ``similarity`` is the exact Jaccard of their shingle sets; ``block``
-    numbers the repeated run it belongs to; ``index``/``witness_index`` are the
-    two paragraphs' positions among the paragraphs of the text. ``kind`` says
-    what decided: ``"copy"`` (``similarity`` is the Jaccard of the two
-    paragraphs), ``"contained"`` (``similarity`` is the share of the removed
-    paragraph's shingles found in the longer witness) or ``"inside"`` (a run of
-    sentences inside paragraph ``index``, equal sentence by sentence to a run of
-    the kept text; ``similarity`` is 1.0).
-    """
-
-    start: int
-    end: int
-    witness_start: int
-    witness_end: int
-    similarity: float
-    block: int
-    index: int
-    witness_index: int
-    kind: str = "copy"
-
-    @property
-    def measure(self) -> str:
-        """What ``similarity`` measures, in words: ``"Jaccard"``, ``"containment"``
-        or ``"same sentences"``."""
-        return _MEASURES.get(self.kind, "Jaccard")
-
-
-@dataclass(frozen=True)
-class Block:
-    """A run of consecutive removed paragraphs that mirrors an earlier run."""
-
-    block: int
-    start: int
-    end: int
-    witness_start: int
-    witness_end: int
-    paragraphs: int
-    min_similarity: float
-
-
-@dataclass(frozen=True)
-class ExplainedText:
-    """A text, its collapse, and the evidence for every removal."""
-
-    text: str
-    collapsed: str
-    repeats: tuple[Repeat, ...]
-
-    @property
-    def blocks(self) -> tuple[Block, ...]:
-        """The removed runs, in order."""
-        out: list[Block] = []
-        by: dict[int, list[Repeat]] = {}
-        for r in self.repeats:
-            by.setdefault(r.block, []).append(r)
-        for b, rs in sorted(by.items()):
-            out.append(
-                Block(
-                    b,
-                    rs[0].start,
-                    rs[-1].end,
-                    min(r.witness_start for r in rs),
-                    max(r.witness_end for r in rs),
-                    len(rs),
-                    min(r.similarity for r in rs),
-                )
-            )
-        return tuple(out)
-
-    def report(self, width: int = 72) -> str:
-        """A human-readable account of every removal."""
-
-        def clip(s: str) -> str:
-            s = " ".join(s.split())
-            return s if len(s) <= width else s[: width - 1] + "…"
-
-        lines = [
-            f"{len(self.repeats)} paragraph(s) removed in {len(self.blocks)} block(s); "
-            f"{len(self.text)} -> {len(self.collapsed)} characters"
-        ]
-        for r in self.repeats:
-            lines.append(
-                f"- block {r.block}: removed [{r.start}:{r.end}] {clip(self.text[r.start:r.end])!r}\n"
-                f"    repeats [{r.witness_start}:{r.witness_end}] "
-                f"{clip(self.text[r.witness_start:r.witness_end])!r} ({r.measure} {r.similarity:.3f})"
-            )
-        return "\n".join(lines)
-
-
-class _Matches:
-    """Verified similar pairs between duplicate classes, as adjacency lists.
-
-    Only classes that can match anything are stored: those with more than one
-    member (a non-empty set matches itself) and those with a verified pair.
-    """
-
-    def __init__(self, cls: np.ndarray, nonempty: np.ndarray, left: np.ndarray, right: np.ndarray, sim: np.ndarray,
-                 contained: tuple[np.ndarray, np.ndarray, np.ndarray]):
-        count = np.bincount(cls, minlength=len(nonempty))
-        self.adj: dict[int, list[tuple[int, float]]] = {
-            c: [(c, 1.0)] for c in np.flatnonzero((count > 1) & nonempty).tolist()
-        }
-        self.pair: dict[tuple[int, int], float] = {}
-        for a, b, s in zip(left.tolist(), right.tolist(), sim.tolist()):
-            self.adj.setdefault(a, []).append((b, s))
-            self.adj.setdefault(b, []).append((a, s))
-            self.pair[(a, b)] = s
-        #: copy class -> [(container class, containment)]
-        self.containers: dict[int, list[tuple[int, float]]] = {}
-        for a, b, s in zip(*(x.tolist() for x in contained)):
-            self.containers.setdefault(a, []).append((b, s))
-
-    def relevant(self, cls: np.ndarray) -> np.ndarray:
-        """Indices of the paragraphs whose class can match anything."""
-        mask = np.zeros(int(cls.max()) + 1 if len(cls) else 0, dtype=bool)
-        mask[list(self.adj)] = True
-        mask[list(self.containers)] = True
-        mask[[c for held in self.containers.values() for c, _ in held]] = True
-        return np.flatnonzero(mask[cls])
-
-    def sim(self, a: int, b: int) -> float:
-        if a == b:
-            return 1.0 if a in self.adj else 0.0
-        return self.pair.get((a, b) if a < b else (b, a), 0.0)
-
-
-def _policy(
-    cls: np.ndarray, tokens: np.ndarray, m: _Matches, min_tokens: int, new_fact: Callable[[int, int], bool]
-) -> tuple[list[int], list[int], list[float], list[int], list[int]]:
-    """Decide removals left to right. Returns ``(removed, witness, similarity, block, kind)``.
-
-    Paragraphs whose class matches nothing are kept without being visited; a
-    run is a maximal sequence of consecutive copies whose witnesses are
-    consecutive too, and it is removed iff it holds a long paragraph for which
-    ``new_fact(copy, witness)`` does not hold (a copy that says something its
-    witness does not, such as another number, does not make a run a copy; a run
-    of such copies only is a list of items sharing a template). A long paragraph that starts
-    no run is removed on its own when a kept container holds it.
-    """
-    n = len(cls)
-    cl = cls.tolist()
-    long_ = (tokens >= min_tokens).tolist()
-    status = [_KEPT] * n
-    wit = [-1] * n
-    sims = [0.0] * n
-    first_kept: dict[int, int] = {}
-    # (class of i, class of i + 1) -> first i with both kept: a witness whose
-    # successor can witness our successor is found with one lookup.
-    first_pair: dict[tuple[int, int], int] = {}
-    removed: list[int] = []
-    blocks: list[int] = []
-    kinds: list[int] = []
-    nblock = 0
-
-    def keep(i: int) -> None:
-        c = cl[i]
-        first_kept.setdefault(c, i)
-        if i and status[i - 1] == _KEPT:
-            first_pair.setdefault((cl[i - 1], c), i - 1)
-
-    def close(run: list[int]) -> None:
-        nonlocal nblock
-        if any(long_[i] and not new_fact(i, wit[i]) for i in run):
-            for i in run:
-                status[i] = _REMOVED
-                removed.append(i)
-                blocks.append(nblock)
-                kinds.append(0)
-            nblock += 1
-        else:
-            for i in run:
-                status[i] = _KEPT
-                keep(i)
-
-    run: list[int] = []
-    for j in m.relevant(cls).tolist():
-        cj = cl[j]
-        if run and run[-1] == j - 1:
-            w = wit[j - 1] + 1
-            if status[w] == _KEPT:
-                s = m.sim(cl[w], cj)
-                if s > 0.0:
-                    wit[j], sims[j], status[j] = w, s, _PENDING
-                    run.append(j)
-                    continue
-        if run:
-            close(run)
-            run = []
-        # Witness: prefer one whose successor matches our successor (the run
-        # continues), then the highest similarity, then the earliest.
-        best: tuple[bool, float, int] | None = None
-        nxt_adj = m.adj.get(cl[j + 1], ()) if j + 1 < n else ()
-        for c2, s in m.adj.get(cj, ()):
-            i = first_kept.get(c2)
-            if i is not None and (best is None or (False, s, -i) > best):
-                best = (False, s, -i)
-            for c3, _ in nxt_adj:
-                i = first_pair.get((c2, c3))
-                if i is not None and (best is None or (True, s, -i) > best):
-                    best = (True, s, -i)
-        if best is None:
-            # held by a kept container: a long line on its own, a short one right
-            # after a line that the same container holds
-            prev = wit[j - 1] if j and status[j - 1] == _REMOVED and kinds and removed[-1] == j - 1 and kinds[-1] else -1
-            if long_[j] or prev >= 0:
-                held = [(s, -i) for c2, s in m.containers.get(cj, ()) if (i := first_kept.get(c2)) is not None
-                        and (long_[j] or i == prev)]
-                if held and not new_fact(j, -max(held)[1]):
-                    s, i = max(held)
-                    wit[j], sims[j], status[j] = -i, s, _REMOVED
-                    removed.append(j)
-                    blocks.append(nblock)
-                    kinds.append(1)
-                    nblock += 1
-                    continue
-            keep(j)
-            continue
-        wit[j], sims[j], status[j] = -best[2], best[1], _PENDING
-        run = [j]
-    if run:
-        close(run)
-    order = sorted(range(len(removed)), key=removed.__getitem__)
-    rem = [removed[k] for k in order]
-    return rem, [wit[i] for i in rem], [sims[i] for i in rem], [blocks[k] for k in order], [kinds[k] for k in order]
 
 
 def iter_repeats(text: str, config: Config | None = None, *, encoding: str | None = None) -> Iterator[Repeat]:
@@ -403,7 +166,7 @@ def _doc_repeats(
         left, right, sim = similar_pairs(doc_sets, keys[members], cfg.threshold, cfg.bucket_window)
     copy, container, share = contained_pairs(doc_sets, cfg.containment, window=cfg.bucket_window)
     later = copy > container
-    matches = _Matches(cls, doc_sets.sizes > 0, left, right, sim, (copy[later], container[later], share[later]))
+    matches = Matches(cls, doc_sets.sizes > 0, left, right, sim, (copy[later], container[later], share[later]))
     sl, el, cl = starts.tolist(), ends.tolist(), cuts.tolist()
     cl_ = cls.tolist()
 
@@ -413,30 +176,34 @@ def _doc_repeats(
         copy, original = text[sl[i] : el[i]], text[sl[w] : el[w]]
         return adds_numbers(copy, original) or adds_words(copy, original)
 
-    rem, wit, sims, blocks, kinds = _policy(cls, _word_weight(text, starts, ends, tokens), matches, cfg.min_tokens,
-                                            new_fact)
+    dec = decide(cls, _word_weight(text, starts, ends, tokens), matches, cfg.min_tokens, new_fact)
+    rem, blocks = dec.removed, dec.block
     out = [Repeat(sl[i], cl[i], sl[w], el[w], s, b, i, w, REPEAT_KINDS[k])
-           for i, w, s, b, k in zip(rem, wit, sims, blocks, kinds)]
+           for i, w, s, b, k in zip(rem, dec.witness, dec.similarity, blocks, dec.kind)]
     # inside a paragraph: one that repeats its own shingles, or holds a whole earlier one
     holds = _repeats_own(doc_sets, cfg)
     holds[container[~later]] = True
-    may = holds[cls]
-    if may.any():
-        gone = set(rem)
-        witness = np.zeros(len(doc_sets), dtype=bool)
-        witness[copy[~later]] = True
-        look = np.flatnonzero(may | witness[cls]).tolist()
-        wit_ = witness[cls]
-        cand = ((i, sl[i], el[i], bool(may[i]), bool(wit_[i])) for i in look if i not in gone)
-        nb = max(blocks, default=-1) + 1
-        inside = [Repeat(c.start, c.end, c.witness_start, c.witness_end, 1.0, nb + b, c.index, c.witness_index, "inside")
-                  if c.start > sl[c.index] or c.end < el[c.index] else  # the whole paragraph: cut with its terminator
-                  Repeat(c.start, cl[c.index], c.witness_start, c.witness_end, 1.0, nb + b, c.index, c.witness_index,
-                         "contained")
-                  for b, c in enumerate(inside_cuts(text, cand, _MIN_RUN_TOKENS))]
-        if inside:
-            out = sorted(out + inside, key=lambda r: r.start)
-    return out
+    witness = np.zeros(len(doc_sets), dtype=bool)
+    witness[copy[~later]] = True
+    inside = _inside_repeats(text, starts, ends, cuts, holds[cls], witness[cls], set(rem), max(blocks, default=-1) + 1)
+    return sorted(out + inside, key=lambda r: r.start) if inside else out
+
+
+def _inside_repeats(text: str, starts: np.ndarray, ends: np.ndarray, cuts: np.ndarray, may: np.ndarray,
+                    witness: np.ndarray, gone: set[int], block0: int) -> list[Repeat]:
+    """Runs of sentences cut inside the paragraphs that ``may`` hold one (not
+    ``gone`` already), witnessed by those or by the ``witness`` paragraphs; a run
+    that is a whole paragraph is cut with its terminator, as ``"contained"``."""
+    if not may.any():
+        return []
+    sl, el, cl = starts.tolist(), ends.tolist(), cuts.tolist()
+    look = np.flatnonzero(may | witness).tolist()
+    cand = ((i, sl[i], el[i], bool(may[i]), bool(witness[i])) for i in look if i not in gone)
+    return [Repeat(c.start, c.end, c.witness_start, c.witness_end, 1.0, block0 + b, c.index, c.witness_index, "inside")
+            if c.start > sl[c.index] or c.end < el[c.index] else
+            Repeat(c.start, cl[c.index], c.witness_start, c.witness_end, 1.0, block0 + b, c.index, c.witness_index,
+                   "contained")
+            for b, c in enumerate(inside_cuts(text, cand, _MIN_RUN_TOKENS))]
 
 
 def _word_weight(text: str, starts: np.ndarray, ends: np.ndarray, tokens: np.ndarray) -> np.ndarray:
@@ -489,16 +256,6 @@ def find_repeats(text: str, config: Config | None = None, *, encoding: str | Non
         [(3, 0, 1.0, 0), (4, 1, 1.0, 0), (5, 2, 1.0, 0)]
     """
     return list(iter_repeats(text, config, encoding=encoding))
-
-
-def cut_repeats(text: str, repeats: Sequence[Repeat]) -> str:
-    """``text`` without the spans of ``repeats`` (sorted, disjoint)."""
-    parts, pos = [], 0
-    for r in repeats:
-        parts.append(text[pos : r.start])
-        pos = r.end
-    parts.append(text[pos:])
-    return "".join(parts)
 
 
 def explain(text: str, config: Config | None = None, *, encoding: str | None = None) -> ExplainedText:
