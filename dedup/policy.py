@@ -200,4 +200,40 @@ def decide(cls: np.ndarray, tokens: np.ndarray, m: Matches, min_tokens: int,
         run = [j]
     if run:
         walk.close(run)
-    return walk.decision()
+    return _keep_headings(walk.decision(), tokens, 2 * min_tokens)
+
+
+def _keep_headings(dec: Decision, tokens: np.ndarray, short: int) -> Decision:
+    """``dec`` without the copies of a table of contents: two or more lone copies
+    of consecutive short lines (fewer than ``short`` tokens, blank lines between
+    them aside) that reappear one by one, each above a kept paragraph of at least
+    ``short // 2`` tokens, are the headings the table lists, and both stay."""
+    size: dict[int, int] = {}
+    for b in dec.block:
+        size[b] = size.get(b, 0) + 1
+    filled = np.flatnonzero(tokens > 0)
+    nxt = {int(a): int(b) for a, b in zip(filled[:-1], filled[1:])}  # next non-blank paragraph
+    gone = np.zeros(len(tokens), dtype=bool)
+    gone[dec.removed] = True
+    kept_long = np.zeros(len(tokens) + 1, dtype=np.int64)  # prefix counts of kept long paragraphs
+    np.cumsum((tokens >= short // 2) & ~gone, out=kept_long[1:])
+    heads = [k for k, (w, b, kind) in enumerate(zip(dec.witness, dec.block, dec.kind))
+             if kind == COPY and size[b] == 1 and tokens[w] < short]
+    drop: set[int] = set()
+    chain: list[int] = []
+    for k in heads + [-1]:
+        if chain and k >= 0:
+            p = chain[-1]
+            # the next witness line, and a section of kept text between the two headings
+            a, b = dec.removed[p], dec.removed[k]
+            if nxt.get(dec.witness[p]) == dec.witness[k] and kept_long[b] > kept_long[a + 1]:
+                chain.append(k)
+                continue
+        if len(chain) >= 2:
+            drop.update(chain)
+        chain = [k]
+    if not drop:
+        return dec
+    keep = [k for k in range(len(dec.removed)) if k not in drop]
+    return Decision(*([col[k] for k in keep] for col in (dec.removed, dec.witness, dec.similarity, dec.block,
+                                                         dec.kind)))

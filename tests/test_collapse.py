@@ -452,3 +452,15 @@ def test_idempotent_on_texts_of_glued_and_repeated_sentences():
         assert all(a.end <= b.start for a, b in zip(reps, reps[1:]))
         once = dedup.collapse(text)
         assert dedup.collapse(once) == once, text
+
+
+def test_a_table_of_contents_and_its_headings_both_stay():
+    heads = [f"{k}. Langkah {w} untuk membuat kue bolu yang lembut di rumah" for k, w in
+             ((1, "pertama memilih tepung"), (2, "kedua mengocok telur"), (3, "ketiga memanggang adonan"))]
+    body = [f"Bagian {w} ini menjelaskan semua yang perlu disiapkan sebelum mulai bekerja di dapur." for w in
+            ("pertama", "kedua", "ketiga")]
+    t = "Daftar isi:\n" + "\n".join(heads) + "\n\n" + "".join(f"{h}\n{b}\n" for h, b in zip(heads, body))
+    assert dedup.collapse(t) == t
+    assert dedup.collapse(t + "\n" + t) == t + "\n\n"  # the whole page twice: the second copy goes (blank lines stay)
+    listed = "Daftar isi:\n" + "\n".join(heads) + "\n" + body[0] + "\n" + "\n".join(heads) + "\n"
+    assert dedup.collapse(listed) == "Daftar isi:\n" + "\n".join(heads) + "\n" + body[0] + "\n"  # a list repeated as a run
