@@ -681,3 +681,28 @@ def test_objects_made_in_bulk_are_the_dataclasses_init_would_make():
             assert hash(made) == hash(obj)
         with pytest.raises(dataclasses.FrozenInstanceError):
             made.__setattr__(dataclasses.fields(cls)[0].name, None)
+
+
+_UNGUARDED = """
+import dedup, dedup.corpus
+dedup.corpus.settings.AWAIT_WORKERS = True
+docs = [(str(i), f"Story {i} about the thing.\\nA shared footer line for every outlet here and there.\\n") for i in range(600)]
+out = list(dedup.dedupe(docs, n_jobs=2, batch_size=64))
+print("ok", len(out), out[1].paragraphs[1].cluster)
+"""
+
+
+@pytest.mark.parametrize("how", ["script", "stdin", "-c"])
+def test_n_jobs_without_main_guard(tmp_path, how):
+    """n_jobs > 1 from a script without ``if __name__ == "__main__":``, from ``python -`` and
+    from ``python -c`` (as a notebook runs code): the workers never import the caller's main."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(_UNGUARDED)
+    args = {"script": [str(script)], "stdin": ["-"], "-c": ["-c", _UNGUARDED]}[how]
+    run = subprocess.run([sys.executable, *args], input=_UNGUARDED if how == "stdin" else None, capture_output=True,
+                         text=True, timeout=300, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["ok", "600", "1"]

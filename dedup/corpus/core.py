@@ -251,8 +251,7 @@ class Corpus:
                     if not batch:
                         break
                     args = Shipped.put(self._kernel_args(batch), self.workers.ship_dir)
-                    pending.append((batch, pool.submit(run_mapped, analyze_batch, args, self.workers.ship_dir), args))
-                    self.workers.tasks += 1
+                    pending.append((batch, self.workers.submit(run_mapped, analyze_batch, args, self.workers.ship_dir), args))
                 if pending and (not isinstance(pending[0][1], Future) or pending[0][1].done()):
                     self._ingest_next(pending)
                     continue

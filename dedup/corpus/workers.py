@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from pathlib import Path
@@ -17,7 +18,26 @@ from . import settings
 from .batches import BatchAnalysis
 from .transport import Joined, Mapped, Shipped, run_mapped, worker_start
 
-__all__ = ["Workers", "steal"]
+__all__ = ["Workers", "steal", "main_hidden"]
+
+
+@contextlib.contextmanager
+def main_hidden() -> Iterator[None]:
+    """Start processes without the caller's ``__main__``: a spawned process imports the main
+    script again (by its ``__spec__`` or ``__file__``) before it takes a task, which runs a
+    script's unguarded top level a second time (and fails for ``python -``). The workers
+    run only dedup's functions, so they need none of it."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {k: main.__dict__[k] for k in ("__spec__", "__file__") if k in main.__dict__}
+    main.__spec__ = None
+    main.__dict__.pop("__file__", None)
+    try:
+        yield
+    finally:
+        main.__dict__.update(saved)
 
 
 def steal(pending: deque[tuple[list[tuple[str, str]], Any, Any]],
@@ -57,13 +77,24 @@ class Workers:
         if self.n_jobs > 1 and self.pool is None:
             self.pool = ProcessPoolExecutor(self.n_jobs - 1, mp_context=get_context("spawn"), initializer=worker_start,
                                             initargs=(os.getpid(),))
-            self.ready = self.pool.submit(int)
+            with main_hidden():
+                self.ready = self.pool.submit(int)
             # batches go to the workers and come back as files here (see Shipped); removed
             # by release, or when the corpus is collected without being closed
             if settings.SHARE_DIR is not None:
                 self._ship_tmp = OwnedDir("ship", settings.SHARE_DIR)
                 self.ship_dir = self._ship_tmp.name
         return self.pool
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        """``fn(*args)`` in a worker (the executor starts a worker here when it needs one:
+        see :func:`main_hidden`)."""
+        if self.pool is None:
+            raise RuntimeError("Workers.submit before Workers.start")
+        with main_hidden():
+            fut = self.pool.submit(fn, *args)
+        self.tasks += 1
+        return fut
 
     def started(self) -> bool:
         """Whether a worker has started (and can take batches without a wait)."""
@@ -129,8 +160,7 @@ class Workers:
                     while (busy := sum(not f.done() for f in running.values())) < ahead and hi - lo > busy:
                         m = max(1, (hi - lo) // (4 * ahead))
                         args = Mapped.put(make(cuts[lo], cuts[lo + m]), Path(tmp) / str(lo), saved)
-                        running[lo] = pool.submit(run_mapped, fn, args, where)
-                        self.tasks += 1
+                        running[lo] = self.submit(run_mapped, fn, args, where)
                         lo += m
                     if lo < hi:
                         hi -= 1
