@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -27,13 +27,14 @@ from ..arrays import distinct
 from ..config import Config, resolve
 from ..index import Store, stored_text
 from ..lsh import set_fingerprints
-from ..results import CorpusSummary, DocResult, Fields
+from ..results import CorpusSummary, DocResult
 from ..runs import OwnedDir, clean_stale
 from ..shingle import ShingleSets
 from ..sources import FieldSpool, documents, fields_of
 from . import settings
 from .batches import BatchAnalysis, analyze_batch, document
 from .clusters import cluster_state, pair_jaccard
+from .ids import InputIds
 from .streaming import doc_results
 from .nodes import Nodes
 from .settings import P_DOC, P_END, P_START
@@ -111,15 +112,12 @@ class Corpus:
             if self._tmp is not None:
                 self._tmp.cleanup()
             raise
-        self._input: list[list[int]] = []  # the documents of the last add(), as runs [first, last)
-        self._call_first = self._new_read = 0  # (see add)
-        self._matched: dict[str, int] = {}
         self.workers = Workers(n_jobs)
         self._added = self._pos = self._base = 0
         self._exhausted = False
         self._inflight: dict[str, int] = {}
-        self.skipped_ids = 0
         self.fields = FieldSpool()  # the other fields of the documents of this object's add() calls, by position
+        self.ids = InputIds(self.store, self.fields, dedupe_ids)
         self._writer = self._tmp is not None  # (a durable index: from the first write on, see _writable)
         try:
             self._load()
@@ -191,15 +189,12 @@ class Corpus:
         (the same document: a re-run after a failure emits it again); ids skipped by
         ``dedupe_ids`` are not in it. ``results(docs=corpus.input_docs)`` are the results of
         that input."""
-        if not self._input:
-            return np.zeros(0, dtype=np.int64)
-        return np.concatenate([np.arange(a, b, dtype=np.int64) for a, b in self._input])
+        return self.ids.docs
 
-    def _input_doc(self, first: int, count: int = 1) -> None:
-        if self._input and self._input[-1][1] == first:
-            self._input[-1][1] += count
-        else:
-            self._input.append([first, first + count])
+    @property
+    def skipped_ids(self) -> int:
+        """Documents skipped for an id seen before (``dedupe_ids``)."""
+        return self.ids.skipped
 
     @property
     def paragraphs(self) -> np.ndarray:
@@ -227,10 +222,7 @@ class Corpus:
         self._writable()
         pool = self.workers.pool  # the workers start once the input has proved longer than one batch
         own = 0
-        self._input = []
-        self._call_first = self.n_docs  # documents from here on are this call's
-        self._matched = {}  # ids of stored documents this call's input holds again -> position
-        self._new_read = 0  # new documents read by this call
+        self.ids.begin(self.n_docs)
         self._base = self.n_docs  # documents without an id are numbered from here
         self.fields.drop_from(self.n_docs)  # (those of a batch read but never stored, before an error)
         self._added = 0
@@ -290,7 +282,7 @@ class Corpus:
                     break
             else:
                 self._exhausted = True
-            batch = self._check_ids(batch, self._pos - len(batch), self._inflight, extra) if batch else batch
+            batch = self.ids.check(batch, self._pos - len(batch), self._inflight, extra) if batch else batch
             if batch:  # (a batch of skipped duplicate ids is empty: read on)
                 return batch
         return []
@@ -316,58 +308,6 @@ class Corpus:
         goes on: for a caller with no task left for them, such as one that has read
         :meth:`summary` (the clusters are made) and only reads :meth:`results` now."""
         self.workers.release(wait=wait)
-
-    def _check_ids(
-        self, batch: list[tuple[str, str]], first_pos: int, inflight: dict[str, int], fields: Sequence[Fields] = ()
-    ) -> list[tuple[str, str]]:
-        """The batch's new documents: ids seen before in this call (``inflight`` holds the
-        positions of ids read but not stored yet) or stored with another text are dropped
-        (``dedupe_ids``) or refused; a document whose id and text the index holds from
-        before this call is the same document (not added again: its number goes to
-        :attr:`input_docs`). ``fields`` (those of the batch's documents) are kept by the
-        number of the document each one is: a new one's, or the stored one it is again
-        (its result carries the fields of this input's record)."""
-
-        def refuse(did: str, where: str) -> ValueError:
-            return ValueError(
-                f"duplicate document id {did!r} {where}; make ids unique or pass dedupe_ids=True "
-                f"(--dedupe-ids) to keep the first"
-            )
-
-        matched = self._matched
-        ask = [did for did, _ in batch if did not in inflight and did not in matched]
-        stored = self.store.existing_ids(ask) if ask else {}
-        before = [n for n in stored.values() if n < self._call_first]
-        texts = self.store.texts(before) if before else {}
-        out = []
-        for k, (did, text) in enumerate(batch):
-            pos = first_pos + k
-            seen = inflight.get(did, matched.get(did))
-            n = stored.get(did)
-            if seen is not None:
-                why = f"at positions {seen} and {pos}"
-            elif n is None:  # new
-                inflight[did] = pos
-                out.append((did, text))
-                self._input_doc(self._call_first + self._new_read)
-                if fields:
-                    self.fields.put(self._call_first + self._new_read, fields[k])
-                self._new_read += 1
-                continue
-            elif n >= self._call_first:  # added by this call
-                why = f"at position {pos}: the index already holds it (document {n})"
-            elif texts[n] == text:  # the same document (say, the run before this one was killed)
-                matched[did] = pos
-                self._input_doc(n)
-                if fields:
-                    self.fields.put(n, fields[k])
-                continue
-            else:
-                why = f"at position {pos}: the index already holds it (document {n}) with another text"
-            if not self.dedupe_ids:
-                raise refuse(did, why)
-            self.skipped_ids += 1
-        return out
 
     def _ingest(self, batch: list[tuple[str, str]], ch: BatchAnalysis) -> None:
         first = self.nodes.n
