@@ -24,7 +24,7 @@ from .settings import P_DOC, P_NODE, P_REMOVED
 from .transport import Joined
 from .workers import Workers
 
-__all__ = ["STATE_FIELDS", "cluster_state", "doc_clusters", "pair_jaccard", "doc_sets"]
+__all__ = ["STATE_FIELDS", "cluster_state", "state_misfit", "doc_clusters", "pair_jaccard", "doc_sets"]
 
 #: The arrays of a cluster state: per paragraph, then ``doc_cluster`` per document.
 STATE_FIELDS = ("cluster", "size", "doc_freq", "story_freq", "boilerplate", "sim", "doc_cluster")
@@ -121,3 +121,16 @@ def doc_sets(
     (the work of one process in :func:`doc_clusters`)."""
     dsets = union_rows(sets, rows, docs, n_docs)
     return dsets, band_keys_of_sets(dsets, num_perm, seed, *lsh)
+
+
+def state_misfit(st: dict[str, np.ndarray], n_par: int, n_docs: int) -> str | None:
+    """The first array of a (stored) cluster state ``st`` of the wrong shape or out of range
+    for ``n_par`` paragraphs and ``n_docs`` documents (a missing or unknown one too); ``None``
+    if it fits."""
+    want = {k: n_par for k in STATE_FIELDS[:-1]} | {"doc_cluster": n_docs}
+    bad = sorted(set(want) ^ set(st)) or [k for k, n in want.items() if st[k].shape != (n,)]
+    if not bad:
+        for k, hi in (("cluster", n_par), ("doc_cluster", n_docs)):
+            if len(st[k]) and (int(st[k].min()) < 0 or int(st[k].max()) >= hi):
+                bad.append(k)
+    return bad[0] if bad else None

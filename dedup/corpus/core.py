@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import distinct
 from ..config import Config, resolve
 from ..index import Store, stored_text
 from ..lsh import set_fingerprints
@@ -33,11 +32,10 @@ from ..shingle import ShingleSets
 from ..sources import FieldSpool, documents, fields_of
 from . import settings
 from .batches import BatchAnalysis, analyze_batch, document
-from .clusters import cluster_state, pair_jaccard
+from .clusters import cluster_state, pair_jaccard, state_misfit
 from .ids import InputIds
-from .streaming import doc_results
+from .streaming import corpus_summary, doc_results
 from .nodes import Nodes
-from .settings import P_DOC, P_END, P_START
 from .transport import Shipped, run_mapped
 from .workers import Workers, steal
 
@@ -374,16 +372,9 @@ class Corpus:
 
     def _check_state(self, st: dict[str, np.ndarray]) -> None:
         """Refuse stored cluster state of the wrong shapes or out of range."""
-        n_par = len(self.paragraphs)
-        want = {"cluster": n_par, "size": n_par, "doc_freq": n_par, "story_freq": n_par, "boilerplate": n_par,
-                "sim": n_par, "doc_cluster": self.n_docs}
-        bad = sorted(set(want) ^ set(st)) or [k for k, n in want.items() if st[k].shape != (n,)]
-        if not bad:
-            for k, hi in (("cluster", n_par), ("doc_cluster", self.n_docs)):
-                if len(st[k]) and (int(st[k].min()) < 0 or int(st[k].max()) >= hi):
-                    bad.append(k)
-        if bad:
-            raise self.store.damaged(f"its cluster state {bad[0]!r} does not fit its {n_par} paragraphs")
+        bad = state_misfit(st, len(self.paragraphs), self.n_docs)
+        if bad is not None:
+            raise self.store.damaged(f"its cluster state {bad!r} does not fit its {len(self.paragraphs)} paragraphs")
 
     def results(self, *, start: int = 0, docs: Iterable[int] | None = None) -> Iterator[DocResult]:
         """One :class:`DocResult` per stored document (from document ``start``), in
@@ -403,27 +394,7 @@ class Corpus:
 
     def summary(self, top: int = 20) -> CorpusSummary:
         """Corpus-wide figures over everything added so far."""
-        st = self._cluster()
-        cluster, boiler = st["cluster"], st["boilerplate"].astype(bool)
-        doc_cluster = st["doc_cluster"]
-        bc = distinct(cluster[boiler])
-        ranked = sorted(bc.tolist(), key=lambda c: (-int(st["story_freq"][c]), -int(st["doc_freq"][c]), c))[:top]
-        par = self.paragraphs
-        texts: dict[int, str] = {}
-        for c in ranked:
-            texts[c] = self.store.text(int(par[c, P_DOC]))[int(par[c, P_START]) : int(par[c, P_END])]
-        sizes = np.bincount(doc_cluster, minlength=self.n_docs)
-        big = [c for c in np.argsort(-sizes, kind="stable")[:top].tolist() if sizes[c] > 1]
-        ids = self.store.doc_ids(big)
-        return CorpusSummary(
-            documents=self.n_docs,
-            paragraphs=len(cluster),
-            paragraph_clusters=len(distinct(cluster)),
-            document_clusters=len(distinct(doc_cluster)),
-            boilerplate_paragraphs=int(boiler.sum()),
-            top_boilerplate=tuple((texts[c], int(st["doc_freq"][c]), int(st["story_freq"][c])) for c in ranked),
-            largest_document_clusters=tuple((ids[c], int(sizes[c])) for c in big),
-        )
+        return corpus_summary(self.store, self.paragraphs, self._cluster(), self.n_docs, top)
 
 
 def dedupe(docs: Iterable[object], config: Config | None = None, **kwargs: Any) -> Iterator[DocResult]:

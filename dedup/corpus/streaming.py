@@ -8,13 +8,14 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from ..index import Store
-from ..results import DocResult, ResultColumns, make_doc_result, paragraphs_view
+from ..arrays import distinct
+from ..results import CorpusSummary, DocResult, ResultColumns, make_doc_result, paragraphs_view
 from ..sources import FieldSpool
 from . import settings
 from .batches import doc_texts
 from .settings import P_DOC, P_END, P_REMOVED, P_START, P_TOKENS
 
-__all__ = ["doc_results"]
+__all__ = ["doc_results", "corpus_summary"]
 
 
 def doc_results(store: Store, paragraphs: np.ndarray, st: dict[str, np.ndarray], fields: FieldSpool, n_docs: int,
@@ -67,3 +68,27 @@ def doc_results(store: Store, paragraphs: np.ndarray, st: dict[str, np.ndarray],
                 evidence = paragraphs_view(chunk, row[k], row[k + 1], brow[k], brow[k + 1])
                 yield make_doc_result(did, text, collapsed, reps, evidence, id_of[dc], doc_size[dc], extra[k])
 
+
+def corpus_summary(store: Store, paragraphs: np.ndarray, st: dict[str, np.ndarray], n_docs: int, top: int
+                   ) -> CorpusSummary:
+    """Corpus-wide figures from the paragraph columns and cluster state ``st``."""
+    cluster, boiler = st["cluster"], st["boilerplate"].astype(bool)
+    doc_cluster = st["doc_cluster"]
+    bc = distinct(cluster[boiler])
+    ranked = sorted(bc.tolist(), key=lambda c: (-int(st["story_freq"][c]), -int(st["doc_freq"][c]), c))[:top]
+    par = paragraphs
+    texts: dict[int, str] = {}
+    for c in ranked:
+        texts[c] = store.text(int(par[c, P_DOC]))[int(par[c, P_START]) : int(par[c, P_END])]
+    sizes = np.bincount(doc_cluster, minlength=n_docs)
+    big = [c for c in np.argsort(-sizes, kind="stable")[:top].tolist() if sizes[c] > 1]
+    ids = store.doc_ids(big)
+    return CorpusSummary(
+        documents=n_docs,
+        paragraphs=len(cluster),
+        paragraph_clusters=len(distinct(cluster)),
+        document_clusters=len(distinct(doc_cluster)),
+        boilerplate_paragraphs=int(boiler.sum()),
+        top_boilerplate=tuple((texts[c], int(st["doc_freq"][c]), int(st["story_freq"][c])) for c in ranked),
+        largest_document_clusters=tuple((ids[c], int(sizes[c])) for c in big),
+    )
