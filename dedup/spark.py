@@ -19,7 +19,7 @@ per Arrow batch inside ``mapInArrow`` (never a Python UDF per row):
    paragraphs), their LSH buckets, verification and components likewise.
 
 Because clusters are defined by the corpus order alone (see
-:class:`dedup.corpus.Nodes`), the result equals :func:`dedup.dedupe` over the
+:class:`dedup.corpus.nodes.Nodes`), the result equals :func:`dedup.dedupe` over the
 same documents in the same order, whatever the partitioning.
 
 Example (``local_session`` starts Spark on this machine)::

@@ -87,7 +87,7 @@ def workers_at_once(monkeypatch):
     otherwise end before a worker has started)."""
     import dedup.corpus
 
-    monkeypatch.setattr(dedup.corpus, "AWAIT_WORKERS", True)
+    monkeypatch.setattr(dedup.corpus.settings, "AWAIT_WORKERS", True)
 
 
 # map_min: every array goes to the workers as a mapped file (0) or pickled (2^40), or
@@ -100,12 +100,12 @@ def workers_at_once(monkeypatch):
 def test_same_output_for_any_n_jobs_and_batch_size(kw, map_min, piece, monkeypatch, workers_at_once):
     import dedup.corpus
 
-    monkeypatch.setattr(dedup.corpus, "PARALLEL_MIN_ITEMS", 0)  # corpus-wide steps in the workers too
-    monkeypatch.setattr(dedup.corpus, "SPAWN_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus.settings, "PARALLEL_MIN_ITEMS", 0)  # corpus-wide steps in the workers too
+    monkeypatch.setattr(dedup.corpus.settings, "SPAWN_MIN_ITEMS", 0)
     if map_min is None:
-        monkeypatch.setattr(dedup.corpus, "SHARE_DIR", None)
-    monkeypatch.setattr(dedup.corpus, "MAP_MIN_BYTES", map_min or 0)
-    monkeypatch.setattr(dedup.corpus, "RANGE_PIECE", piece)
+        monkeypatch.setattr(dedup.corpus.settings, "SHARE_DIR", None)
+    monkeypatch.setattr(dedup.corpus.settings, "MAP_MIN_BYTES", map_min or 0)
+    monkeypatch.setattr(dedup.corpus.settings, "RANGE_PIECE", piece)
     docs, _ = synthetic_corpus(12)
     base = [r.to_json() for r in dedup.dedupe(docs, batch_size=16)]
     assert [r.to_json() for r in dedup.dedupe(docs, **kw)] == base
@@ -416,7 +416,7 @@ def test_clusters_follow_their_definition_whatever_the_batches(batch_size, calls
     earlier ones, whose buckets overflow the window), change nothing."""
     import dedup.corpus
 
-    monkeypatch.setattr(dedup.corpus, "RANGE_PIECE", piece)
+    monkeypatch.setattr(dedup.corpus.settings, "RANGE_PIECE", piece)
     docs = line_variants(random.Random(3), 40)
     cfg = dedup.Config(bucket_window=2, threshold=0.6)
     with dedup.Corpus(cfg, batch_size=batch_size) as c:
@@ -458,7 +458,7 @@ def test_paragraph_evidence_is_a_lazy_immutable_sequence(monkeypatch):
         assert len(y.paragraphs) == len(y.paragraphs.columns[0])
         assert y.boilerplate == tuple(p for p in y.paragraphs if p.boilerplate) == z.boilerplate
         assert z.paragraphs == Paragraphs(z.paragraphs.columns) == tuple(z.paragraphs)
-    monkeypatch.setattr(dedup.corpus, "RESULT_CHUNK", 3)  # documents cut into many chunks: the same results
+    monkeypatch.setattr(dedup.corpus.settings, "RESULT_CHUNK", 3)  # documents cut into many chunks: the same results
     assert [(x, x.boilerplate) for x in dedup.dedupe(docs)] == [(x, x.boilerplate) for x in res]
 
 
@@ -470,11 +470,11 @@ def test_arrays_for_workers_fall_back_to_pickling_when_the_share_dir_is_full(mon
     def full(*a, **k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(dedup.corpus, "PARALLEL_MIN_ITEMS", 0)
-    monkeypatch.setattr(dedup.corpus, "SPAWN_MIN_ITEMS", 0)
-    monkeypatch.setattr(dedup.corpus, "MAP_MIN_BYTES", 0)
-    monkeypatch.setattr(dedup.corpus.np, "save", full)
-    monkeypatch.setattr(dedup.corpus.tempfile, "mkstemp", full)  # batches go by pipe too
+    monkeypatch.setattr(dedup.corpus.settings, "PARALLEL_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus.settings, "SPAWN_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus.settings, "MAP_MIN_BYTES", 0)
+    monkeypatch.setattr(dedup.corpus.transport.np, "save", full)
+    monkeypatch.setattr(dedup.corpus.transport.tempfile, "mkstemp", full)  # batches go by pipe too
     docs, _ = synthetic_corpus(12)
     base = [r.to_json() for r in dedup.dedupe(docs)]
     assert [r.to_json() for r in dedup.dedupe(docs, n_jobs=2)] == base
@@ -513,7 +513,7 @@ def test_joined_arrays_are_written_once_and_mapped_by_both_sides(tmp_path, monke
     import dedup.corpus
     from dedup.corpus import Joined, Mapped
 
-    monkeypatch.setattr(dedup.corpus, "MAP_MIN_BYTES", 0)
+    monkeypatch.setattr(dedup.corpus.settings, "MAP_MIN_BYTES", 0)
     rng = np.random.default_rng(0)
     parts = (rng.integers(0, 2**63, (5, 3), dtype=np.uint64), np.zeros((0, 3), dtype=np.uint64),
              rng.integers(0, 2**63, (7, 3), dtype=np.uint64)[::-1])  # (a view that is not contiguous)
@@ -527,7 +527,7 @@ def test_joined_arrays_are_written_once_and_mapped_by_both_sides(tmp_path, monke
         assert got.dtype == want.dtype and np.array_equal(got, want)
     assert j.size == want.size and j.nbytes == want.nbytes
     assert Joined((parts[0],)).array() is parts[0]  # one part: no copy
-    monkeypatch.setattr(dedup.corpus, "MAP_MIN_BYTES", 1 << 40)  # small: by pipe, joined
+    monkeypatch.setattr(dedup.corpus.settings, "MAP_MIN_BYTES", 1 << 40)  # small: by pipe, joined
     assert np.array_equal(Mapped.put((j,), tmp_path / "c", {})[0], want)
 
 
@@ -535,7 +535,7 @@ def test_a_joined_array_that_cannot_be_written_goes_by_pipe_joined_once(tmp_path
     import dedup.corpus
     from dedup.corpus import Joined, Mapped
 
-    monkeypatch.setattr(dedup.corpus, "MAP_MIN_BYTES", 0)
+    monkeypatch.setattr(dedup.corpus.settings, "MAP_MIN_BYTES", 0)
     tries = []
 
     def full(self, path):  # a full /dev/shm: part of the file written, then ENOSPC
@@ -569,8 +569,8 @@ def test_a_shared_step_that_fails_leaves_the_workers_usable(workers_at_once):
 def test_dedupe_lets_the_workers_go_before_the_results(monkeypatch, workers_at_once):
     import dedup.corpus
 
-    monkeypatch.setattr(dedup.corpus, "PARALLEL_MIN_ITEMS", 0)
-    monkeypatch.setattr(dedup.corpus, "SPAWN_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus.settings, "PARALLEL_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus.settings, "SPAWN_MIN_ITEMS", 0)
     docs, _ = synthetic_corpus(4)
     c = dedup.Corpus(n_jobs=2, batch_size=8)
     results = dedup.corpus.stream(c, docs)
@@ -650,7 +650,7 @@ def test_at_the_end_of_the_input_batches_no_worker_started_are_run_here(tmp_path
 def test_results_from_a_start_are_the_tail_of_all_results(monkeypatch, chunk):
     """Ids named by evidence (the earliest copy, the cluster's first document) come from
     before ``start`` too."""
-    monkeypatch.setattr(dedup.corpus, "RESULT_CHUNK", chunk)
+    monkeypatch.setattr(dedup.corpus.settings, "RESULT_CHUNK", chunk)
     docs, _ = synthetic_corpus(8)
     with dedup.Corpus() as c:
         c.add(docs)
@@ -681,3 +681,28 @@ def test_objects_made_in_bulk_are_the_dataclasses_init_would_make():
             assert hash(made) == hash(obj)
         with pytest.raises(dataclasses.FrozenInstanceError):
             made.__setattr__(dataclasses.fields(cls)[0].name, None)
+
+
+_UNGUARDED = """
+import dedup, dedup.corpus
+dedup.corpus.settings.AWAIT_WORKERS = True
+docs = [(str(i), f"Story {i} about the thing.\\nA shared footer line for every outlet here and there.\\n") for i in range(600)]
+out = list(dedup.dedupe(docs, n_jobs=2, batch_size=64))
+print("ok", len(out), out[1].paragraphs[1].cluster)
+"""
+
+
+@pytest.mark.parametrize("how", ["script", "stdin", "-c"])
+def test_n_jobs_without_main_guard(tmp_path, how):
+    """n_jobs > 1 from a script without ``if __name__ == "__main__":``, from ``python -`` and
+    from ``python -c`` (as a notebook runs code): the workers never import the caller's main."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(_UNGUARDED)
+    args = {"script": [str(script)], "stdin": ["-"], "-c": ["-c", _UNGUARDED]}[how]
+    run = subprocess.run([sys.executable, *args], input=_UNGUARDED if how == "stdin" else None, capture_output=True,
+                         text=True, timeout=300, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["ok", "600", "1"]

@@ -1,0 +1,38 @@
+"""The corpus driver (see :mod:`dedup.corpus.core`): documents in (:mod:`~dedup.corpus.batches`),
+the node index (:mod:`~dedup.corpus.nodes`, :mod:`~dedup.corpus.pairs`), clusters
+(:mod:`~dedup.corpus.clusters`), the workers (:mod:`~dedup.corpus.workers`,
+:mod:`~dedup.corpus.transport`) and their settings (:mod:`~dedup.corpus.settings`)."""
+
+import sys
+import types
+from typing import Any
+
+from . import settings
+from .batches import BatchAnalysis, analyze_batch, document
+from .core import Corpus, dedupe, stream
+from .nodes import KeyRuns, Nodes, NodeStore
+from .settings import P_CUT, P_DOC, P_END, P_NODE, P_REMOVED, P_START, P_TOKENS
+from .transport import Joined, Mapped, Shipped, keep_heap
+from .workers import Workers, steal
+
+__all__ = ["Corpus", "dedupe", "document", "stream", "keep_heap", "Workers", "Nodes", "NodeStore", "KeyRuns",
+           "BatchAnalysis", "analyze_batch", "steal", "Joined", "Mapped", "Shipped", "P_DOC", "P_START", "P_END",
+           "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED"]
+
+
+class _Package(types.ModuleType):
+    """``dedup.corpus.NAME`` reads and sets :mod:`dedup.corpus.settings` for its settings."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name in settings.__all__:
+            return getattr(settings, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in settings.__all__:
+            setattr(settings, name, value)
+        else:
+            super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -1,0 +1,136 @@
+"""Clusters from arrays: paragraph clusters, boilerplate and document clusters
+(:func:`cluster_state`), computed from the verified node edges and the paragraph columns.
+
+Each function reads arrays and returns new ones; the only thing it shares is the work,
+through ``workers`` (:class:`~dedup.corpus.workers.Workers`: ``pieces`` and ``share``),
+which changes where it runs, never the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..arrays import distinct_count, distinct_inverse
+from ..cluster import components
+from ..config import Config
+from ..lsh import band_keys_of_sets, jaccard_pairs, unique_pairs
+from ..shingle import ShingleSets, union_rows
+from . import settings
+from .nodes import NodeStore
+from .pairs import range_pairs
+from .settings import P_DOC, P_NODE, P_REMOVED
+from .transport import Joined
+from .workers import Workers
+
+__all__ = ["STATE_FIELDS", "cluster_state", "state_misfit", "doc_clusters", "pair_jaccard", "doc_sets"]
+
+#: The arrays of a cluster state: per paragraph, then ``doc_cluster`` per document.
+STATE_FIELDS = ("cluster", "size", "doc_freq", "story_freq", "boilerplate", "sim", "doc_cluster")
+
+
+def cluster_state(
+    cfg: Config, sets: NodeStore, edges: np.ndarray, paragraphs: np.ndarray, n_docs: int, workers: Workers
+) -> dict[str, np.ndarray]:
+    """The clusters of the paragraphs (int64 ``[n, 7]``, the ``P_*`` columns) of ``n_docs``
+    documents, from the verified ``edges`` between the nodes of ``sets``: the arrays named
+    by :data:`STATE_FIELDS`."""
+    n_nodes = sets.n
+    node_comp = components(n_nodes, edges[:, 0], edges[:, 1])
+    par = paragraphs
+    doc, node, removed = par[:, P_DOC], par[:, P_NODE], par[:, P_REMOVED].astype(bool)
+    e = np.zeros(0, dtype=np.int64)
+    n_par = len(doc)
+    comp = node_comp[node] if n_par else e
+    # a cluster is named by its earliest paragraph
+    first_of_comp = np.full(n_nodes, n_par, dtype=np.int64)
+    np.minimum.at(first_of_comp, comp, np.arange(n_par, dtype=np.int64))
+    cluster = first_of_comp[comp]
+    size = np.bincount(cluster, minlength=n_par)[cluster] if n_par else e
+    doc_freq = distinct_count(cluster, doc, n_par)
+    # documents: shingles of kept, non-boilerplate paragraphs (boilerplate by document count here)
+    candidate_boiler = doc_freq >= cfg.boilerplate_min
+    doc_cluster = doc_clusters(cfg, sets, doc, node, removed | candidate_boiler, n_docs, workers)
+    story_freq = distinct_count(cluster, doc_cluster[doc] if n_par else e, n_par)
+    boiler = story_freq >= cfg.boilerplate_min
+    # similarity of each paragraph to the earliest one of its cluster
+    sim = np.ones(n_par, dtype=np.float64)
+    diff = node != node[cluster] if n_par else np.zeros(0, dtype=bool)
+    if diff.any():
+        sim[diff] = pair_jaccard(sets, node[diff], node[cluster[diff]], workers)
+    return {
+        "cluster": cluster, "size": size, "doc_freq": doc_freq, "story_freq": story_freq,
+        "boilerplate": boiler.astype(np.int8), "sim": sim, "doc_cluster": doc_cluster,
+    }
+
+
+def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray, excluded: np.ndarray,
+                 n_docs: int, workers: Workers) -> np.ndarray:
+    """The document cluster of each of ``n_docs`` documents: documents whose sets (the union
+    of their paragraphs' node sets, ``excluded`` paragraphs left out) have Jaccard at least
+    ``cfg.doc_threshold``, linked; a cluster is named by its earliest document."""
+    keep = ~excluded
+    kd, kn = doc[keep], node[keep]
+    if len(kd) == 0:
+        return np.arange(n_docs, dtype=np.int64)
+    # one CSR row per document (the union of its paragraphs' sets) and its band keys,
+    # computed by ranges of documents with about equal numbers of paragraphs
+    k = workers.pieces(len(kd) * 16, settings.PIECES)
+    cuts = sorted({0, n_docs, *(int(kd[len(kd) * i // k]) for i in range(1, k))})
+
+    def part(d0: int, d1: int) -> tuple[Any, ...]:
+        p0, p1 = np.searchsorted(kd, [d0, d1]).tolist()
+        uniq, inv = distinct_inverse(kn[p0:p1], sets.n)
+        return sets.take(uniq), inv, kd[p0:p1] - d0, d1 - d0, cfg.num_perm, cfg.seed, cfg.doc_lsh
+
+    done = workers.share(doc_sets, part, cuts)
+    dsets = done[0][0] if len(done) == 1 else NodeStore.of(d for d, _ in done)  # (the parts, not joined)
+    keys = Joined(tuple(k for _, k in done))
+    pieces = workers.pieces(keys.size, settings.RANGE_PIECES)
+    done = range_pairs(workers.share, pieces, keys, cfg.bucket_window, 0, False)
+    left, right = unique_pairs(np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]), n_docs,
+                               runs=True)
+    sim = pair_jaccard(dsets, left, right, workers)
+    ok = sim >= cfg.doc_threshold - 1e-12
+    return components(n_docs, left[ok], right[ok])
+
+
+def pair_jaccard(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.ndarray, workers: Workers) -> np.ndarray:
+    """:func:`~dedup.lsh.jaccard_pairs` of the rows ``left[i]``, ``right[i]`` of ``sets``, the
+    pairs split between the processes; each part takes the rows its pairs name (the
+    workers' first: this process takes its own while they work)."""
+    sizes = sets.sizes
+    work = np.cumsum(sizes[left] + sizes[right] + 1)  # values each pair sorts
+    k = workers.pieces(int(work[-1]) // 4 if len(work) else 0, settings.PIECES)
+    if k == 1 and isinstance(sets, ShingleSets):  # one part: all of the rows
+        return jaccard_pairs(sets, left, right)
+    cuts = sorted({0, len(left), *np.searchsorted(work, [int(work[-1]) * i // k for i in range(1, k)]).tolist()})
+
+    def part(a: int, b: int) -> tuple[ShingleSets, np.ndarray, np.ndarray]:
+        rows, inv = distinct_inverse(np.concatenate((left[a:b], right[a:b])), len(sizes))
+        return sets.take(rows), inv[: b - a], inv[b - a :]
+
+    return np.concatenate(workers.share(jaccard_pairs, part, cuts))
+
+
+def doc_sets(
+    sets: ShingleSets, rows: np.ndarray, docs: np.ndarray, n_docs: int, num_perm: int, seed: int, lsh: tuple[int, int]
+) -> tuple[ShingleSets, np.ndarray]:
+    """Documents' sets (the union of their paragraphs' ``sets[rows]``) and band keys
+    (the work of one process in :func:`doc_clusters`)."""
+    dsets = union_rows(sets, rows, docs, n_docs)
+    return dsets, band_keys_of_sets(dsets, num_perm, seed, *lsh)
+
+
+def state_misfit(st: dict[str, np.ndarray], n_par: int, n_docs: int) -> str | None:
+    """The first array of a (stored) cluster state ``st`` of the wrong shape or out of range
+    for ``n_par`` paragraphs and ``n_docs`` documents (a missing or unknown one too); ``None``
+    if it fits."""
+    want = {k: n_par for k in STATE_FIELDS[:-1]} | {"doc_cluster": n_docs}
+    bad = sorted(set(want) ^ set(st)) or [k for k, n in want.items() if st[k].shape != (n,)]
+    if not bad:
+        for k, hi in (("cluster", n_par), ("doc_cluster", n_docs)):
+            if len(st[k]) and (int(st[k].min()) < 0 or int(st[k].max()) >= hi):
+                bad.append(k)
+    return bad[0] if bad else None

@@ -1,0 +1,76 @@
+"""LSH candidate pairs from band keys: the nodes within a window of each other in a
+bucket, found by ranges of key values (each range a part a process can take)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..arrays import chunk_bounds, run_ranks, shared_keys, top_bytes
+from ..lsh import unique_pairs, window_pairs
+from . import settings
+from .settings import Share
+from .transport import Joined
+
+__all__ = ["range_pairs", "bucket_pairs"]
+
+_U = np.uint64
+
+
+def range_pairs(share: Share, pieces: int, keys: Joined, window: int, first: int, sorted_out: bool) -> list[Any]:
+    """:func:`bucket_pairs` over the band ``keys`` (``[row, band]``, row ``i`` being
+    node ``first + i``) cut into ``pieces`` ranges of key values (whole buckets in each),
+    in order; each process picks its range out of the keys itself (keys are hash
+    values: spread evenly)."""
+    bands = keys.parts[0].shape[1]
+    return share(bucket_pairs, lambda lo, hi: (keys, lo, hi, bands, window, first, sorted_out),
+                 sorted({round(256 * i / pieces) for i in range(pieces + 1)}))
+
+
+def bucket_pairs(
+    flat: np.ndarray, lo: int, hi: int, bands: int, window: int, first: int, sorted_out: bool
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | tuple[()]]:
+    """For the band keys ``flat`` (``[node - first, band]``, or that raveled) whose top byte is
+    in ``[lo, hi)``: the pairs ``(earlier, later)`` of nodes within ``window`` of each
+    other in a bucket, and (``sorted_out``) those keys sorted, their nodes, and how
+    many nodes from before ``first`` each one's bucket still needs.
+
+    The keys are sorted in pieces of whole top-byte values of about
+    :data:`RANGE_PIECE` keys each (a bucket's keys share their top byte): a sort
+    that fits in cache, and temporaries the allocator reuses from piece to piece
+    instead of fresh pages the system must clear for every array the size of the range.
+    """
+    flat = np.ascontiguousarray(flat, dtype=_U).reshape(-1)
+    n = first + len(flat) // bands
+    top = top_bytes(flat)
+    # pieces of whole byte values, sized from a sample (keys are hash values: spread evenly);
+    # each piece's positions are picked out of all keys, so no array is as long as the range
+    step = max(1, len(flat) // (1 << 16))
+    counts = np.bincount(top[::step], minlength=256) * step
+    bytes_ = [lo + a for a, _ in chunk_bounds(counts[lo:hi], settings.RANGE_PIECE)] + [hi]
+    left, right, out = [], [], []
+    for b0, b1 in zip(bytes_, bytes_[1:]):
+        p = np.flatnonzero((top >= b0) & (top < b1)) if (b0, b1) != (0, 256) else np.arange(len(flat), dtype=np.int64)
+        keys = flat[p]
+        if not sorted_out:  # only the buckets of two or more nodes matter (and the pairs are distinct)
+            order = shared_keys(keys)
+            pairs = unique_pairs(*window_pairs(p[order] // bands + first, run_ranks(keys[order]), window), n)
+        else:
+            order = np.argsort(keys, kind="stable")  # stable: nodes ascending within a bucket
+            sk, nodes = keys[order], p[order] // bands + first
+            rank = run_ranks(sk)
+            pairs = window_pairs(nodes, rank, window)
+            out.append((sk, nodes, np.maximum(window - rank, 0)))
+        left.append(pairs[0])
+        right.append(pairs[1])
+    e = np.zeros(0, dtype=np.int64)
+    lcat = np.concatenate(left) if left else e
+    rcat = np.concatenate(right) if right else e.copy()
+    if not sorted_out:  # distinct within each piece: merged, not sorted
+        return (*unique_pairs(lcat, rcat, n, runs=True), ())
+    if not out:
+        return lcat, rcat, (np.zeros(0, dtype=_U), e.copy(), e.copy())
+    sk, nodes, need = (np.concatenate([o[i] for o in out]) for i in range(3))
+    return lcat, rcat, (sk, nodes, need)
+

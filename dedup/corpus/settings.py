@@ -1,0 +1,49 @@
+"""Settings of the corpus driver: read where they are used (set them as
+``dedup.corpus.settings.NAME = value``); none changes a result, only where and in what
+pieces the work runs.
+
+:data:`PARALLEL_MIN_ITEMS` and :data:`SPAWN_MIN_ITEMS`: how large a corpus-wide step must be
+to be shared with the workers, or to start them for it; :data:`AWAIT_WORKERS`: wait for a
+worker to start, so that even a short input reaches the workers (for tests);
+:data:`SHARE_DIR` and :data:`MAP_MIN_BYTES`: where, and from what size, arrays go to the
+workers as mapped files (``SHARE_DIR = None``: all by pipe); :data:`RANGE_PIECE`: band keys
+sorted at once; :data:`RESULT_CHUNK`: documents per chunk of :meth:`Corpus.results`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+__all__ = ["PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS", "RANGE_PIECES", "PIECES", "WORKERS_AFTER", "AWAIT_WORKERS",
+           "RESULT_CHUNK", "RANGE_PIECE", "SHARE_DIR", "MAP_MIN_BYTES", "Share", "P_DOC", "P_START", "P_END",
+           "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED"]
+
+#: Below this many items (keys, paragraphs, shingles), a corpus-wide step runs in this process
+#: only; below the second figure, it does not start the workers for it (that costs about a second)
+#: or wait for one still starting.
+PARALLEL_MIN_ITEMS = 1 << 18
+SPAWN_MIN_ITEMS = 1 << 23
+#: Pieces per process of a shared corpus-wide step (see Workers.share): of the key-range
+#: steps (each piece reads all keys: as many as processes) and of the others (made one by one).
+RANGE_PIECES, PIECES = 1, 8
+#: Batches this process runs before it starts the workers, which it does on reading the next
+#: one. A worker takes a few tenths of a second to start: until one has, batches stay here.
+WORKERS_AFTER = 1
+#: Wait for the workers to start before going on (tests set it, to send small inputs to them).
+AWAIT_WORKERS = False
+#: Documents per chunk of :meth:`Corpus.results`.
+RESULT_CHUNK = 512
+#: Band keys sorted at once by a key-range step (see bucket_pairs).
+RANGE_PIECE = 1 << 21
+#: Workers.share: ``share(fn, make, cuts)``.
+Share = Callable[[Callable[..., Any], Callable[[int, int], tuple[Any, ...]], Sequence[int]], list[Any]]
+#: Columns of the per-paragraph array kept for every stored paragraph.
+P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED = range(7)
+#: Where arrays for the workers are written (memory-backed where the system has it; ``None``:
+#: nowhere, everything goes by pipe).
+SHARE_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+#: Arrays at least this large go to the workers as mapped files, smaller ones pickled.
+MAP_MIN_BYTES = 1 << 20
+
