@@ -106,67 +106,88 @@ def write_txt_dir(
             _write_manifest(root, {})  # the directory is dedup's from its first moment (a re-run may reuse it)
         old = _manifest(root)
         if ours:  # what a killed run left in its own directory goes
-            alive: dict[int, bool] = {}
-            for d, _, names in os.walk(root):
-                for n in names:
-                    if is_stale_temporary(n, alive):
-                        try:
-                            os.unlink(os.path.join(d, n))
-                        except OSError:
-                            pass
+            _remove_stale(root)
         for name, text in items:
             rel = _relative(name, out)
             if rel in written:
                 raise DataError(f"two documents would both be written to {Path(out) / rel}; make the ids unique")
-            dest = root / rel
-            try:
-                for d in reversed(dest.parents):
-                    if d == root or root not in d.parents:
-                        continue
-                    if not d.exists():
-                        d.mkdir()
-                        made.append(d)
-                data = text.encode(encoding, "surrogateescape")
-                kind, target = output_target(dest)
-                if kind != "file" or target is None:
-                    raise DataError(f"{Path(out) / rel} exists and is not a regular file; move it away")
-                fd, tmp = make_temporary(target)
-                staged.append((tmp, target))
-                with open(fd, "wb") as f:
-                    f.write(data)
-                try:
-                    os.chmod(tmp, os.stat(target).st_mode & 0o7777)  # a replaced file keeps its permissions
-                except FileNotFoundError:
-                    os.chmod(tmp, mode)
-            except OSError as e:
-                raise OSError(e.errno, e.strerror or str(e), str(Path(out) / rel)) from None
-            written[rel] = hashlib.sha256(data).hexdigest()
+            written[rel] = _stage(root, Path(out) / rel, rel, text.encode(encoding, "surrogateescape"), mode, made, staged)
         _write_manifest(root, {**old, **written})  # every file about to be there is listed before one is renamed
         for tmp, target in staged:
             os.replace(tmp, target)
-        staged = []
-        for rel, digest in old.items():
-            f = root / rel
-            if rel not in written and f.is_file() and not f.is_symlink():
-                if hashlib.sha256(f.read_bytes()).hexdigest() == digest:  # ours and unchanged: a stale output
-                    f.unlink()
+        staged.clear()
+        _remove_unwritten(root, old, written)
         _write_manifest(root, written)
     except BaseException:
-        for tmp, _ in staged:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-        if made and made[0] == root:
-            try:
-                (root / MANIFEST).unlink()
-            except OSError:
-                pass
-        for d in reversed(made):
-            try:
-                d.rmdir()  # (only if empty)
-            except OSError:
-                pass
+        _undo(root, made, staged)
         raise
     return len(written)
 
+
+def _remove_stale(root: Path) -> None:
+    """Remove the temporary files of killed writers anywhere under ``root``."""
+    alive: dict[int, bool] = {}
+    for d, _, names in os.walk(root):
+        for n in names:
+            if is_stale_temporary(n, alive):
+                try:
+                    os.unlink(os.path.join(d, n))
+                except OSError:
+                    pass
+
+
+def _stage(
+    root: Path, shown: Path, rel: str, data: bytes, mode: int, made: list[Path], staged: list[tuple[str, Path]]
+) -> str:
+    """Write ``data`` to a temporary file beside ``root / rel`` (its directories made
+    and recorded in ``made``, the file in ``staged``); returns its SHA-256."""
+    dest = root / rel
+    try:
+        for d in reversed(dest.parents):
+            if d == root or root not in d.parents:
+                continue
+            if not d.exists():
+                d.mkdir()
+                made.append(d)
+        kind, target = output_target(dest)
+        if kind != "file" or target is None:
+            raise DataError(f"{shown} exists and is not a regular file; move it away")
+        fd, tmp = make_temporary(target)
+        staged.append((tmp, target))
+        with open(fd, "wb") as f:
+            f.write(data)
+        try:
+            os.chmod(tmp, os.stat(target).st_mode & 0o7777)  # a replaced file keeps its permissions
+        except FileNotFoundError:
+            os.chmod(tmp, mode)
+    except OSError as e:
+        raise OSError(e.errno, e.strerror or str(e), str(shown)) from None
+    return hashlib.sha256(data).hexdigest()
+
+
+def _remove_unwritten(root: Path, old: dict[str, str], written: dict[str, str]) -> None:
+    """Remove the files an earlier run listed that this run did not write, if unchanged since."""
+    for rel, digest in old.items():
+        f = root / rel
+        if rel not in written and f.is_file() and not f.is_symlink():
+            if hashlib.sha256(f.read_bytes()).hexdigest() == digest:  # ours and unchanged: a stale output
+                f.unlink()
+
+
+def _undo(root: Path, made: list[Path], staged: list[tuple[str, Path]]) -> None:
+    """Remove the staged temporary files and the directories (and manifest) this call made."""
+    for tmp, _ in staged:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    if made and made[0] == root:
+        try:
+            (root / MANIFEST).unlink()
+        except OSError:
+            pass
+    for d in reversed(made):
+        try:
+            d.rmdir()  # (only if empty)
+        except OSError:
+            pass
