@@ -11,6 +11,7 @@ longer paragraph contains it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -208,17 +209,19 @@ def _keep_headings(dec: Decision, tokens: np.ndarray, short: int) -> Decision:
     of consecutive short lines (fewer than ``short`` tokens, blank lines between
     them aside) that reappear one by one, each above a kept paragraph of at least
     ``short // 2`` tokens, are the headings the table lists, and both stay."""
-    size: dict[int, int] = {}
-    for b in dec.block:
-        size[b] = size.get(b, 0) + 1
+    size = Counter(dec.block)
+    heads = [k for k, (w, b, kind) in enumerate(zip(dec.witness, dec.block, dec.kind))
+             if kind == COPY and size[b] == 1 and tokens[w] < short]
+    if len(heads) < 2:
+        return dec
     filled = np.flatnonzero(tokens > 0)
-    nxt = {int(a): int(b) for a, b in zip(filled[:-1], filled[1:])}  # next non-blank paragraph
+    # the next non-blank paragraph after each head's witness
+    after = np.searchsorted(filled, [dec.witness[k] for k in heads], side="right")
+    nxt = dict(zip(heads, np.append(filled, -1)[after].tolist()))
     gone = np.zeros(len(tokens), dtype=bool)
     gone[dec.removed] = True
     kept_long = np.zeros(len(tokens) + 1, dtype=np.int64)  # prefix counts of kept long paragraphs
     np.cumsum((tokens >= short // 2) & ~gone, out=kept_long[1:])
-    heads = [k for k, (w, b, kind) in enumerate(zip(dec.witness, dec.block, dec.kind))
-             if kind == COPY and size[b] == 1 and tokens[w] < short]
     drop: set[int] = set()
     chain: list[int] = []
     for k in heads + [-1]:
@@ -226,7 +229,7 @@ def _keep_headings(dec: Decision, tokens: np.ndarray, short: int) -> Decision:
             p = chain[-1]
             # the next witness line, and a section of kept text between the two headings
             a, b = dec.removed[p], dec.removed[k]
-            if nxt.get(dec.witness[p]) == dec.witness[k] and kept_long[b] > kept_long[a + 1]:
+            if nxt[p] == dec.witness[k] and kept_long[b] > kept_long[a + 1]:
                 chain.append(k)
                 continue
         if len(chain) >= 2:
