@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._mix import fmix64
+from .additions import adds_numbers, adds_words
 from .arrays import distinct, ranges
 from .config import Config, resolve
 from .contain import contained_pairs
@@ -24,7 +25,7 @@ from .policy import Matches, decide
 from .repeats import REPEAT_KINDS, Block, ExplainedText, Repeat, cut_repeats
 from .settle import merge_later_cuts
 from .shingle import ShingleSets, shingle_sets
-from .text import NOSPACE, adds_numbers, adds_words, char_classes, check_text, paragraph_spans
+from .text import NOSPACE, char_classes, check_text, paragraph_spans
 
 __all__ = ["REPEAT_KINDS", "Repeat", "Block", "ExplainedText", "Analysis", "analyze", "cut_repeats", "find_repeats", "iter_repeats", "collapse", "explain"]
 
