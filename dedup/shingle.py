@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._mix import M32, M64, fmix64, fmix64_int
 from .arrays import chunk_bounds, distinct, ranges
 from .config import Config, resolve
+from .mix import M32, M64, fmix64, fmix64_int
 from .text import fold, normalize, tokenize
 from .tokens import codepoints, token_spans
 

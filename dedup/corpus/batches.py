@@ -45,7 +45,8 @@ def analyze_batch(texts: list[str], cfg: Config, compress: bool = True) -> Batch
     """The per-batch work, all of it independent of the index (so it runs in the
     workers): the kernel, fingerprints, and the documents' stored forms."""
     an = analyze(texts, cfg, cross=True)
-    assert an.keys is not None  # (cross=True)
+    if an.keys is None:
+        raise ValueError("analyze(texts, cfg, cross=True) gave no band keys; the corpus driver needs them")
     removed = np.zeros(len(an.starts), dtype=np.int64)
     removed[[int(an.doc_offsets[d]) + r.index for d, reps in enumerate(an.repeats) for r in reps if r.kind != "inside"]] = 1
     return BatchAnalysis(

@@ -67,6 +67,13 @@ class Store:
         #: whether texts are stored zlib-compressed (see :func:`~dedup.index.encode_text`)
         self.compressed = open_schema(self.db, self.path, cfg, self.durable, self.transaction)
 
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The open SQLite connection (:class:`IndexError_` once :meth:`close` was called)."""
+        if self.db is None:
+            raise IndexError_(f"index {self.path} is closed; open it again (a new Store, or Corpus(index=...))")
+        return self.db
+
     # -- errors ------------------------------------------------------------------
     def damaged(self, what: str) -> IndexError_:
         """The error for an index found inconsistent (``what`` says how)."""
@@ -98,13 +105,11 @@ class Store:
     def snapshot(self) -> contextlib.AbstractContextManager[None]:
         """``with store.snapshot():`` every read inside sees the same committed state
         (one read transaction), whatever a writer commits meanwhile."""
-        assert self.db is not None  # (open)
-        return snapshot(self.db, self.sqlite_error)
+        return snapshot(self.conn, self.sqlite_error)
 
     def transaction(self) -> Transaction:
         """``with store.transaction():`` — all or nothing."""
-        assert self.db is not None  # (open)
-        return Transaction(self.db)
+        return Transaction(self.conn)
 
     def close(self) -> None:
         """Close the file and let another writer in."""
@@ -134,25 +139,25 @@ class Store:
         Raises ``sqlite3.IntegrityError`` (nothing written) when a document id is
         already in the index.
         """
-        assert self.db is not None  # (open)
+        db = self.conn
         rows = doc_rows(batch, docs)
         with self.transaction():
-            self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             if self.durable:
                 row = batch_row(batch, docs, paragraphs, first_node, sets, keys)
-                self.db.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
-                self.db.execute("DELETE FROM state")  # cluster state is stale now
+                db.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+                db.execute("DELETE FROM state")  # cluster state is stale now
 
     @sqlite_errors
     def write_links(self, first_node: int, last_node: int, edges: np.ndarray, sims: np.ndarray) -> None:
         """Store the verified edges that link nodes ``first_node .. last_node - 1`` to all before."""
         if not self.durable:
             return
-        assert self.db is not None  # (open)
+        db = self.conn
         row = links_row(first_node, last_node, edges, sims)
         with self.transaction():
-            self.db.execute("INSERT INTO links VALUES (?, ?, ?, ?, ?)", row)
-            self.db.execute("DELETE FROM state")
+            db.execute("INSERT INTO links VALUES (?, ?, ?, ?, ?)", row)
+            db.execute("DELETE FROM state")
 
     @sqlite_errors
     def write_state(self, arrays: dict[str, np.ndarray], stamp: np.ndarray) -> None:
@@ -160,21 +165,21 @@ class Store:
         (what it was derived from: :meth:`read_state` returns it for that stamp only)."""
         if not self.durable:
             return
-        assert self.db is not None  # (open)
+        db = self.conn
         rows = state_rows(arrays, stamp)
         with self.transaction():
-            self.db.execute("DELETE FROM state")
-            self.db.executemany("INSERT INTO state VALUES (?, ?, ?, ?)", rows)
+            db.execute("DELETE FROM state")
+            db.executemany("INSERT INTO state VALUES (?, ?, ?, ?)", rows)
 
     # -- reads -----------------------------------------------------------------
     def _lookup(self, key: str, value: str, keys: list[Any]) -> dict[Any, Any]:
         """``{key: value}`` from the docs table for the stored ones among ``keys`` (ids as str)."""
-        assert self.db is not None  # (open)
+        db = self.conn
         out: dict[Any, Any] = {}
         for i in range(0, len(keys), 500):  # SQLite caps the number of bound parameters
             chunk = keys[i : i + 500]
             q = f"SELECT {key}, {value} FROM docs WHERE {key} IN ({','.join('?' * len(chunk))})"
-            rows = self.db.execute(q, [encode_id(k) for k in chunk] if key == "id" else chunk)
+            rows = db.execute(q, [encode_id(k) for k in chunk] if key == "id" else chunk)
             if key == "id":
                 out.update((decode_id(self.path, k, v), v) for k, v in rows)
             else:
@@ -199,19 +204,19 @@ class Store:
     @sqlite_errors
     def counts(self) -> tuple[int, int]:
         """``(documents, batches)`` stored."""
-        assert self.db is not None  # (open)
-        d = self.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
-        b = self.db.execute("SELECT COUNT(*) FROM batches").fetchone()[0]
+        db = self.conn
+        d = db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        b = db.execute("SELECT COUNT(*) FROM batches").fetchone()[0]
         return int(d), int(b)
 
     @sqlite_errors
     def view(self) -> tuple[int, int, int]:
         """``(documents, batches, nodes linked)`` stored: what a corpus that read the index
         compares to know whether another writer changed it since."""
-        assert self.db is not None  # (open)
+        db = self.conn
         with self.snapshot():
             d, b = self.counts()
-            linked = self.db.execute("SELECT MAX(last_node) FROM links").fetchone()[0]
+            linked = db.execute("SELECT MAX(last_node) FROM links").fetchone()[0]
         return d, b, int(linked or 0)
 
     @sqlite_errors
@@ -219,16 +224,15 @@ class Store:
         """The consistency of the documents' table (call it within :meth:`snapshot`):
         numbered ``0 .. n - 1`` and, in a durable index, cut into the batches' ranges in
         order; returns ``(documents, batches)`` (see :meth:`batches` for the rest)."""
-        assert self.db is not None  # (open)
-        return check_docs(self.path, self.db, self.durable)
+        return check_docs(self.path, self.conn, self.durable)
 
     @sqlite_gen
     def batches(self, bands: int) -> Iterator[dict[str, Any]]:
         """Every stored batch, in order, with its arrays decoded and checked (CRC, shapes,
         ranges of documents and nodes, for ``bands`` band keys per node)."""
-        assert self.db is not None  # (open)
+        db = self.conn
         node = 0
-        for row in self.db.execute("SELECT * FROM batches ORDER BY batch"):
+        for row in db.execute("SELECT * FROM batches ORDER BY batch"):
             batch = decode_batch(self.path, row, node, bands)
             node += len(batch["offsets"]) - 1
             yield batch
@@ -237,9 +241,9 @@ class Store:
     def links(self, nodes: int) -> Iterator[tuple[int, int, np.ndarray]]:
         """``(first_node, last_node, edges)`` of every linking pass, in order, checked
         (CRC, contiguous passes over the ``nodes`` stored, edges between them)."""
-        assert self.db is not None  # (open)
+        db = self.conn
         linked = 0
-        for row in self.db.execute("SELECT * FROM links ORDER BY first_node"):
+        for row in db.execute("SELECT * FROM links ORDER BY first_node"):
             first, last, e = decode_links(self.path, row, linked, nodes)
             linked = last
             yield first, last, e
@@ -248,8 +252,8 @@ class Store:
     def docs(self, first: int = 0, last: int | None = None) -> list[tuple[int, str, str, bytes]]:
         """``(doc, id, text, stored repeats)`` of documents ``first`` to ``last - 1`` (or
         the end), in order (read at once: ask for a range at a time), each checked."""
-        assert self.db is not None  # (open)
-        rows = self.db.execute(
+        db = self.conn
+        rows = db.execute(
             "SELECT doc, id, text, size, repeats, batch, crc FROM docs WHERE doc >= ? AND doc < ? ORDER BY doc",
             (first, (1 << 62) if last is None else last),
         ).fetchall()
@@ -265,12 +269,12 @@ class Store:
     @sqlite_errors
     def texts(self, docs: list[int]) -> dict[int, str]:
         """The texts of these document numbers (those stored), each checked."""
-        assert self.db is not None  # (open)
+        db = self.conn
         out: dict[int, str] = {}
         for i in range(0, len(docs), 500):  # SQLite caps the number of bound parameters
             chunk = docs[i : i + 500]
             q = f"SELECT doc, id, text, size, repeats, batch, crc FROM docs WHERE doc IN ({','.join('?' * len(chunk))})"
-            for row in self.db.execute(q, chunk):
+            for row in db.execute(q, chunk):
                 out[row[0]] = self._row(*row)[2]
         return out
 
@@ -282,8 +286,8 @@ class Store:
     def read_state(self, stamp: np.ndarray) -> dict[str, np.ndarray] | None:
         """The stored cluster state if it was derived from ``stamp`` (see :meth:`write_state`),
         else ``None``."""
-        assert self.db is not None  # (open)
-        rows = self.db.execute("SELECT name, dtype, data, crc FROM state").fetchall()
+        db = self.conn
+        rows = db.execute("SELECT name, dtype, data, crc FROM state").fetchall()
         out = decode_state(self.path, rows)
         st = out.pop("stamp", None)
         if st is None or not np.array_equal(st, np.asarray(stamp, dtype=np.int64)):
