@@ -24,10 +24,20 @@ from .settings import P_DOC, P_NODE, P_REMOVED
 from .transport import Joined
 from .workers import Workers
 
-__all__ = ["STATE_FIELDS", "cluster_state", "state_misfit", "doc_clusters", "pair_jaccard", "doc_sets"]
+__all__ = [
+    "STATE_FIELDS", "REPRESENTATIVE_SHARE", "cluster_state", "state_misfit", "doc_clusters", "star_clusters",
+    "pair_jaccard", "doc_sets",
+]
 
 #: The arrays of a cluster state: per paragraph, then ``doc_cluster`` per document.
 STATE_FIELDS = ("cluster", "size", "doc_freq", "story_freq", "boilerplate", "sim", "doc_cluster")
+
+#: A document stays in its cluster only if its Jaccard with the cluster's representative
+#: (earliest document) is at least this share of ``doc_threshold``: linked pairs are at
+#: least ``doc_threshold`` alike, and a chain of them may drift no further than this from
+#: where it started. 0.75 keeps every re-crawled or lightly edited copy (measured in
+#: docs/benchmarks.md, corpus section) and stops chains of round-ups and shared site chrome.
+REPRESENTATIVE_SHARE = 0.75
 
 
 def cluster_state(
@@ -49,10 +59,7 @@ def cluster_state(
     cluster = first_of_comp[comp]
     size = np.bincount(cluster, minlength=n_par)[cluster] if n_par else e
     doc_freq = distinct_count(cluster, doc, n_par)
-    # documents: shingles of kept, non-boilerplate paragraphs (boilerplate by document count here)
-    candidate_boiler = doc_freq >= cfg.boilerplate_min
-    doc_cluster = doc_clusters(cfg, sets, doc, node, removed | candidate_boiler, n_docs, workers)
-    story_freq = distinct_count(cluster, doc_cluster[doc] if n_par else e, n_par)
+    doc_cluster, story_freq = stories(cfg, sets, doc, node, removed, cluster, doc_freq, n_docs, workers)
     boiler = story_freq >= cfg.boilerplate_min
     # similarity of each paragraph to the earliest one of its cluster
     sim = np.ones(n_par, dtype=np.float64)
@@ -63,6 +70,26 @@ def cluster_state(
         "cluster": cluster, "size": size, "doc_freq": doc_freq, "story_freq": story_freq,
         "boilerplate": boiler.astype(np.int8), "sim": sim, "doc_cluster": doc_cluster,
     }
+
+
+def stories(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray, removed: np.ndarray,
+            cluster: np.ndarray, doc_freq: np.ndarray, n_docs: int, workers: Workers) -> tuple[np.ndarray, np.ndarray]:
+    """The document clusters and, per paragraph, the number of distinct document clusters
+    (stories) its paragraph cluster reaches.
+
+    A paragraph is boilerplate when it reaches ``boilerplate_min`` stories, so copies of one
+    story count once. Stories are first clustered over every kept paragraph; only if some
+    paragraph is boilerplate by that count are they clustered again without the boilerplate
+    (so that shared chrome does not join different stories)."""
+    n_par = len(doc)
+    if not (doc_freq >= cfg.boilerplate_min).any():  # no paragraph in enough documents
+        return doc_clusters(cfg, sets, doc, node, removed, n_docs, workers), doc_freq
+    story = doc_clusters(cfg, sets, doc, node, removed, n_docs, workers)
+    story_freq = distinct_count(cluster, story[doc], n_par)
+    boiler = story_freq >= cfg.boilerplate_min
+    if not boiler.any():
+        return story, story_freq
+    return doc_clusters(cfg, sets, doc, node, removed | boiler, n_docs, workers), story_freq
 
 
 def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray, excluded: np.ndarray,
@@ -93,7 +120,34 @@ def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray
                                runs=True)
     sim = pair_jaccard(dsets, left, right, workers)
     ok = sim >= cfg.doc_threshold - 1e-12
-    return components(n_docs, left[ok], right[ok])
+    return star_clusters(dsets, left[ok], right[ok], n_docs, cfg.doc_threshold * REPRESENTATIVE_SHARE, workers)
+
+
+def star_clusters(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.ndarray, n: int, threshold: float,
+                  workers: Workers) -> np.ndarray:
+    """Clusters of the rows ``0..n-1`` of ``sets`` linked by the edges ``left``-``right``, each
+    named by its earliest row (its representative), in which every member has Jaccard at least
+    ``threshold`` with the representative.
+
+    Connected components first; members too far from their representative leave, and are
+    clustered again among themselves (by the edges between them), until every member holds.
+    The result depends on the edges as a set, not on their order."""
+    label = components(n, left, right)
+    free = np.ones(n, dtype=bool)  # rows whose cluster is not settled
+    while True:
+        check = np.flatnonzero(free & (label != np.arange(n)))
+        if len(check) == 0:
+            return label
+        sim = pair_jaccard(sets, check, label[check], workers)
+        out = np.zeros(n, dtype=bool)
+        out[check[sim < threshold - 1e-12]] = True
+        if not out.any():
+            return label
+        inner = out[left] & out[right]
+        left, right = left[inner], right[inner]
+        sub = components(n, left, right)
+        label[out] = sub[out]
+        free = out
 
 
 def pair_jaccard(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.ndarray, workers: Workers) -> np.ndarray:
