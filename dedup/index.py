@@ -52,7 +52,7 @@ __all__ = [
     "row_crc",
 ]
 
-SCHEMA_VERSION = 7  # 7: repeats carry their kind; 6: a CRC per row, text sizes, batch document ranges; 5: repeats as float64 rows; 4: edges per linking pass; 3: paragraphs per batch; 2: nodes are sets of the whole corpus
+SCHEMA_VERSION = 8  # 8: paragraphs carry their lead key (template lines); 7: repeats carry their kind; 6: a CRC per row, text sizes, batch document ranges; 5: repeats as float64 rows; 4: edges per linking pass; 3: paragraphs per batch; 2: nodes are sets of the whole corpus
 
 #: Config fields that change what is stored (everything but performance knobs).
 _FINGERPRINT_FIELDS = (
@@ -185,7 +185,7 @@ CREATE TABLE IF NOT EXISTS batches (
     batch INTEGER PRIMARY KEY,
     first_doc INTEGER NOT NULL,     -- the batch holds documents first_doc .. first_doc + docs - 1
     docs INTEGER NOT NULL,
-    paragraphs BLOB NOT NULL,       -- int64 [n, 7]: doc, start, end, cut_end, tokens, node, removed
+    paragraphs BLOB NOT NULL,       -- int64 [n, 8]: doc, start, end, cut_end, tokens, node, removed, lead
     first_node INTEGER NOT NULL,
     offsets BLOB NOT NULL,          -- int64 CSR offsets of the batch's node sets
     shingles BLOB NOT NULL,         -- uint32 CSR values
@@ -578,9 +578,9 @@ class Store:
             batch, first_doc, n_docs, paras, first, off, sh, keys = fields
             if not all(isinstance(x, bytes) for x in (paras, off, sh, keys)) or crc != row_crc(*fields):
                 raise self.damaged(f"batch {batch} does not match its checksum")
-            if first != node or len(paras) % 56 or len(off) % 8 or len(sh) % 4 or len(keys) % (8 * bands):
+            if first != node or len(paras) % 64 or len(off) % 8 or len(sh) % 4 or len(keys) % (8 * bands):
                 raise self.damaged(f"batch {batch}'s arrays have impossible sizes")
-            p = _array(paras, "int64").reshape(-1, 7)
+            p = _array(paras, "int64").reshape(-1, 8)
             o = _array(off, "int64")
             s = _array(sh, "uint32")
             k = _array(keys, "uint64")

@@ -106,3 +106,20 @@ def test_a_paragraph_reused_by_a_few_follow_ups_of_one_story_is_not_boilerplate(
     for r in dedup.dedupe(docs):
         for p, line in zip(r.paragraphs, r.text.splitlines()):
             assert p.boilerplate == (line == FOOTER), (r.id, line)
+
+
+def test_template_lines_with_a_variable_slot_are_boilerplate() -> None:
+    """A line that starts the same way in many stories, short and at the end of each
+    document ("Watch also: <title>"), is boilerplate even when each member is unique."""
+    arts = stories(n=10)
+    rnd = random.Random(1)
+    docs = []
+    for s, a in enumerate(arts):
+        title = " ".join(rnd.choice(["Storm", "Hits", "Coast", "Mayor", "Says", "New", "Bridge", "Opens"])
+                         for _ in range(6))
+        docs.append((f"{s}", "\n".join(a[:-1] + [f"Watch also: {title} {s}", a[-1]])))
+    for r in dedup.dedupe(docs):
+        lines = r.text.splitlines()
+        flags = dict(zip(lines, (p.boilerplate for p in r.paragraphs)))
+        assert flags[lines[-2]] and flags[FOOTER], r.id
+        assert not any(flags[line] for line in lines[:-2])

@@ -17,10 +17,11 @@ from ..cluster import components
 from ..config import Config
 from ..lsh import band_keys_of_sets, jaccard_pairs, unique_pairs
 from ..shingle import ShingleSets, union_rows
+from ..templates import template_paragraphs
 from . import settings
 from .nodes import NodeStore
 from .pairs import range_pairs
-from .settings import P_DOC, P_NODE, P_REMOVED
+from .settings import P_DOC, P_LEAD, P_NODE, P_REMOVED, P_TOKENS
 from .transport import Joined
 from .workers import Workers
 
@@ -43,7 +44,7 @@ REPRESENTATIVE_SHARE = 0.75
 def cluster_state(
     cfg: Config, sets: NodeStore, edges: np.ndarray, paragraphs: np.ndarray, n_docs: int, workers: Workers
 ) -> dict[str, np.ndarray]:
-    """The clusters of the paragraphs (int64 ``[n, 7]``, the ``P_*`` columns) of ``n_docs``
+    """The clusters of the paragraphs (int64 ``[n, P_COLUMNS]``, the ``P_*`` columns) of ``n_docs``
     documents, from the verified ``edges`` between the nodes of ``sets``: the arrays named
     by :data:`STATE_FIELDS`."""
     n_nodes = sets.n
@@ -59,8 +60,7 @@ def cluster_state(
     cluster = first_of_comp[comp]
     size = np.bincount(cluster, minlength=n_par)[cluster] if n_par else e
     doc_freq = distinct_count(cluster, doc, n_par)
-    doc_cluster, story_freq = stories(cfg, sets, doc, node, removed, cluster, doc_freq, n_docs, workers)
-    boiler = story_freq >= cfg.boilerplate_min
+    doc_cluster, story_freq, boiler = stories(cfg, sets, par, cluster, doc_freq, n_docs, workers)
     # similarity of each paragraph to the earliest one of its cluster
     sim = np.ones(n_par, dtype=np.float64)
     diff = node != node[cluster] if n_par else np.zeros(0, dtype=bool)
@@ -72,24 +72,27 @@ def cluster_state(
     }
 
 
-def stories(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray, removed: np.ndarray,
-            cluster: np.ndarray, doc_freq: np.ndarray, n_docs: int, workers: Workers) -> tuple[np.ndarray, np.ndarray]:
-    """The document clusters and, per paragraph, the number of distinct document clusters
-    (stories) its paragraph cluster reaches.
+def stories(cfg: Config, sets: NodeStore, par: np.ndarray, cluster: np.ndarray, doc_freq: np.ndarray, n_docs: int,
+            workers: Workers) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The document clusters; per paragraph, the number of distinct document clusters
+    (stories) its paragraph cluster reaches; and which paragraphs are boilerplate.
 
-    A paragraph is boilerplate when it reaches ``boilerplate_min`` stories, so copies of one
-    story count once. Stories are first clustered over every kept paragraph; only if some
-    paragraph is boilerplate by that count are they clustered again without the boilerplate
-    (so that shared chrome does not join different stories)."""
-    n_par = len(doc)
-    if not (doc_freq >= cfg.boilerplate_min).any():  # no paragraph in enough documents
-        return doc_clusters(cfg, sets, doc, node, removed, n_docs, workers), doc_freq
+    A paragraph is boilerplate when its cluster reaches ``boilerplate_min`` stories (so
+    copies of one story count once), or when it belongs to a template family
+    (:mod:`dedup.templates`). Stories are first clustered over every kept paragraph; only
+    if some paragraph is boilerplate by that count are they clustered again without the
+    boilerplate (so that shared chrome does not join different stories)."""
+    doc, node, removed = par[:, P_DOC], par[:, P_NODE], par[:, P_REMOVED].astype(bool)
     story = doc_clusters(cfg, sets, doc, node, removed, n_docs, workers)
-    story_freq = distinct_count(cluster, story[doc], n_par)
-    boiler = story_freq >= cfg.boilerplate_min
+    if not (doc_freq >= cfg.boilerplate_min).any():  # no paragraph in enough documents
+        story_freq = doc_freq
+    else:
+        story_freq = distinct_count(cluster, story[doc], len(doc))
+    boiler = (story_freq >= cfg.boilerplate_min) | template_paragraphs(
+        par[:, P_LEAD], par[:, P_TOKENS], doc, story, cfg.boilerplate_min)
     if not boiler.any():
-        return story, story_freq
-    return doc_clusters(cfg, sets, doc, node, removed | boiler, n_docs, workers), story_freq
+        return story, story_freq, boiler
+    return doc_clusters(cfg, sets, doc, node, removed | boiler, n_docs, workers), story_freq, boiler
 
 
 def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray, excluded: np.ndarray,
