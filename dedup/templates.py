@@ -26,7 +26,7 @@ import regex
 
 from .arrays import distinct_count
 
-__all__ = ["LEAD_TOKENS", "TEMPLATE_TOKENS", "TEMPLATE_EDGE", "LEAD_CHARS", "lead_keys", "edge_distance",
+__all__ = ["LEAD_TOKENS", "TEMPLATE_TOKENS", "TEMPLATE_EDGE", "LEAD_CHARS", "lead_keys", "paragraph_leads", "edge_distance",
            "template_paragraphs"]
 
 #: Words that name a paragraph's family (its first ones).
@@ -58,6 +58,16 @@ def lead_keys(paragraphs: Sequence[str], tokens: np.ndarray) -> np.ndarray:
                                                  digest_size=8).digest(), "little", signed=True)
             out[i] = key or 1
     return out
+
+
+def paragraph_leads(texts: Sequence[str], starts: np.ndarray, ends: np.ndarray, doc_offsets: np.ndarray,
+                    tokens: np.ndarray) -> np.ndarray:
+    """:func:`lead_keys` of the paragraphs ``texts[d][starts[i]:ends[i]]`` of a batch
+    (paragraphs ``doc_offsets[d]:doc_offsets[d + 1]`` belong to text ``d``)."""
+    offs, s0, e0 = doc_offsets.tolist(), starts.tolist(), ends.tolist()
+    heads = [texts[d][s : min(e, s + LEAD_CHARS)] for d in range(len(texts))
+             for s, e in zip(s0[offs[d] : offs[d + 1]], e0[offs[d] : offs[d + 1]])]
+    return lead_keys(heads, tokens)
 
 
 def edge_distance(doc: np.ndarray) -> np.ndarray:

@@ -11,13 +11,13 @@ from typing import Any
 
 import numpy as np
 
-from ..collapse import REPEAT_KINDS, Analysis, Repeat, analyze, cut_repeats
+from ..collapse import REPEAT_KINDS, Repeat, analyze, cut_repeats
 from ..config import Config
 from ..index import IndexError_, Store, stored_text
 from ..results import make_repeat
 from ..lsh import set_fingerprints
 from ..shingle import ShingleSets
-from ..templates import LEAD_CHARS, lead_keys
+from ..templates import paragraph_leads
 from ..text import check_text
 
 __all__ = ["BatchAnalysis", "analyze_batch", "doc_texts", "repeats_blob", "document"]
@@ -50,7 +50,7 @@ def analyze_batch(texts: list[str], cfg: Config, compress: bool = True) -> Batch
     removed = np.zeros(len(an.starts), dtype=np.int64)
     removed[[int(an.doc_offsets[d]) + r.index for d, reps in enumerate(an.repeats) for r in reps if r.kind != "inside"]] = 1
     return BatchAnalysis(
-        cols=np.column_stack((an.starts, an.ends, an.cuts, an.tokens, removed, paragraph_leads(texts, an))).astype(np.int64),
+        cols=np.column_stack((an.starts, an.ends, an.cuts, an.tokens, removed, paragraph_leads(texts, an.starts, an.ends, an.doc_offsets, an.tokens))).astype(np.int64),
         cls=an.cls,
         doc_offsets=an.doc_offsets,
         sets=an.rep_sets,
@@ -59,14 +59,6 @@ def analyze_batch(texts: list[str], cfg: Config, compress: bool = True) -> Batch
         texts=[stored_text(t, True) for t in texts] if compress else None,
         repeats=[repeats_blob(reps) for reps in an.repeats],
     )
-
-
-def paragraph_leads(texts: list[str], an: Analysis) -> np.ndarray:
-    """The :func:`~dedup.templates.lead_keys` of the batch's paragraphs."""
-    starts, ends, offs = an.starts.tolist(), an.ends.tolist(), an.doc_offsets.tolist()
-    heads = [texts[d][s : min(e, s + LEAD_CHARS)] for d in range(len(texts))
-             for s, e in zip(starts[offs[d] : offs[d + 1]], ends[offs[d] : offs[d + 1]])]
-    return lead_keys(heads, an.tokens)
 
 
 def doc_texts(store: Store, d0: int, d1: int) -> list[tuple[str, str, str, tuple[Repeat, ...]]]:

@@ -50,7 +50,7 @@ def cluster_state(
     n_nodes = sets.n
     node_comp = components(n_nodes, edges[:, 0], edges[:, 1])
     par = paragraphs
-    doc, node, removed = par[:, P_DOC], par[:, P_NODE], par[:, P_REMOVED].astype(bool)
+    doc, node = par[:, P_DOC], par[:, P_NODE]
     e = np.zeros(0, dtype=np.int64)
     n_par = len(doc)
     comp = node_comp[node] if n_par else e
@@ -60,7 +60,7 @@ def cluster_state(
     cluster = first_of_comp[comp]
     size = np.bincount(cluster, minlength=n_par)[cluster] if n_par else e
     doc_freq = distinct_count(cluster, doc, n_par)
-    doc_cluster, story_freq, boiler = stories(cfg, sets, par, cluster, doc_freq, n_docs, workers)
+    doc_cluster, story_freq, boiler = stories(cfg, sets, par, cluster, n_docs, workers)
     # similarity of each paragraph to the earliest one of its cluster
     sim = np.ones(n_par, dtype=np.float64)
     diff = node != node[cluster] if n_par else np.zeros(0, dtype=bool)
@@ -72,7 +72,7 @@ def cluster_state(
     }
 
 
-def stories(cfg: Config, sets: NodeStore, par: np.ndarray, cluster: np.ndarray, doc_freq: np.ndarray, n_docs: int,
+def stories(cfg: Config, sets: NodeStore, par: np.ndarray, cluster: np.ndarray, n_docs: int,
             workers: Workers) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The document clusters; per paragraph, the number of distinct document clusters
     (stories) its paragraph cluster reaches; and which paragraphs are boilerplate.
@@ -84,10 +84,7 @@ def stories(cfg: Config, sets: NodeStore, par: np.ndarray, cluster: np.ndarray, 
     boilerplate (so that shared chrome does not join different stories)."""
     doc, node, removed = par[:, P_DOC], par[:, P_NODE], par[:, P_REMOVED].astype(bool)
     story = doc_clusters(cfg, sets, doc, node, removed, n_docs, workers)
-    if not (doc_freq >= cfg.boilerplate_min).any():  # no paragraph in enough documents
-        story_freq = doc_freq
-    else:
-        story_freq = distinct_count(cluster, story[doc], len(doc))
+    story_freq = distinct_count(cluster, story[doc], len(doc))
     boiler = (story_freq >= cfg.boilerplate_min) | template_paragraphs(
         par[:, P_LEAD], par[:, P_TOKENS], doc, story, cfg.boilerplate_min)
     if not boiler.any():
