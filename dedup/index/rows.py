@@ -95,9 +95,9 @@ def decode_batch(path: Path, row: tuple[Any, ...], node: int, bands: int) -> dic
     batch, first_doc, n_docs, paras, first, off, sh, keys = fields
     if not all(isinstance(x, bytes) for x in (paras, off, sh, keys)) or crc != row_crc(*fields):
         raise damaged_error(path, f"batch {batch} does not match its checksum")
-    if first != node or len(paras) % 56 or len(off) % 8 or len(sh) % 4 or len(keys) % (8 * bands):
+    if first != node or len(paras) % 64 or len(off) % 8 or len(sh) % 4 or len(keys) % (8 * bands):
         raise damaged_error(path, f"batch {batch}'s arrays have impossible sizes")
-    p = from_blob(paras, "int64").reshape(-1, 7)
+    p = from_blob(paras, "int64").reshape(-1, 8)
     o = from_blob(off, "int64")
     s = from_blob(sh, "uint32")
     k = from_blob(keys, "uint64")
