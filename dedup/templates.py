@@ -38,7 +38,7 @@ TEMPLATE_EDGE = 1
 #: Characters of a paragraph read for its lead words.
 LEAD_CHARS = 160
 
-_WORD = regex.compile(r"\w+")
+_LEAD = regex.compile(r"\W*" + r"\W+".join([r"(\w+)"] * LEAD_TOKENS))
 
 
 def lead_keys(paragraphs: Sequence[str], tokens: np.ndarray) -> np.ndarray:
@@ -51,12 +51,16 @@ def lead_keys(paragraphs: Sequence[str], tokens: np.ndarray) -> np.ndarray:
     """
     out = np.zeros(len(paragraphs), dtype=np.int64)
     ok = (tokens > LEAD_TOKENS) & (tokens <= 2 * TEMPLATE_TOKENS)
+    match, seen = _LEAD.match, {}
     for i in np.flatnonzero(ok).tolist():
-        words = [m.group() for _, m in zip(range(LEAD_TOKENS), _WORD.finditer(paragraphs[i][:LEAD_CHARS].casefold()))]
-        if len(words) == LEAD_TOKENS:
-            key = int.from_bytes(hashlib.blake2b(" ".join(words).encode("utf-8", "surrogatepass"),
-                                                 digest_size=8).digest(), "little", signed=True)
-            out[i] = key or 1
+        m = match(paragraphs[i], 0, LEAD_CHARS)
+        if m is not None:
+            lead = m.groups()
+            key = seen.get(lead)
+            if key is None:
+                b = " ".join(lead).casefold().encode("utf-8", "surrogatepass")
+                key = seen[lead] = int.from_bytes(hashlib.blake2b(b, digest_size=8).digest(), "little", signed=True) or 1
+            out[i] = key
     return out
 
 
