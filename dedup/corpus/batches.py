@@ -17,6 +17,7 @@ from ..index import IndexError_, Store, stored_text
 from ..results import make_repeat
 from ..lsh import set_fingerprints
 from ..shingle import ShingleSets
+from ..forms import paragraph_forms
 from ..templates import paragraph_leads
 from ..text import check_text
 
@@ -32,7 +33,7 @@ class BatchAnalysis:
     uncompressed: then the ingesting process encodes them, which costs less than shipping
     them back)."""
 
-    cols: np.ndarray  # int64 [paragraphs, 5 + families]: start, end, cut, tokens, removed, lead keys
+    cols: np.ndarray  # int64 [paragraphs, 6 + families]: start, end, cut, tokens, removed, form, lead keys
     cls: np.ndarray  # each paragraph's distinct set in the batch
     doc_offsets: np.ndarray
     sets: ShingleSets
@@ -52,6 +53,7 @@ def analyze_batch(texts: list[str], cfg: Config, compress: bool = True) -> Batch
     removed[[int(an.doc_offsets[d]) + r.index for d, reps in enumerate(an.repeats) for r in reps if r.kind != "inside"]] = 1
     return BatchAnalysis(
         cols=np.column_stack((an.starts, an.ends, an.cuts, an.tokens, removed,
+                              paragraph_forms(texts, an.starts, an.ends, an.doc_offsets),
                               paragraph_leads(texts, an.starts, an.ends, an.doc_offsets, an.tokens))).astype(np.int64),
         cls=an.cls,
         doc_offsets=an.doc_offsets,

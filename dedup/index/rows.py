@@ -18,7 +18,7 @@ from .errors import IndexError_, damaged_error
 __all__ = ["PARAGRAPH_COLUMNS", "doc_rows", "batch_row", "links_row", "state_rows", "check_docs", "decode_id", "decode_doc", "decode_batch", "decode_links", "decode_state"]
 
 #: Columns of a batch's stored paragraphs (the P_* columns of dedup.corpus.settings).
-PARAGRAPH_COLUMNS = 7 + len(FAMILIES)
+PARAGRAPH_COLUMNS = 8 + len(FAMILIES)
 
 
 def doc_rows(batch: int, docs: list[tuple[int, str, bytes, int, bytes]]) -> list[tuple[Any, ...]]:

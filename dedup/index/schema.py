@@ -20,7 +20,7 @@ from .errors import IndexError_, damaged_error
 __all__ = ["SCHEMA_VERSION", "FINGERPRINT_FIELDS", "TABLES", "SCHEMA", "config_fingerprint", "table_names",
            "open_schema"]
 
-SCHEMA_VERSION = 8  # 8: paragraphs carry their lead key (template lines); 7: repeats carry their kind; 6: a CRC per row, text sizes, batch document ranges; 5: repeats as float64 rows; 4: edges per linking pass; 3: paragraphs per batch; 2: nodes are sets of the whole corpus
+SCHEMA_VERSION = 8  # 8: paragraphs carry their form and lead keys (fragments, template lines); 7: repeats carry their kind; 6: a CRC per row, text sizes, batch document ranges; 5: repeats as float64 rows; 4: edges per linking pass; 3: paragraphs per batch; 2: nodes are sets of the whole corpus
 
 #: Config fields that change what is stored (everything but performance knobs).
 FINGERPRINT_FIELDS = (
@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS batches (
     batch INTEGER PRIMARY KEY,
     first_doc INTEGER NOT NULL,     -- the batch holds documents first_doc .. first_doc + docs - 1
     docs INTEGER NOT NULL,
-    paragraphs BLOB NOT NULL,       -- int64 [n, 9]: doc, start, end, cut_end, tokens, node, removed, lead keys (2)
+    paragraphs BLOB NOT NULL,       -- int64 [n, 10]: doc, start, end, cut_end, tokens, node, removed, form, lead keys (2)
     first_node INTEGER NOT NULL,
     offsets BLOB NOT NULL,          -- int64 CSR offsets of the batch's node sets
     shingles BLOB NOT NULL,         -- uint32 CSR values
