@@ -48,7 +48,7 @@ except ImportError:  # (not on Windows: there the writer lock is SQLite's per tr
     fcntl = None  # type: ignore[assignment]
 
 __all__ = [
-    "SCHEMA_VERSION", "IndexError_", "Store", "encode_text", "decode_text", "stored_text", "config_fingerprint",
+    "SCHEMA_VERSION", "IndexMismatchError", "IndexError_", "Store", "encode_text", "decode_text", "stored_text", "config_fingerprint",
     "row_crc",
 ]
 
@@ -88,7 +88,7 @@ def decode_text(data: bytes, compressed: bool, size: int | None = None) -> str:
         >>> decode_text(zlib.compress(b"x" * 10**6), True, 10)
         Traceback (most recent call last):
         ...
-        dedup.index.IndexError_: a stored text is damaged (it does not decode to its stored size of 10 bytes)
+        dedup.index.IndexMismatchError: a stored text is damaged (it does not decode to its stored size of 10 bytes)
     """
     bad = IndexError_(f"a stored text is damaged (it does not decode to its stored size of {size} bytes)")
     try:
@@ -110,10 +110,15 @@ def decode_text(data: bytes, compressed: bool, size: int | None = None) -> str:
         raise bad from None
 
 
-class IndexError_(ValueError):
-    """An index file that cannot be used: another version or configuration, a damaged
-    or inconsistent file, another writer holding it, or an error of SQLite itself (full
-    disk, read-only file); the message names the file and the fix."""
+class IndexMismatchError(ValueError):
+    """An index file that does not match this run and cannot be used: built with another
+    schema version or :class:`~dedup.Config`, a damaged or inconsistent file, another
+    writer holding it, or an error of SQLite itself (full disk, read-only file); the
+    message names the file and the fix. Exported as ``dedup.IndexMismatchError``."""
+
+
+#: Deprecated alias of :class:`IndexMismatchError`.
+IndexError_ = IndexMismatchError
 
 
 def config_fingerprint(cfg: Config) -> dict[str, Any]:

@@ -61,7 +61,7 @@ class Corpus:
             (a document whose id and text the index holds already is not a duplicate:
             it is the same document, see :meth:`add`).
         lock_timeout: seconds :meth:`add` waits for another writer of ``index`` (in
-            any process) to close it before it raises :class:`~dedup.index.IndexError_`;
+            any process) to close it before it raises :class:`~dedup.index.IndexMismatchError`;
             readers never wait (see docs/reliability.md).
 
     Examples:
