@@ -664,7 +664,8 @@ def test_objects_made_in_bulk_are_the_dataclasses_init_would_make():
     import dataclasses
     import pickle
 
-    from dedup.results import ParagraphInfo, maker
+    from dedup.maker import maker
+    from dedup.results import ParagraphInfo
 
     examples = [
         dedup.Repeat(0, 5, 10, 15, 0.5, 1, 3, 0),

@@ -14,7 +14,7 @@ import numpy as np
 from ..collapse import REPEAT_KINDS, Repeat, analyze, cut_repeats
 from ..config import Config
 from ..index import IndexMismatchError, Store, stored_text
-from ..results import make_repeat
+from ..maker import make_repeat
 from ..lsh import set_fingerprints
 from ..shingle import ShingleSets
 from ..text import check_text
