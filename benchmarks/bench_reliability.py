@@ -55,7 +55,7 @@ def make_input(path: Path, paragraphs: int) -> int:
 
 def command(src: Path, out: Path, index: Path | None, n_jobs: int, batch: int) -> list[str]:
     cmd = [sys.executable, "-m", "dedup", "corpus", str(src), "-o", str(out), "-q", "--n-jobs", str(n_jobs),
-           "--batch-size", str(batch)]
+           "--batch-size", str(batch), "--report", f"{out}.report.json"]
     return cmd + (["--index", str(index)] if index is not None else [])
 
 

@@ -55,12 +55,12 @@ def test_a_run_failed_on_a_bad_record_is_re_run_to_the_same_bytes(tmp_path, caps
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     assert main(["corpus", str(src), "-o", str(tmp_path / "a" / "o.jsonl"), "--index", str(tmp_path / "a" / "i"),
-                 "--batch-size", "4", "-q"]) == 0
+                 "--batch-size", "4", "-q", "--report", str(tmp_path / "a" / "o.jsonl.report.json")]) == 0
     good = src.read_text()
     lines = good.splitlines(keepends=True)
     src.write_text("".join(lines[:20]) + "{not json\n" + "".join(lines[20:]))  # a bad record after 5 batches
     cmd = ["corpus", str(src), "-o", str(tmp_path / "b" / "o.jsonl"), "--index", str(tmp_path / "b" / "i"),
-           "--batch-size", "4", "-q"]
+           "--batch-size", "4", "-q", "--report", str(tmp_path / "b" / "o.jsonl.report.json")]
     assert main(cmd) == 1 and "malformed" in capsys.readouterr().err
     assert not (tmp_path / "b" / "o.jsonl").exists()
     with dedup.Corpus(index=tmp_path / "b" / "i") as c:
@@ -179,8 +179,10 @@ def test_a_run_failed_on_a_missing_output_directory_is_re_run_to_the_same_bytes(
     src = tmp_path / "in.jsonl"
     _write(src, docs)
     (tmp_path / "a").mkdir()
-    assert main(["corpus", str(src), "-o", str(tmp_path / "a" / "o.jsonl"), "-q"]) == 0
-    cmd = ["corpus", str(src), "-o", str(tmp_path / "b" / "o.jsonl"), "--index", str(tmp_path / "i"), "-q"]
+    assert main(["corpus", str(src), "-o", str(tmp_path / "a" / "o.jsonl"), "-q",
+                 "--report", str(tmp_path / "a" / "o.jsonl.report.json")]) == 0
+    cmd = ["corpus", str(src), "-o", str(tmp_path / "b" / "o.jsonl"), "--index", str(tmp_path / "i"), "-q",
+           "--report", str(tmp_path / "b" / "o.jsonl.report.json")]
     assert main(cmd) != 0  # (no directory b: the output cannot be written)
     capsys.readouterr()
     (tmp_path / "b").mkdir()
