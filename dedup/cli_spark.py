@@ -36,12 +36,13 @@ def quiet_jvm(quiet: bool) -> Iterator[None]:
 
 def spark_corpus(cfg: Config, n_jobs: int, dedupe_ids: bool, quiet: bool) -> Any:
     """A :class:`~dedup.spark.SparkCorpus` on a local session of ``n_jobs`` cores; with
-    ``quiet``, the session logs errors only (``SparkContext.setLogLevel("ERROR")``, and the
-    JVM started quiet when this starts it)."""
-    from .spark import SparkCorpus, local_session
+    ``quiet``, the session logs errors only (the JVM started quiet when this starts it,
+    and ``SparkContext.setLogLevel("ERROR")``)."""
+    from . import spark as engine
 
     with quiet_jvm(quiet):
-        spark = local_session(n_jobs)
-    if quiet:
-        spark.sparkContext.setLogLevel("ERROR")
-    return SparkCorpus(cfg, n_jobs=n_jobs, dedupe_ids=dedupe_ids, spark=spark)
+        corpus = engine.SparkCorpus(cfg, n_jobs=n_jobs, dedupe_ids=dedupe_ids)
+    session = getattr(corpus, "spark", None)
+    if quiet and session is not None:
+        session.sparkContext.setLogLevel("ERROR")
+    return corpus

@@ -14,17 +14,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._mix import fmix64
+from .additions import adds_numbers, adds_words
 from .arrays import distinct, ranges
 from .config import Config, resolve
 from .contain import contained_pairs
 from .inside import inside_cuts
 from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
+from .mix import fmix64
 from .policy import Matches, decide
 from .repeats import REPEAT_KINDS, Block, ExplainedText, Repeat, cut_repeats
 from .settle import merge_later_cuts
 from .shingle import ShingleSets, shingle_sets
-from .text import NOSPACE, adds_numbers, adds_words, char_classes, check_text, paragraph_spans
+from .text import NOSPACE, char_classes, check_text, paragraph_spans
 
 __all__ = ["REPEAT_KINDS", "Repeat", "Block", "ExplainedText", "Analysis", "analyze", "cut_repeats", "find_repeats", "iter_repeats", "collapse", "explain"]
 
@@ -162,7 +163,8 @@ def _doc_repeats(
     if cfg.candidates == "exact":
         left, right, sim = exact_pairs(doc_sets, cfg.threshold)
     else:
-        assert keys is not None
+        if keys is None:
+            raise ValueError("candidates='lsh' needs the classes' band keys; pass the keys analyze() computes")
         left, right, sim = similar_pairs(doc_sets, keys[members], cfg.threshold, cfg.bucket_window)
     copy, container, share = contained_pairs(doc_sets, cfg.containment, window=cfg.bucket_window)
     later = copy > container

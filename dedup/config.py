@@ -59,7 +59,9 @@ def lsh_params(threshold: float, num_perm: int, max_miss: float = 1e-4) -> tuple
             if best is None or fp < best[0] - 1e-15:
                 best = (fp, b, r)
     chosen = best if best is not None else fallback
-    assert chosen is not None  # num_perm >= 1 gives at least one pair
+    if chosen is None:
+        raise ValueError(f"lsh_params needs num_perm >= 1 (one band of one row at least), got num_perm={num_perm!r}; "
+                         f"pass a positive number of permutations")
     return chosen[1], chosen[2]
 
 
@@ -164,12 +166,11 @@ class Config:
                 f"Config.bands and Config.rows must be given together or both left None "
                 f"(derived from threshold), got bands={self.bands!r}, rows={self.rows!r}"
             )
-        if self.bands is not None:
+        if self.bands is not None and self.rows is not None:
             for name in ("bands", "rows"):
                 v = getattr(self, name)
                 if not _is_int(v) or v < 1:
                     raise bad(name, "a positive int")
-            assert self.rows is not None
             if self.bands * self.rows > self.num_perm:
                 raise ValueError(
                     f"Config.bands * Config.rows must be <= num_perm ({self.num_perm}), "

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._mix import fmix64
 from .arrays import chunk_bounds, ranges
+from .mix import fmix64
 from .shingle import ShingleSets
 
 __all__ = ["intersection_sizes", "jaccard_pairs", "set_fingerprints", "duplicate_classes"]

@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from ._mix import fmix64
 from .arrays import chunk_bounds, distinct, ranges, run_ranks, shared_keys
 from .config import Config, resolve
 from .exact import duplicate_classes, intersection_sizes, jaccard_pairs, set_fingerprints
 from .minhash import signatures_of_sets
+from .mix import fmix64
 from .shingle import ShingleSets
 
 __all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "intersection_sizes", "duplicate_classes", "similar_pairs", "set_fingerprints", "unique_pairs", "window_pairs"]

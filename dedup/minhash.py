@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._mix import fmix32
 from .config import Config, resolve
+from .mix import fmix32
 from .shingle import ShingleSets, shingle_sets
 from .text import check_text
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._mix import M32, M64, fmix64, fmix64_int
 from .arrays import chunk_bounds, distinct, ranges
 from .config import Config, resolve
-from .text import MARK, NOSPACE, SEP, WORD, char_classes, fold, normalize, tokenize
+from .mix import M32, M64, fmix64, fmix64_int
+from .text import fold, normalize, tokenize
+from .tokens import codepoints, token_spans
 
 __all__ = ["union_rows", "ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "token_spans", "codepoints",
            "UNION_CHUNK"]
@@ -178,50 +179,6 @@ def _span_hashes(cp: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.nda
         acc = np.add.reduceat(fmix64(keys), excl)
         out[i0:i1] = fmix64(acc ^ (ln.astype(_U) * _U(_LEN_KEY)))
     return out
-
-
-def codepoints(s: str) -> np.ndarray:
-    """The code points of ``s`` as ``uint32`` (lone surrogates included), the input of
-    :func:`token_spans`.
-
-    Examples:
-        >>> codepoints("a\u00e9").tolist()
-        [97, 233]
-    """
-    return np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-
-
-def token_spans(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(start, length)`` of every :data:`~dedup.text.TOKEN_RE` match in a code-point
-    array of folded text, by character class instead of a regex scan.
-
-    A mark continues the token of the last non-mark before it: a no-space letter's
-    token if that is one, else a word run (which it starts after a separator).
-    """
-    cls = char_classes()[cp]
-    n = len(cls)
-    if n == 0 or cls.max() <= WORD:  # no marks, no no-space letters: tokens are runs of WORD
-        edges = np.diff(np.concatenate(([0], cls, [0])).astype(np.int8))
-        starts = np.flatnonzero(edges == 1)
-        return starts.astype(np.int64), (np.flatnonzero(edges == -1) - starts).astype(np.int64)
-    eff = cls.copy()
-    marks = np.flatnonzero(cls == MARK)
-    if len(marks):
-        base = np.flatnonzero(cls != MARK)
-        # class of the last non-mark before each mark (SEP when there is none)
-        ctx = np.concatenate(([SEP], cls[base]))[np.searchsorted(base, marks)]
-        eff[marks] = np.where(ctx == NOSPACE, MARK, WORD)  # MARK now means "attached to a no-space letter"
-    prev = np.empty(n, dtype=np.uint8)
-    if n:
-        prev[0] = SEP
-        prev[1:] = eff[:-1]
-    start = (eff == NOSPACE) | ((eff == WORD) & (prev != WORD))
-    cont = ((eff == WORD) & (prev == WORD)) | (eff == MARK)
-    starts = np.flatnonzero(start)
-    breaks = np.flatnonzero(~cont)  # every position that does not continue a token
-    nxt = np.searchsorted(breaks, starts, side="right")
-    ends = np.where(nxt < len(breaks), breaks[np.minimum(nxt, len(breaks) - 1)], n)
-    return starts.astype(np.int64), (ends - starts).astype(np.int64)
 
 
 def _token_stream(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -43,9 +43,10 @@ import numpy as np
 from .collapse import Repeat, analyze, cut_repeats
 from .config import Config, resolve
 from .corpus import document
-from .lsh import band_keys_of_sets, jaccard_pairs, set_fingerprints
+from .lsh import set_fingerprints
 from .results import CorpusSummary, DocResult, ParagraphInfo, Paragraphs
-from .shingle import ShingleSets, union_rows
+from .spark_stages import binary_column, components, doc_clusters, long_lists, verify, window_pairs, with_boilerplate
+from .templates import paragraph_leads
 from .text import check_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,7 +59,7 @@ _REPEAT = (
     "struct<start:long,end:long,witness_start:long,witness_end:long,similarity:double,"
     "block:long,index:long,witness_index:long,kind:string>"
 )
-_PARA = "struct<start:long,end:long,tokens:long,removed:boolean,f1:long,f2:long,shingles:binary,keys:array<long>>"
+_PARA = "struct<start:long,end:long,tokens:long,removed:boolean,lead:long,f1:long,f2:long,shingles:binary,keys:array<long>>"
 _ANALYZED = (
     f"pid long, row long, par0 long, id string, text string, collapsed string, "
     f"repeats array<{_REPEAT}>, paras array<{_PARA}>"
@@ -96,45 +97,6 @@ def local_session(n_jobs: int = 2, *, memory: str = "4g", app: str = "dedup") ->
     )
 
 
-# -- Arrow <-> CSR ---------------------------------------------------------------
-def _csr(arr: pa.Array) -> ShingleSets:
-    """The sets stored as little-endian ``uint32`` bytes in a binary column, as a CSR."""
-    import pyarrow as pa
-
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    n = len(arr)
-    large = pa.types.is_large_binary(arr.type)
-    bufs = arr.buffers()
-    offsets = np.frombuffer(bufs[1], dtype=np.int64 if large else np.int32)[arr.offset : arr.offset + n + 1]
-    offsets = offsets.astype(np.int64)
-    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None and offsets[-1] > offsets[0] else None
-    values = (
-        data[offsets[0] : offsets[-1]].view("<u4").astype(np.uint32)
-        if data is not None
-        else np.zeros(0, dtype=np.uint32)
-    )
-    return ShingleSets(values, (offsets - offsets[0]) // 4, np.zeros(n, dtype=np.int64))
-
-
-def _binary(sets: ShingleSets) -> pa.Array:
-    import pyarrow as pa
-
-    off = (sets.offsets * 4).astype(np.int64)
-    data = pa.py_buffer(np.ascontiguousarray(sets.values.astype("<u4")).tobytes())
-    return pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(sets), [None, pa.py_buffer(off.tobytes()), data]).cast(
-        pa.binary()
-    )
-
-
-def _long_lists(keys: np.ndarray) -> pa.Array:
-    import pyarrow as pa
-
-    n, width = keys.shape
-    off = pa.array(np.arange(n + 1, dtype=np.int32) * width)
-    return pa.ListArray.from_arrays(off, pa.array(keys.reshape(-1).view(np.int64)))
-
-
 # -- stage functions run on the executors (module level: picklable) ---------------------
 def _analyze_batches(batches: Iterable[pa.RecordBatch], cfg: Config) -> Iterator[pa.RecordBatch]:
     import pyarrow as pa
@@ -165,12 +127,13 @@ def _analyze_batches(batches: Iterable[pa.RecordBatch], cfg: Config) -> Iterator
                 pa.array(an.ends.astype(np.int64)),
                 pa.array(an.tokens.astype(np.int64)),
                 pa.array(removed),
+                pa.array(paragraph_leads(texts, an.starts, an.ends, an.doc_offsets, an.tokens)),
                 pa.array(fp[an.cls, 0]),
                 pa.array(fp[an.cls, 1]),
-                _binary(an.rep_sets.take(an.cls)),
-                _long_lists(an.keys[an.cls]),
+                binary_column(an.rep_sets.take(an.cls)),
+                long_lists(an.keys[an.cls]),
             ],
-            names=["start", "end", "tokens", "removed", "f1", "f2", "shingles", "keys"],
+            names=["start", "end", "tokens", "removed", "lead", "f1", "f2", "shingles", "keys"],
         )
         reps_flat = [r for reps in an.repeats for r in reps]
         rep_off = np.zeros(n + 1, dtype=np.int32)
@@ -197,103 +160,6 @@ def _analyze_batches(batches: Iterable[pa.RecordBatch], cfg: Config) -> Iterator
         )
         row += n
         par += n_par
-
-
-def _jaccard_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """Columns ``a, b, sa, sb`` -> ``a, b, sim`` (exact Jaccard of the two sets)."""
-    import pyarrow as pa
-
-    for b in batches:
-        n = b.num_rows
-        sa, sb = _csr(b.column(2)), _csr(b.column(3))
-        joint = ShingleSets(
-            np.concatenate((sa.values, sb.values)),
-            np.concatenate((sa.offsets, sb.offsets[1:] + sa.offsets[-1])),
-            np.zeros(2 * n, dtype=np.int64),
-        )
-        idx = np.arange(n, dtype=np.int64)
-        sim = jaccard_pairs(joint, idx, idx + n)
-        yield pa.RecordBatch.from_arrays([b.column(0), b.column(1), pa.array(sim)], names=["a", "b", "sim"])
-
-
-def _doc_set_batches(batches: Iterable[pa.RecordBatch], cfg: Config) -> Iterator[pa.RecordBatch]:
-    """Columns ``doc, sets`` (a list of paragraph sets) -> ``doc, shingles, keys``:
-    each document's union set and its band keys for document LSH."""
-    import pyarrow as pa
-
-    for b in batches:
-        lists = b.column(1)
-        n = b.num_rows
-        counts = np.diff(lists.offsets.to_numpy(zero_copy_only=False).astype(np.int64))
-        sets = _csr(lists.flatten())
-        dsets = union_rows(sets, np.arange(len(sets), dtype=np.int64), np.repeat(np.arange(n, dtype=np.int64), counts), n)
-        keys = band_keys_of_sets(dsets, cfg.num_perm, cfg.seed, *cfg.doc_lsh)
-        yield pa.RecordBatch.from_arrays([b.column(0), _binary(dsets), _long_lists(keys)], names=["doc", "shingles", "keys"])
-
-
-# -- DataFrame stages ----------------------------------------------------------------
-def _window_pairs(items: DataFrame, item: str, window: int) -> DataFrame:
-    """Candidate pairs ``(a, b)``, ``a < b``: rows ``(item, keys)``; in each bucket
-    (a key), every item with the ``window`` items before it."""
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
-
-    w = Window.partitionBy("key").orderBy("b")
-    exploded = items.select(F.col(item).alias("b"), F.explode("keys").alias("key"))
-    lags = F.array(*[F.lag("b", k).over(w) for k in range(1, window + 1)])
-    pairs = exploded.select("b", lags.alias("before")).select("b", F.explode("before").alias("a"))
-    return pairs.where(F.col("a").isNotNull() & (F.col("a") != F.col("b"))).select("a", "b").distinct()
-
-
-def _verify(pairs: DataFrame, sets: DataFrame, key: str, threshold: float) -> DataFrame:
-    """Verified pairs ``(a, b, sim)`` with exact Jaccard >= ``threshold`` (1e-12 tolerance)."""
-    from pyspark.sql import functions as F
-
-    s = sets.select(F.col(key).alias("k"), "shingles")
-    joined = (
-        pairs.join(s.withColumnRenamed("k", "a").withColumnRenamed("shingles", "sa"), "a")
-        .join(s.withColumnRenamed("k", "b").withColumnRenamed("shingles", "sb"), "b")
-        .select("a", "b", "sa", "sb")
-    )
-    sims = joined.mapInArrow(_jaccard_batches, "a long, b long, sim double")
-    return sims.where(F.col("sim") >= threshold - 1e-12)
-
-
-def components(edges: DataFrame, *, checkpoint: bool = True) -> DataFrame:
-    """Connected components of the graph of ``edges`` (columns ``a, b``) as rows
-    ``(node, label)``: every node that has an edge, labelled with the smallest node
-    of its component.
-
-    Rounds of min-label propagation (each node takes the smallest label among
-    itself and its neighbours) followed by pointer jumping (a node takes its
-    label's label), until no label changes; each round is a few joins on the
-    executors, and the number of rounds grows with the logarithm of the
-    component diameter in practice.
-    """
-    from pyspark.sql import functions as F
-
-    sym = edges.select("a", "b").union(edges.select(F.col("b").alias("a"), F.col("a").alias("b")))
-    sym = sym.where(F.col("a") != F.col("b")).distinct().persist()
-    labels = sym.groupBy(F.col("a").alias("node")).agg(F.least(F.min("b"), F.col("a")).alias("label"))
-    labels = labels.localCheckpoint() if checkpoint else labels.persist()
-    while True:
-        nbr = (
-            sym.join(labels.withColumnRenamed("node", "a"), "a")
-            .groupBy(F.col("b").alias("node"))
-            .agg(F.min("label").alias("nbr"))
-        )
-        step = labels.join(nbr, "node").select("node", F.col("label").alias("old"), F.least("label", "nbr").alias("hop"))
-        jumped = (
-            step.alias("x")
-            .join(step.select(F.col("node").alias("hop"), F.col("hop").alias("label")), "hop")
-            .select("node", "label", (F.col("label") != F.col("old")).alias("changed"))
-        )
-        jumped = jumped.localCheckpoint() if checkpoint else jumped.persist()
-        labels.unpersist()
-        labels = jumped.select("node", "label")
-        if jumped.where("changed").limit(1).count() == 0:
-            sym.unpersist()
-            return labels
 
 
 @dataclass(frozen=True)
@@ -389,7 +255,7 @@ def dedupe(
         .drop("f1", "f2")
         .persist()
     )
-    edges = _verify(_window_pairs(nodes, "node", cfg.bucket_window), nodes, "node", cfg.threshold)
+    edges = verify(window_pairs(nodes, "node", cfg.bucket_window), nodes, "node", cfg.threshold)
     comp = components(edges)
     p = paras.join(comp.withColumnRenamed("label", "comp"), "node", "left").withColumn(
         "comp", F.coalesce("comp", "node")
@@ -399,24 +265,18 @@ def dedupe(
         F.countDistinct("doc").alias("doc_frequency"),
     )
     p = p.join(per_comp, "comp").persist()
-    # 5. documents: sets of kept, non-boilerplate (by document count) paragraphs
-    kept = p.where(~F.col("removed") & (F.col("doc_frequency") < cfg.boilerplate_min))
-    kept_sets = kept.select("doc", "node").join(nodes.select("node", "shingles"), "node")
-    dsets = kept_sets.groupBy("doc").agg(F.collect_list("shingles").alias("sets")).mapInArrow(
-        lambda it: _doc_set_batches(it, cfg), "doc long, shingles binary, keys array<long>"
-    ).persist()
-    dedges = _verify(_window_pairs(dsets, "doc", cfg.bucket_window), dsets, "doc", cfg.doc_threshold)
-    dcomp = components(dedges)
-    dc = docs.select("doc", "id").join(dcomp.withColumnRenamed("node", "doc"), "doc", "left").select(
-        "doc", "id", F.coalesce("label", "doc").alias("dcluster")
-    )
+    # 5. stories: documents clustered by all their kept paragraphs; boilerplate counted over
+    # them; documents clustered again without the boilerplate if there is any
+    story = doc_clusters(p, nodes, docs, cfg, None).withColumnRenamed("dcluster", "story").persist()
+    p = with_boilerplate(p, story, cfg).persist()
+    if p.where("boilerplate").limit(1).count():
+        dc = doc_clusters(p, nodes, docs, cfg, "boilerplate")
+    else:
+        dc = story.withColumnRenamed("story", "dcluster")
+    dc = docs.select("doc", "id").join(dc, "doc")
     dsize = dc.groupBy("dcluster").agg(F.count("*").alias("cluster_size"))
     rep_id = dc.select(F.col("doc").alias("dcluster"), F.col("id").alias("cluster"))
     dc = dc.join(dsize, "dcluster").join(rep_id, "dcluster").persist()
-    # story frequency, boilerplate
-    p = p.join(dc.select("doc", "dcluster"), "doc")
-    story = p.groupBy("cluster").agg(F.countDistinct("dcluster").alias("story_frequency"))
-    p = p.join(story, "cluster").withColumn("boilerplate", F.col("story_frequency") >= cfg.boilerplate_min)
     # similarity to the cluster's first paragraph
     first = p.select(
         F.col("gpos").alias("cluster"), F.col("node").alias("cnode"), F.col("id").alias("first_doc"),
@@ -424,7 +284,7 @@ def dedupe(
     )
     p = p.join(first, "cluster").persist()
     pairs = p.where(F.col("node") != F.col("cnode")).select(F.col("node").alias("a"), F.col("cnode").alias("b")).distinct()
-    sims = _verify(pairs, nodes, "node", -1.0).select(F.col("a").alias("node"), F.col("b").alias("cnode"), "sim")
+    sims = verify(pairs, nodes, "node", -1.0).select(F.col("a").alias("node"), F.col("b").alias("cnode"), "sim")
     p = p.join(sims, ["node", "cnode"], "left").withColumn("similarity", F.coalesce("sim", F.lit(1.0)))
     info = [f for f in ParagraphInfo.__dataclass_fields__]
     paragraphs = p.select("doc", "id", *info)

@@ -31,9 +31,6 @@ __all__ = [
     "NOSPACE",
     "MARK",
     "text_model",
-    "numbers",
-    "adds_numbers",
-    "adds_words",
 ]
 
 #: Every line terminator ``str.splitlines`` knows: ``\r\n``, ``\n``, ``\r``, VT, FF,
@@ -157,80 +154,6 @@ def normalize(text: str) -> str:
     t = _QUOTE_RE.sub('"', fold(text))
     t = _DASH_RE.sub("-", t)
     return _SPACE_RE.sub(" ", t).strip()
-
-
-_NUMBER_RE = regex.compile(r"\p{Nd}+")
-
-
-def numbers(text: str) -> frozenset[str]:
-    """The digit runs of ``fold(text)`` (NFKC maps full-width digits to ASCII):
-    what :func:`adds_numbers` compares.
-
-    Examples:
-        >>> sorted(numbers("Pukul 15.30, Rp２０"))
-        ['15', '20', '30']
-    """
-    return frozenset(_NUMBER_RE.findall(fold(text)))
-
-
-def adds_numbers(copy: str, original: str) -> bool:
-    """Whether ``copy`` holds a number that ``original`` does not: then it
-    carries another fact (a time, a price, a score) and is not a mere copy.
-
-    Examples:
-        >>> adds_numbers("Score 2-1 at 19.30", "Score 2-1 at 15.30")
-        True
-        >>> adds_numbers("Score 2-1", "Score 2-1 at 15.30")
-        False
-    """
-    return not numbers(copy) <= numbers(original)
-
-
-#: Words shorter than this that a copy adds are taken for noise (a tag, an entity name).
-_MIN_NEW_WORD = 5
-#: A bracketed aside in a copy is a tag ("(adv)", "[Read more]"), not a statement.
-_BRACKETED_RE = regex.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-
-
-def adds_words(copy: str, original: str) -> bool:
-    """Whether ``copy`` holds a word of at least five letters, outside brackets,
-    that ``original`` neither holds nor explains: not a typo of one of its words
-    (at most two edits), nor glued to one (starting or ending with one of three
-    letters or more, or holding one of four or more), nor part of one. Such a word makes another statement ("Subhanallah" for
-    "Alhamdulillah", "the regular rounds" for "the rounds"); a bracketed tag
-    ("[Read more]") does not.
-
-    Examples:
-        >>> adds_words("the vote ends in the regular rounds", "the vote ends in the rounds")
-        True
-        >>> adds_words("PiacquadioThe vote ends in the rouunds", "KOMPAS - The vote ends in the rounds")
-        False
-    """
-    have = set(TOKEN_RE.findall(fold(original)))
-    long_have = [w for w in have if len(w) >= 4]
-    ends = tuple(w for w in have if len(w) >= 3)
-    for w in set(TOKEN_RE.findall(fold(_BRACKETED_RE.sub(" ", copy)))) - have:
-        if len(w) < _MIN_NEW_WORD or w.isdigit() or w.startswith(ends) or w.endswith(ends):
-            continue
-        if any(h in w or w in h or _within_two_edits(w, h) for h in long_have):
-            continue
-        return True
-    return False
-
-
-def _within_two_edits(a: str, b: str) -> bool:
-    """Levenshtein distance of ``a`` and ``b`` at most 2 (banded, early exit)."""
-    if abs(len(a) - len(b)) > 2:
-        return False
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-        if min(cur) > 2:
-            return False
-        prev = cur
-    return prev[-1] <= 2
 
 
 def tokenize(text: str) -> list[str]:

@@ -98,7 +98,7 @@ def test_standard_input_to_standard_output(tmp_path):
     assert p.returncode == 0, p.stderr
     recs = [json.loads(line) for line in p.stdout.decode().splitlines()]
     assert [r["id"] for r in recs] == [0, 1, 2, 3] and all(r["text"].count(FOOT) == 1 for r in recs)
-    assert json.loads((tmp_path / "r.json").read_text())["summary"]["documents"] == 4
+    assert read_jsonl(tmp_path / "r.json")[0]["summary"]["documents"] == 4  # (JSON Lines: the summary first)
 
 
 def test_dev_stdin_from_a_real_pipe(tmp_path):

@@ -116,3 +116,21 @@ def test_cli_engine_spark_writes_what_the_local_engine_writes(spark, tmp_path):
     with pytest.raises(SystemExit) as e:  # a usage error: Spark keeps no index
         main(["corpus", str(src), "-o", str(tmp_path / "x.jsonl"), "--engine", "spark", "--index", "i.db"])
     assert e.value.code == 2
+
+
+def test_crawl_like_corpus_equals_single_machine(spark):
+    """Stories copied many times, a chain that star clusters cut and template lines: the
+    two-pass stories, star clusters and template families give the local answer."""
+    from .test_crawl_clusters import FOOTER, article, stories
+
+    rnd = random.Random(2)
+    docs = [(f"{s}#{j}", "\n".join(a[:-1] + [f"Watch also: {' '.join(rnd.sample(a[0].split(), 5))}", FOOTER]))
+            for j in range(6) for s, a in enumerate(stories(n=7))]
+    chain = article(99, rnd, n=24)
+    docs += [(f"c{i}", "\n".join(chain[2 * i : 2 * i + 8])) for i in range(6)]
+    cfg = dedup.Config(doc_threshold=0.3)
+    got = spark_results(spark, docs, cfg)
+    want = list(dedup.dedupe(docs, cfg))
+    assert_same(got, want)
+    assert any(p.boilerplate for r in want for p in r.paragraphs[-2:-1])  # the template line
+    assert len({r.cluster for r in want if r.id.startswith("c")}) > 1  # the chain is cut

@@ -17,6 +17,7 @@ from ..index import IndexMismatchError, Store, stored_text
 from ..maker import make_repeat
 from ..lsh import set_fingerprints
 from ..shingle import ShingleSets
+from ..templates import paragraph_leads
 from ..text import check_text
 
 __all__ = ["BatchAnalysis", "analyze_batch", "doc_texts", "repeats_blob", "document"]
@@ -31,7 +32,7 @@ class BatchAnalysis:
     uncompressed: then the ingesting process encodes them, which costs less than shipping
     them back)."""
 
-    cols: np.ndarray  # int64 [paragraphs, 5]: start, end, cut, tokens, removed
+    cols: np.ndarray  # int64 [paragraphs, 6]: start, end, cut, tokens, removed, lead key
     cls: np.ndarray  # each paragraph's distinct set in the batch
     doc_offsets: np.ndarray
     sets: ShingleSets
@@ -45,11 +46,12 @@ def analyze_batch(texts: list[str], cfg: Config, compress: bool = True) -> Batch
     """The per-batch work, all of it independent of the index (so it runs in the
     workers): the kernel, fingerprints, and the documents' stored forms."""
     an = analyze(texts, cfg, cross=True)
-    assert an.keys is not None  # (cross=True)
+    if an.keys is None:
+        raise ValueError("analyze(texts, cfg, cross=True) gave no band keys; the corpus driver needs them")
     removed = np.zeros(len(an.starts), dtype=np.int64)
     removed[[int(an.doc_offsets[d]) + r.index for d, reps in enumerate(an.repeats) for r in reps if r.kind != "inside"]] = 1
     return BatchAnalysis(
-        cols=np.column_stack((an.starts, an.ends, an.cuts, an.tokens, removed)).astype(np.int64),
+        cols=np.column_stack((an.starts, an.ends, an.cuts, an.tokens, removed, paragraph_leads(texts, an.starts, an.ends, an.doc_offsets, an.tokens))).astype(np.int64),
         cls=an.cls,
         doc_offsets=an.doc_offsets,
         sets=an.rep_sets,

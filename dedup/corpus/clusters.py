@@ -17,29 +17,40 @@ from ..cluster import components
 from ..config import Config
 from ..lsh import band_keys_of_sets, jaccard_pairs, unique_pairs
 from ..shingle import ShingleSets, union_rows
+from ..templates import template_paragraphs
 from . import settings
 from .nodes import NodeStore
 from .pairs import range_pairs
-from .settings import P_DOC, P_NODE, P_REMOVED
+from .settings import P_DOC, P_LEAD, P_NODE, P_REMOVED, P_TOKENS
 from .transport import Joined
 from .workers import Workers
 
-__all__ = ["STATE_FIELDS", "cluster_state", "state_misfit", "doc_clusters", "pair_jaccard", "doc_sets"]
+__all__ = [
+    "STATE_FIELDS", "REPRESENTATIVE_SHARE", "cluster_state", "state_misfit", "doc_clusters", "star_clusters",
+    "pair_jaccard", "doc_sets",
+]
 
 #: The arrays of a cluster state: per paragraph, then ``doc_cluster`` per document.
 STATE_FIELDS = ("cluster", "size", "doc_freq", "story_freq", "boilerplate", "sim", "doc_cluster")
+
+#: A document stays in its cluster only if its Jaccard with the cluster's representative
+#: (earliest document) is at least this share of ``doc_threshold``: linked pairs are at
+#: least ``doc_threshold`` alike, and a chain of them may drift no further than this from
+#: where it started. 0.75 keeps every re-crawled or lightly edited copy (measured in
+#: docs/benchmarks.md, corpus section) and stops chains of round-ups and shared site chrome.
+REPRESENTATIVE_SHARE = 0.75
 
 
 def cluster_state(
     cfg: Config, sets: NodeStore, edges: np.ndarray, paragraphs: np.ndarray, n_docs: int, workers: Workers
 ) -> dict[str, np.ndarray]:
-    """The clusters of the paragraphs (int64 ``[n, 7]``, the ``P_*`` columns) of ``n_docs``
+    """The clusters of the paragraphs (int64 ``[n, P_COLUMNS]``, the ``P_*`` columns) of ``n_docs``
     documents, from the verified ``edges`` between the nodes of ``sets``: the arrays named
     by :data:`STATE_FIELDS`."""
     n_nodes = sets.n
     node_comp = components(n_nodes, edges[:, 0], edges[:, 1])
     par = paragraphs
-    doc, node, removed = par[:, P_DOC], par[:, P_NODE], par[:, P_REMOVED].astype(bool)
+    doc, node = par[:, P_DOC], par[:, P_NODE]
     e = np.zeros(0, dtype=np.int64)
     n_par = len(doc)
     comp = node_comp[node] if n_par else e
@@ -49,11 +60,7 @@ def cluster_state(
     cluster = first_of_comp[comp]
     size = np.bincount(cluster, minlength=n_par)[cluster] if n_par else e
     doc_freq = distinct_count(cluster, doc, n_par)
-    # documents: shingles of kept, non-boilerplate paragraphs (boilerplate by document count here)
-    candidate_boiler = doc_freq >= cfg.boilerplate_min
-    doc_cluster = doc_clusters(cfg, sets, doc, node, removed | candidate_boiler, n_docs, workers)
-    story_freq = distinct_count(cluster, doc_cluster[doc] if n_par else e, n_par)
-    boiler = story_freq >= cfg.boilerplate_min
+    doc_cluster, story_freq, boiler = stories(cfg, sets, par, cluster, n_docs, workers)
     # similarity of each paragraph to the earliest one of its cluster
     sim = np.ones(n_par, dtype=np.float64)
     diff = node != node[cluster] if n_par else np.zeros(0, dtype=bool)
@@ -63,6 +70,26 @@ def cluster_state(
         "cluster": cluster, "size": size, "doc_freq": doc_freq, "story_freq": story_freq,
         "boilerplate": boiler.astype(np.int8), "sim": sim, "doc_cluster": doc_cluster,
     }
+
+
+def stories(cfg: Config, sets: NodeStore, par: np.ndarray, cluster: np.ndarray, n_docs: int,
+            workers: Workers) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The document clusters; per paragraph, the number of distinct document clusters
+    (stories) its paragraph cluster reaches; and which paragraphs are boilerplate.
+
+    A paragraph is boilerplate when its cluster reaches ``boilerplate_min`` stories (so
+    copies of one story count once), or when it belongs to a template family
+    (:mod:`dedup.templates`). Stories are first clustered over every kept paragraph; only
+    if some paragraph is boilerplate by that count are they clustered again without the
+    boilerplate (so that shared chrome does not join different stories)."""
+    doc, node, removed = par[:, P_DOC], par[:, P_NODE], par[:, P_REMOVED].astype(bool)
+    story = doc_clusters(cfg, sets, doc, node, removed, n_docs, workers)
+    story_freq = distinct_count(cluster, story[doc], len(doc))
+    boiler = (story_freq >= cfg.boilerplate_min) | template_paragraphs(
+        par[:, P_LEAD], par[:, P_TOKENS], doc, story, cfg.boilerplate_min)
+    if not boiler.any():
+        return story, story_freq, boiler
+    return doc_clusters(cfg, sets, doc, node, removed | boiler, n_docs, workers), story_freq, boiler
 
 
 def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray, excluded: np.ndarray,
@@ -93,7 +120,34 @@ def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray
                                runs=True)
     sim = pair_jaccard(dsets, left, right, workers)
     ok = sim >= cfg.doc_threshold - 1e-12
-    return components(n_docs, left[ok], right[ok])
+    return star_clusters(dsets, left[ok], right[ok], n_docs, cfg.doc_threshold * REPRESENTATIVE_SHARE, workers)
+
+
+def star_clusters(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.ndarray, n: int, threshold: float,
+                  workers: Workers) -> np.ndarray:
+    """Clusters of the rows ``0..n-1`` of ``sets`` linked by the edges ``left``-``right``, each
+    named by its earliest row (its representative), in which every member has Jaccard at least
+    ``threshold`` with the representative.
+
+    Connected components first; members too far from their representative leave, and are
+    clustered again among themselves (by the edges between them), until every member holds.
+    The result depends on the edges as a set, not on their order."""
+    label = components(n, left, right)
+    free = np.ones(n, dtype=bool)  # rows whose cluster is not settled
+    while True:
+        check = np.flatnonzero(free & (label != np.arange(n)))
+        if len(check) == 0:
+            return label
+        sim = pair_jaccard(sets, check, label[check], workers)
+        out = np.zeros(n, dtype=bool)
+        out[check[sim < threshold - 1e-12]] = True
+        if not out.any():
+            return label
+        inner = out[left] & out[right]
+        left, right = left[inner], right[inner]
+        sub = components(n, left, right)
+        label[out] = sub[out]
+        free = out
 
 
 def pair_jaccard(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.ndarray, workers: Workers) -> np.ndarray:

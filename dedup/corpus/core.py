@@ -31,6 +31,7 @@ from ..runs import OwnedDir, clean_stale
 from ..shingle import ShingleSets
 from ..sources import FieldSpool, documents, fields_of
 from . import settings
+from .settings import P_COLUMNS
 from .batches import BatchAnalysis, analyze_batch, document
 from .clusters import cluster_state, pair_jaccard, state_misfit
 from .ids import InputIds
@@ -154,7 +155,7 @@ class Corpus:
         interrupted, or is still adding) are linked here, and stored only by the writer."""
         self.nodes = Nodes(self.config.bucket_window)
         self.edges: list[np.ndarray] = []
-        self._paras: list[np.ndarray] = []  # per batch: int64 [n, 7] (the P_* columns)
+        self._paras: list[np.ndarray] = []  # per batch: int64 [n, P_COLUMNS] (the P_* columns)
         self._unstored: list[tuple[int, int, np.ndarray, np.ndarray]] = []  # links a reader made
         self._state: dict[str, np.ndarray] | None = None  # the clusters, until the next change
         bands = self.config.lsh[0]
@@ -206,9 +207,9 @@ class Corpus:
     @property
     def paragraphs(self) -> np.ndarray:
         """int64 ``[paragraphs, 7]`` of every stored paragraph, in corpus order
-        (columns ``P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED``)."""
+        (columns ``P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED, P_LEAD``)."""
         if len(self._paras) != 1:
-            self._paras = [np.concatenate(self._paras) if self._paras else np.zeros((0, 7), dtype=np.int64)]
+            self._paras = [np.concatenate(self._paras) if self._paras else np.zeros((0, P_COLUMNS), dtype=np.int64)]
         return self._paras[0]
 
     # -- ingestion ---------------------------------------------------------------
@@ -327,7 +328,7 @@ class Corpus:
         # the batch's paragraphs (the P_* columns) and documents
         doc_col = np.repeat(np.arange(self.n_docs, self.n_docs + len(batch), dtype=np.int64), np.diff(ch.doc_offsets))
         c = ch.cols
-        paras = np.column_stack((doc_col, c[:, :4], node_of[ch.cls], c[:, 4]))
+        paras = np.column_stack((doc_col, c[:, :4], node_of[ch.cls], c[:, 4:6]))
         texts = ch.texts if ch.texts is not None else [stored_text(t, False) for _, t in batch]
         docs = [(self.n_docs + d, did, *texts[d], ch.repeats[d]) for d, (did, _) in enumerate(batch)]
         self.store.write_batch(self.n_batches, docs, paras, first, new_sets, new_keys)

@@ -18,7 +18,7 @@ from typing import Any
 
 __all__ = ["PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS", "RANGE_PIECES", "PIECES", "WORKERS_AFTER", "AWAIT_WORKERS",
            "RESULT_CHUNK", "RANGE_PIECE", "SHARE_DIR", "MAP_MIN_BYTES", "Share", "P_DOC", "P_START", "P_END",
-           "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED"]
+           "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED", "P_LEAD", "P_COLUMNS"]
 
 #: Below this many items (keys, paragraphs, shingles), a corpus-wide step runs in this process
 #: only; below the second figure, it does not start the workers for it (that costs about a second)
@@ -40,7 +40,8 @@ RANGE_PIECE = 1 << 21
 #: Workers.share: ``share(fn, make, cuts)``.
 Share = Callable[[Callable[..., Any], Callable[[int, int], tuple[Any, ...]], Sequence[int]], list[Any]]
 #: Columns of the per-paragraph array kept for every stored paragraph.
-P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED = range(7)
+P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED, P_LEAD = range(8)
+P_COLUMNS = 8
 #: Where arrays for the workers are written (memory-backed where the system has it; ``None``:
 #: nowhere, everything goes by pipe).
 SHARE_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None

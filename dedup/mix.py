@@ -1,4 +1,4 @@
-"""Integer mixers shared by the hashing stages (private).
+"""Integer mixers shared by the hashing stages (shingles, fingerprints, band keys, signatures).
 
 The MurmurHash3 finalizers are fixed bijections with good avalanche. They are
 used element-wise on numpy arrays (wrapping arithmetic is the intended modulo)

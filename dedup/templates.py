@@ -1,0 +1,107 @@
+"""Template lines: boilerplate by form, with a variable slot.
+
+A site writes "Watch also: <title>", "This article first ran on <site>." or "Read more
+at <link>" into its articles whatever they are about: each line is unique, so no paragraph
+cluster finds them, yet the family is boilerplate. A family is the paragraphs that open
+with the same :data:`LEAD_TOKENS` words (casefolded). It is a template family when
+
+- its paragraphs occur in at least ``boilerplate_min`` stories (document clusters),
+- at least half of them are short (at most :data:`TEMPLATE_TOKENS` tokens), and
+- at least half of them stand at a document's edge (within :data:`TEMPLATE_EDGE`
+  paragraphs of its first or last one), where sites put such lines;
+
+its paragraphs of at most ``2 * TEMPLATE_TOKENS`` tokens are then boilerplate. Families of
+ordinary sentence openings ("In addition, ...") fail the length and position tests: those
+sentences are long and stand inside the text. Nothing here is about a language or a site:
+the families are learned from the corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+import regex
+
+from .arrays import distinct_count
+
+__all__ = ["LEAD_TOKENS", "TEMPLATE_TOKENS", "TEMPLATE_EDGE", "LEAD_CHARS", "lead_keys", "paragraph_leads", "edge_distance",
+           "template_paragraphs"]
+
+#: Words that name a paragraph's family (its first ones).
+LEAD_TOKENS = 2
+#: A template family's lines are mostly at most this many tokens long.
+TEMPLATE_TOKENS = 15
+#: ... and mostly within this many paragraphs of a document's first or last one.
+TEMPLATE_EDGE = 1
+#: Characters of a paragraph read for its lead words.
+LEAD_CHARS = 160
+
+_WORD = regex.compile(r"\w+")
+
+
+def lead_keys(paragraphs: Sequence[str], tokens: np.ndarray) -> np.ndarray:
+    """A 64-bit key of each paragraph's first :data:`LEAD_TOKENS` words (casefolded), for
+    paragraphs of more than that many ``tokens`` and at most ``2 * TEMPLATE_TOKENS``; 0 for
+    the others. Stable across processes (BLAKE2b, not ``hash()``).
+
+    >>> lead_keys(["Watch also: a storm", "Watch ALSO: the mayor", "Watch"], np.array([4, 4, 1])).tolist()[2]
+    0
+    """
+    out = np.zeros(len(paragraphs), dtype=np.int64)
+    ok = (tokens > LEAD_TOKENS) & (tokens <= 2 * TEMPLATE_TOKENS)
+    for i in np.flatnonzero(ok).tolist():
+        words = [m.group() for _, m in zip(range(LEAD_TOKENS), _WORD.finditer(paragraphs[i][:LEAD_CHARS].casefold()))]
+        if len(words) == LEAD_TOKENS:
+            key = int.from_bytes(hashlib.blake2b(" ".join(words).encode("utf-8", "surrogatepass"),
+                                                 digest_size=8).digest(), "little", signed=True)
+            out[i] = key or 1
+    return out
+
+
+def paragraph_leads(texts: Sequence[str], starts: np.ndarray, ends: np.ndarray, doc_offsets: np.ndarray,
+                    tokens: np.ndarray) -> np.ndarray:
+    """:func:`lead_keys` of the paragraphs ``texts[d][starts[i]:ends[i]]`` of a batch
+    (paragraphs ``doc_offsets[d]:doc_offsets[d + 1]`` belong to text ``d``)."""
+    offs, s0, e0 = doc_offsets.tolist(), starts.tolist(), ends.tolist()
+    heads = [texts[d][s : min(e, s + LEAD_CHARS)] for d in range(len(texts))
+             for s, e in zip(s0[offs[d] : offs[d + 1]], e0[offs[d] : offs[d + 1]])]
+    return lead_keys(heads, tokens)
+
+
+def edge_distance(doc: np.ndarray) -> np.ndarray:
+    """How many paragraphs each paragraph stands from its document's first or last one
+    (``doc``: each paragraph's document, ascending)."""
+    n = len(doc)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    start = np.r_[True, doc[1:] != doc[:-1]]
+    run = np.cumsum(start) - 1  # each paragraph's document, numbered 0, 1, ...
+    heads = np.flatnonzero(start)
+    idx = np.arange(n, dtype=np.int64)
+    return np.minimum(idx - heads[run], np.r_[heads[1:], n][run] - 1 - idx)
+
+
+def template_paragraphs(lead: np.ndarray, tokens: np.ndarray, doc: np.ndarray, story: np.ndarray,
+                        boilerplate_min: int) -> np.ndarray:
+    """Which paragraphs belong to a template family (see the module's docstring): ``lead``
+    their :func:`lead_keys`, ``tokens`` their token counts, ``doc`` their documents
+    (ascending) and ``story`` each document's cluster."""
+    n = len(lead)
+    has = lead != 0
+    if not has.any():
+        return np.zeros(n, dtype=bool)
+    rows = np.flatnonzero(has)
+    _, fam = np.unique(lead[rows], return_inverse=True)
+    fam = fam.astype(np.int64).ravel()
+    n_fam = int(fam.max()) + 1
+    count = np.bincount(fam, minlength=n_fam)
+    short = np.bincount(fam, weights=tokens[rows] <= TEMPLATE_TOKENS, minlength=n_fam)
+    edge = np.bincount(fam, weights=edge_distance(doc)[rows] <= TEMPLATE_EDGE, minlength=n_fam)
+    stories = np.zeros(n_fam, dtype=np.int64)
+    stories[fam] = distinct_count(fam, story[doc[rows]], len(rows))
+    family = (stories >= boilerplate_min) & (2 * short >= count) & (2 * edge >= count)
+    out = np.zeros(n, dtype=bool)
+    out[rows] = family[fam]
+    return out

@@ -1,0 +1,125 @@
+"""Document clusters and boilerplate on crawl-like corpora: stories copied many times,
+chains of documents that share little, template lines, content re-used by a few stories."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+import dedup
+from dedup.corpus.clusters import star_clusters
+from dedup.corpus.workers import Workers
+from dedup.lsh import jaccard_pairs
+from dedup.shingle import ShingleSets
+
+FOOTER = "Follow our channel for more stories like this one every single day"
+
+
+def article(k: int, rnd: random.Random, n: int = 8) -> list[str]:
+    vocab = [f"s{k}w{i}" for i in range(300)]
+    return [" ".join(rnd.choice(vocab) for _ in range(rnd.randint(14, 28))) for _ in range(n)]
+
+
+def stories(n: int = 12, seed: int = 3) -> list[list[str]]:
+    rnd = random.Random(seed)
+    return [article(k, rnd) + [FOOTER] for k in range(n)]
+
+
+def clusters(results: list[dedup.DocResult]) -> dict[str, str]:
+    return {r.id: r.cluster for r in results}
+
+
+@pytest.mark.parametrize("k", [1, 2, 4, 5, 7, 10])
+@pytest.mark.parametrize("edit", ["none", "dateline", "word"])
+def test_a_story_copied_k_times_stays_one_cluster_and_not_boilerplate(k: int, edit: str) -> None:
+    arts = stories()
+    docs = []
+    for j in range(k):
+        for s, lines in enumerate(arts):
+            body = list(lines)
+            if edit == "dateline":
+                body[0] = f"CITY {j}, day {j} - " + body[0]
+            elif edit == "word":
+                words = body[2].split()
+                words[j % len(words)] = f"edit{j}"
+                body[2] = " ".join(words)
+            docs.append((f"{s}#{j}", "\n".join(body) + "\n"))
+    res = list(dedup.dedupe(docs))
+    got = clusters(res)
+    for s in range(len(arts)):
+        assert len({got[f"{s}#{j}"] for j in range(k)}) == 1
+    assert len(set(got.values())) == len(arts)
+    for r in res:  # only the footer, shared by every story, is boilerplate
+        flags = [p.boilerplate for p in r.paragraphs]
+        assert flags == [False] * (len(flags) - 1) + [True], r.id
+
+
+def test_boilerplate_flags_do_not_depend_on_the_number_of_copies() -> None:
+    arts = stories(n=4)  # the footer is in 4 stories: fewer than boilerplate_min (5)
+    base = {r.id: [p.boilerplate for p in r.paragraphs]
+            for r in dedup.dedupe([(f"{s}#0", "\n".join(a)) for s, a in enumerate(arts)])}
+    assert not any(any(f) for f in base.values())
+    for k in (3, 8):
+        res = dedup.dedupe([(f"{s}#{j}", "\n".join(a)) for j in range(k) for s, a in enumerate(arts)])
+        for r in res:
+            assert [p.boilerplate for p in r.paragraphs] == base[r.id.split("#")[0] + "#0"]
+
+
+def test_a_chain_of_documents_that_share_little_is_cut() -> None:
+    """Documents 0..5, each sharing about half of its paragraphs with the next: every
+    neighbour pair is near-duplicate, the ends of the chain are not."""
+    rnd = random.Random(9)
+    paras = article(0, rnd, n=24)
+    docs = [(f"d{i}", "\n".join(paras[2 * i : 2 * i + 8])) for i in range(6)]
+    res = list(dedup.dedupe(docs, dedup.Config(doc_threshold=0.3)))
+    got = clusters(res)
+    assert got["d1"] == "d0"  # neighbours stay together
+    assert got["d5"] != "d0"  # the chain's far end does not join the start
+    sets = {r.id: set(r.text.split()) for r in res}
+    for r in res:  # every member is close enough to its cluster's representative
+        rep = sets[r.cluster]
+        assert len(rep & sets[r.id]) / len(rep | sets[r.id]) >= 0.2
+
+
+def test_star_clusters_are_the_same_for_any_edge_order() -> None:
+    rnd = random.Random(4)
+    rows = [np.array(sorted(rnd.sample(range(80), 30)), dtype=np.uint32) for _ in range(12)]
+    offsets = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(np.int64)
+    sets = ShingleSets(np.concatenate(rows), offsets, np.full(12, 30, dtype=np.int64))
+    left = np.array([*range(11), 0, 3], dtype=np.int64)
+    right = np.array([*range(1, 12), 5, 9], dtype=np.int64)
+    workers = Workers(1)
+    a = star_clusters(sets, left, right, 12, 0.3, workers)
+    for seed in range(3):
+        order = np.random.default_rng(seed).permutation(len(left))
+        assert star_clusters(sets, right[order], left[order], 12, 0.3, workers).tolist() == a.tolist()
+    rep_sim = jaccard_pairs(sets, np.arange(12), a)
+    assert (rep_sim >= 0.3).all()
+
+
+def test_a_paragraph_reused_by_a_few_follow_ups_of_one_story_is_not_boilerplate() -> None:
+    arts = stories(n=10)
+    quote = "The court sentenced the former official to sixteen years in prison for the bribes"
+    docs = [(f"{s}", "\n".join(a[:4] + ([quote] if s < 3 else []) + a[4:])) for s, a in enumerate(arts)]
+    for r in dedup.dedupe(docs):
+        for p, line in zip(r.paragraphs, r.text.splitlines()):
+            assert p.boilerplate == (line == FOOTER), (r.id, line)
+
+
+def test_template_lines_with_a_variable_slot_are_boilerplate() -> None:
+    """A line that starts the same way in many stories, short and at the end of each
+    document ("Watch also: <title>"), is boilerplate even when each member is unique."""
+    arts = stories(n=10)
+    rnd = random.Random(1)
+    docs = []
+    for s, a in enumerate(arts):
+        title = " ".join(rnd.choice(["Storm", "Hits", "Coast", "Mayor", "Says", "New", "Bridge", "Opens"])
+                         for _ in range(6))
+        docs.append((f"{s}", "\n".join(a[:-1] + [f"Watch also: {title} {s}", a[-1]])))
+    for r in dedup.dedupe(docs):
+        lines = r.text.splitlines()
+        flags = dict(zip(lines, (p.boilerplate for p in r.paragraphs)))
+        assert flags[lines[-2]] and flags[FOOTER], r.id
+        assert not any(flags[line] for line in lines[:-2])
