@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from importlib import resources
+from typing import Any
 
 from . import __version__
 from .cli_corpus import run_corpus
@@ -68,23 +69,24 @@ def _encoding(s: str) -> str:
     return s
 
 
+def _knobs(sp: argparse.ArgumentParser) -> None:
+    """The :class:`Config` knobs every subcommand takes."""
+    d = Config()
+    sp.add_argument("--threshold", type=float, default=d.threshold, help="Jaccard threshold (default %(default)s)")
+    sp.add_argument("--shingle-size", type=int, default=d.shingle_size, help="words per shingle (default %(default)s)")
+    sp.add_argument("--mode", choices=["line", "blank"], default=d.mode, help="paragraph splitting (default %(default)s)")
+    sp.add_argument(
+        "--min-tokens", type=int, default=d.min_tokens, help="words for a lone repeat to go (default %(default)s)"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dedup", description="Collapse repeated paragraphs and blocks in text.")
     p.add_argument("--version", action="version", version=f"dedup {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-
-    def knobs(sp: argparse.ArgumentParser) -> None:
-        d = Config()
-        sp.add_argument("--threshold", type=float, default=d.threshold, help="Jaccard threshold (default %(default)s)")
-        sp.add_argument("--shingle-size", type=int, default=d.shingle_size, help="words per shingle (default %(default)s)")
-        sp.add_argument("--mode", choices=["line", "blank"], default=d.mode, help="paragraph splitting (default %(default)s)")
-        sp.add_argument(
-            "--min-tokens", type=int, default=d.min_tokens, help="words for a lone repeat to go (default %(default)s)"
-        )
-
     ex = sub.add_parser("example", help="collapse the bundled example article and show the evidence")
     ex.set_defaults(usage_error=ex.error)
-    knobs(ex)
+    _knobs(ex)
     c = sub.add_parser("collapse", help="collapse one text file (or stdin)")
     c.add_argument("input", nargs="?", default="-", help="text file, or - for stdin (default)")
     c.set_defaults(usage_error=c.error)
@@ -94,7 +96,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--errors", default="strict", choices=["strict", "replace"], help="on undecodable input (default %(default)s)"
     )
-    knobs(c)
+    _knobs(c)
+    _corpus_parser(sub)
+    return p
+
+
+def _corpus_parser(sub: Any) -> None:
+    """The ``dedup corpus`` subcommand's arguments."""
     k = sub.add_parser(
         "corpus",
         help="collapse many documents, cluster paragraphs and documents, flag boilerplate",
@@ -138,6 +146,11 @@ def _parser() -> argparse.ArgumentParser:
         "a document cluster or boilerplate paragraphs (their offsets, not the text); none by default",
     )
     k.add_argument("--report-html", help="also write a self-contained HTML report here")
+    _corpus_run_args(k)
+
+
+def _corpus_run_args(k: argparse.ArgumentParser) -> None:
+    """How ``dedup corpus`` reads and runs: the index, the record fields, bad data, the engine, the knobs."""
     k.add_argument("--index", help="SQLite index to use and update (incremental); default: a temporary one")
     k.add_argument("--text-field", default="text", help="text field of JSONL/Parquet records (default %(default)s)")
     k.add_argument("--id-field", default="id", help="id field of JSONL/Parquet records (default %(default)s)")
@@ -159,12 +172,11 @@ def _parser() -> argparse.ArgumentParser:
         help="no progress bars (shown only on a terminal) and no summary lines; with --engine spark, Spark "
         "logs errors only",
     )
-    knobs(k)
+    _knobs(k)
     d = Config()
     k.add_argument("--doc-threshold", type=float, default=d.doc_threshold, help="document Jaccard (default %(default)s)")
     k.add_argument("--boilerplate-min", type=int, default=d.boilerplate_min,
                    help="stories a paragraph must recur in to be boilerplate (default %(default)s)")
-    return p
 
 
 def _sqlite_message(e: sqlite3.Error, index: str | None) -> str:

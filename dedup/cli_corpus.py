@@ -129,18 +129,22 @@ def _checked(a: argparse.Namespace) -> tuple[str, str, str | None, list[tuple[st
     return kind, out_kind, compression, files
 
 
+def _engine(a: argparse.Namespace, cfg: Config) -> tuple[Any, FieldSpool | None]:
+    """The corpus to run, and for Spark (which takes documents as ``(id, text)``) the spool
+    that keeps their other fields."""
+    if a.engine == "spark":
+        return spark_corpus(cfg, a.n_jobs, a.dedupe_ids, a.quiet), FieldSpool()
+    corpus = Corpus(
+        cfg, index=a.index, n_jobs=a.n_jobs, batch_size=a.batch_size, dedupe_ids=a.dedupe_ids,
+        text_field=a.text_field, id_field=a.id_field,
+    )
+    return corpus, None
+
+
 def run_corpus(a: argparse.Namespace, cfg: Config) -> int:
     """Run ``dedup corpus`` with the parsed arguments ``a``; returns the exit code."""
     kind, out_kind, compression, files = _checked(a)
-    corpus: Any
-    spool: FieldSpool | None = None
-    if a.engine == "spark":
-        corpus, spool = spark_corpus(cfg, a.n_jobs, a.dedupe_ids, a.quiet), FieldSpool()
-    else:
-        corpus = Corpus(
-            cfg, index=a.index, n_jobs=a.n_jobs, batch_size=a.batch_size, dedupe_ids=a.dedupe_ids,
-            text_field=a.text_field, id_field=a.id_field,
-        )
+    corpus, spool = _engine(a, cfg)
     n_in, bytes_in = input_size(a, kind, files) if on_terminal(a.quiet) else (None, None)
     read = ByteBar(a.quiet, "reading", bytes_in) if kind == "jsonl" and on_terminal(a.quiet) else None
     reader = Reader(a, kind, files, spool, read.add if read is not None else None)
