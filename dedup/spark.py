@@ -59,7 +59,7 @@ _REPEAT = (
     "struct<start:long,end:long,witness_start:long,witness_end:long,similarity:double,"
     "block:long,index:long,witness_index:long,kind:string>"
 )
-_PARA = "struct<start:long,end:long,tokens:long,removed:boolean,lead:long,f1:long,f2:long,shingles:binary,keys:array<long>>"
+_PARA = "struct<start:long,end:long,tokens:long,removed:boolean,lead:array<long>,f1:long,f2:long,shingles:binary,keys:array<long>>"
 _ANALYZED = (
     f"pid long, row long, par0 long, id string, text string, collapsed string, "
     f"repeats array<{_REPEAT}>, paras array<{_PARA}>"
@@ -127,7 +127,7 @@ def _analyze_batches(batches: Iterable[pa.RecordBatch], cfg: Config) -> Iterator
                 pa.array(an.ends.astype(np.int64)),
                 pa.array(an.tokens.astype(np.int64)),
                 pa.array(removed),
-                pa.array(paragraph_leads(texts, an.starts, an.ends, an.doc_offsets, an.tokens)),
+                long_lists(paragraph_leads(texts, an.starts, an.ends, an.doc_offsets, an.tokens)),
                 pa.array(fp[an.cls, 0]),
                 pa.array(fp[an.cls, 1]),
                 binary_column(an.rep_sets.take(an.cls)),

@@ -208,24 +208,26 @@ def with_boilerplate(p: DataFrame, story: DataFrame, cfg: Config) -> DataFrame:
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    from .templates import TEMPLATE_EDGE, TEMPLATE_TOKENS
+    from .templates import FAMILIES, TEMPLATE_EDGE, TEMPLATE_TOKENS
 
     p = p.join(story, "doc")
     freq = p.groupBy("cluster").agg(F.countDistinct("story").alias("story_frequency"))
     n_in_doc = F.count("*").over(Window.partitionBy("doc"))
-    edge = F.least(F.col("index"), n_in_doc - 1 - F.col("index"))
-    fam = (
-        p.withColumn("edge", edge).where(F.col("lead") != 0).groupBy("lead").agg(
+    rows = p.select("gpos", "tokens", "story", "lead", F.least(F.col("index"), n_in_doc - 1 - F.col("index")).alias("edge"))
+    template = None
+    for j, (_, times) in enumerate(FAMILIES):
+        keyed = rows.withColumn("key", F.col("lead")[j]).where(F.col("key") != 0)
+        fam = keyed.groupBy("key").agg(
             F.count("*").alias("n"), F.sum((F.col("tokens") <= TEMPLATE_TOKENS).cast("long")).alias("short"),
             F.sum((F.col("edge") <= TEMPLATE_EDGE).cast("long")).alias("at_edge"),
             F.countDistinct("story").alias("stories"),
-        )
-        .where((F.col("stories") >= cfg.boilerplate_min) & (2 * F.col("short") >= F.col("n"))
-               & (2 * F.col("at_edge") >= F.col("n")))
-        .select("lead", F.lit(True).alias("template"))
-    )
+        ).where((F.col("stories") >= times * cfg.boilerplate_min) & (2 * F.col("short") >= F.col("n"))
+                & (2 * F.col("at_edge") >= F.col("n")))
+        members = keyed.join(F.broadcast(fam.select("key")), "key", "left_semi").select("gpos")
+        template = members if template is None else template.union(members)
+    template = template.distinct().withColumn("template", F.lit(True))
     return (
-        p.join(freq, "cluster").join(F.broadcast(fam), "lead", "left")
+        p.join(freq, "cluster").join(template, "gpos", "left")
         .withColumn("boilerplate", (F.col("story_frequency") >= cfg.boilerplate_min) | F.coalesce("template", F.lit(False)))
         .drop("template", "story")
     )

@@ -3,9 +3,10 @@
 A site writes "Watch also: <title>", "This article first ran on <site>." or "Read more
 at <link>" into its articles whatever they are about: each line is unique, so no paragraph
 cluster finds them, yet the family is boilerplate. A family is the paragraphs that open
-with the same :data:`LEAD_TOKENS` words (casefolded). It is a template family when
+with the same two words (casefolded), or with the same first word. It is a template family when
 
-- its paragraphs occur in at least ``boilerplate_min`` stories (document clusters),
+- its paragraphs occur in at least ``boilerplate_min`` stories (document clusters); twice as
+  many for a one-word family, a weaker sign (see :data:`FAMILIES`),
 - at least half of them are short (at most :data:`TEMPLATE_TOKENS` tokens), and
 - at least half of them stand at a document's edge (within :data:`TEMPLATE_EDGE`
   paragraphs of its first or last one), where sites put such lines;
@@ -26,11 +27,12 @@ import regex
 
 from .arrays import distinct_count
 
-__all__ = ["LEAD_TOKENS", "TEMPLATE_TOKENS", "TEMPLATE_EDGE", "LEAD_CHARS", "lead_keys", "paragraph_leads", "edge_distance",
+__all__ = ["FAMILIES", "TEMPLATE_TOKENS", "TEMPLATE_EDGE", "LEAD_CHARS", "lead_keys", "paragraph_leads", "edge_distance",
            "template_paragraphs"]
 
-#: Words that name a paragraph's family (its first ones).
-LEAD_TOKENS = 2
+#: The families: (opening words that name one, how many times ``boilerplate_min`` stories
+#: it must reach). One column of :func:`lead_keys` each.
+FAMILIES = ((2, 1), (1, 2))
 #: A template family's lines are mostly at most this many tokens long.
 TEMPLATE_TOKENS = 15
 #: ... and mostly within this many paragraphs of a document's first or last one.
@@ -38,25 +40,36 @@ TEMPLATE_EDGE = 1
 #: Characters of a paragraph read for its lead words.
 LEAD_CHARS = 160
 
-_WORD = regex.compile(r"\w+")
+_LEAD = regex.compile(r"\W*(\w+)(?:\W+(\w+))?")
 
 
 def lead_keys(paragraphs: Sequence[str], tokens: np.ndarray) -> np.ndarray:
-    """A 64-bit key of each paragraph's first :data:`LEAD_TOKENS` words (casefolded), for
-    paragraphs of more than that many ``tokens`` and at most ``2 * TEMPLATE_TOKENS``; 0 for
-    the others. Stable across processes (BLAKE2b, not ``hash()``).
+    """64-bit keys of each paragraph's families (int64 ``[n, len(FAMILIES)]``): of its first
+    words (casefolded), one column per :data:`FAMILIES` entry, for paragraphs of more tokens
+    than that and at most ``2 * TEMPLATE_TOKENS``; 0 where there is none. Stable across
+    processes (BLAKE2b, not ``hash()``).
 
-    >>> lead_keys(["Watch also: a storm", "Watch ALSO: the mayor", "Watch"], np.array([4, 4, 1])).tolist()[2]
-    0
+    >>> keys = lead_keys(["Watch also: a storm", "WATCH also - the mayor", "Watch"], np.array([4, 4, 1]))
+    >>> keys[0].tolist() == keys[1].tolist(), keys[2].tolist()
+    (True, [0, 0])
     """
-    out = np.zeros(len(paragraphs), dtype=np.int64)
-    ok = (tokens > LEAD_TOKENS) & (tokens <= 2 * TEMPLATE_TOKENS)
+    out = np.zeros((len(paragraphs), len(FAMILIES)), dtype=np.int64)
+    ok = (tokens > 1) & (tokens <= 2 * TEMPLATE_TOKENS)
+    match, seen = _LEAD.match, {}
     for i in np.flatnonzero(ok).tolist():
-        words = [m.group() for _, m in zip(range(LEAD_TOKENS), _WORD.finditer(paragraphs[i][:LEAD_CHARS].casefold()))]
-        if len(words) == LEAD_TOKENS:
-            key = int.from_bytes(hashlib.blake2b(" ".join(words).encode("utf-8", "surrogatepass"),
-                                                 digest_size=8).digest(), "little", signed=True)
-            out[i] = key or 1
+        m = match(paragraphs[i], 0, LEAD_CHARS)
+        if m is None:
+            continue
+        words = m.groups()
+        for j, (k, _) in enumerate(FAMILIES):
+            lead = words[:k]
+            if tokens[i] > k and lead[-1] is not None:
+                key = seen.get(lead)
+                if key is None:
+                    b = " ".join(lead).casefold().encode("utf-8", "surrogatepass")
+                    key = seen[lead] = int.from_bytes(hashlib.blake2b(b, digest_size=8).digest(), "little",
+                                                      signed=True) or 1
+                out[i, j] = key
     return out
 
 
@@ -83,25 +96,25 @@ def edge_distance(doc: np.ndarray) -> np.ndarray:
     return np.minimum(idx - heads[run], np.r_[heads[1:], n][run] - 1 - idx)
 
 
-def template_paragraphs(lead: np.ndarray, tokens: np.ndarray, doc: np.ndarray, story: np.ndarray,
+def template_paragraphs(leads: np.ndarray, tokens: np.ndarray, doc: np.ndarray, story: np.ndarray,
                         boilerplate_min: int) -> np.ndarray:
-    """Which paragraphs belong to a template family (see the module's docstring): ``lead``
+    """Which paragraphs belong to a template family (see the module's docstring): ``leads``
     their :func:`lead_keys`, ``tokens`` their token counts, ``doc`` their documents
     (ascending) and ``story`` each document's cluster."""
-    n = len(lead)
-    has = lead != 0
-    if not has.any():
-        return np.zeros(n, dtype=bool)
-    rows = np.flatnonzero(has)
-    _, fam = np.unique(lead[rows], return_inverse=True)
-    fam = fam.astype(np.int64).ravel()
-    n_fam = int(fam.max()) + 1
-    count = np.bincount(fam, minlength=n_fam)
-    short = np.bincount(fam, weights=tokens[rows] <= TEMPLATE_TOKENS, minlength=n_fam)
-    edge = np.bincount(fam, weights=edge_distance(doc)[rows] <= TEMPLATE_EDGE, minlength=n_fam)
-    stories = np.zeros(n_fam, dtype=np.int64)
-    stories[fam] = distinct_count(fam, story[doc[rows]], len(rows))
-    family = (stories >= boilerplate_min) & (2 * short >= count) & (2 * edge >= count)
-    out = np.zeros(n, dtype=bool)
-    out[rows] = family[fam]
+    out = np.zeros(len(doc), dtype=bool)
+    edge = edge_distance(doc) <= TEMPLATE_EDGE
+    for j, (_, times) in enumerate(FAMILIES):
+        rows = np.flatnonzero(leads[:, j] != 0)
+        if len(rows) == 0:
+            continue
+        _, fam = np.unique(leads[rows, j], return_inverse=True)
+        fam = fam.astype(np.int64).ravel()
+        n_fam = int(fam.max()) + 1
+        count = np.bincount(fam, minlength=n_fam)
+        short = np.bincount(fam, weights=tokens[rows] <= TEMPLATE_TOKENS, minlength=n_fam)
+        at_edge = np.bincount(fam, weights=edge[rows], minlength=n_fam)
+        stories = np.zeros(n_fam, dtype=np.int64)
+        stories[fam] = distinct_count(fam, story[doc[rows]], len(rows))
+        family = (stories >= times * boilerplate_min) & (2 * short >= count) & (2 * at_edge >= count)
+        out[rows] |= family[fam]
     return out

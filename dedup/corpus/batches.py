@@ -32,7 +32,7 @@ class BatchAnalysis:
     uncompressed: then the ingesting process encodes them, which costs less than shipping
     them back)."""
 
-    cols: np.ndarray  # int64 [paragraphs, 6]: start, end, cut, tokens, removed, lead key
+    cols: np.ndarray  # int64 [paragraphs, 5 + families]: start, end, cut, tokens, removed, lead keys
     cls: np.ndarray  # each paragraph's distinct set in the batch
     doc_offsets: np.ndarray
     sets: ShingleSets
@@ -51,7 +51,8 @@ def analyze_batch(texts: list[str], cfg: Config, compress: bool = True) -> Batch
     removed = np.zeros(len(an.starts), dtype=np.int64)
     removed[[int(an.doc_offsets[d]) + r.index for d, reps in enumerate(an.repeats) for r in reps if r.kind != "inside"]] = 1
     return BatchAnalysis(
-        cols=np.column_stack((an.starts, an.ends, an.cuts, an.tokens, removed, paragraph_leads(texts, an.starts, an.ends, an.doc_offsets, an.tokens))).astype(np.int64),
+        cols=np.column_stack((an.starts, an.ends, an.cuts, an.tokens, removed,
+                              paragraph_leads(texts, an.starts, an.ends, an.doc_offsets, an.tokens))).astype(np.int64),
         cls=an.cls,
         doc_offsets=an.doc_offsets,
         sets=an.rep_sets,

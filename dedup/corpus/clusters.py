@@ -86,7 +86,7 @@ def stories(cfg: Config, sets: NodeStore, par: np.ndarray, cluster: np.ndarray, 
     story = doc_clusters(cfg, sets, doc, node, removed, n_docs, workers)
     story_freq = distinct_count(cluster, story[doc], len(doc))
     boiler = (story_freq >= cfg.boilerplate_min) | template_paragraphs(
-        par[:, P_LEAD], par[:, P_TOKENS], doc, story, cfg.boilerplate_min)
+        par[:, P_LEAD:], par[:, P_TOKENS], doc, story, cfg.boilerplate_min)
     if not boiler.any():
         return story, story_freq, boiler
     return doc_clusters(cfg, sets, doc, node, removed | boiler, n_docs, workers), story_freq, boiler

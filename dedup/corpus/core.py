@@ -207,7 +207,7 @@ class Corpus:
     @property
     def paragraphs(self) -> np.ndarray:
         """int64 ``[paragraphs, 7]`` of every stored paragraph, in corpus order
-        (columns ``P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED, P_LEAD``)."""
+        (columns ``P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED`` and the lead keys from ``P_LEAD``)."""
         if len(self._paras) != 1:
             self._paras = [np.concatenate(self._paras) if self._paras else np.zeros((0, P_COLUMNS), dtype=np.int64)]
         return self._paras[0]
@@ -328,7 +328,7 @@ class Corpus:
         # the batch's paragraphs (the P_* columns) and documents
         doc_col = np.repeat(np.arange(self.n_docs, self.n_docs + len(batch), dtype=np.int64), np.diff(ch.doc_offsets))
         c = ch.cols
-        paras = np.column_stack((doc_col, c[:, :4], node_of[ch.cls], c[:, 4:6]))
+        paras = np.column_stack((doc_col, c[:, :4], node_of[ch.cls], c[:, 4:]))
         texts = ch.texts if ch.texts is not None else [stored_text(t, False) for _, t in batch]
         docs = [(self.n_docs + d, did, *texts[d], ch.repeats[d]) for d, (did, _) in enumerate(batch)]
         self.store.write_batch(self.n_batches, docs, paras, first, new_sets, new_keys)

@@ -16,6 +16,8 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..templates import FAMILIES
+
 __all__ = ["PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS", "RANGE_PIECES", "PIECES", "WORKERS_AFTER", "AWAIT_WORKERS",
            "RESULT_CHUNK", "RANGE_PIECE", "SHARE_DIR", "MAP_MIN_BYTES", "Share", "P_DOC", "P_START", "P_END",
            "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED", "P_LEAD", "P_COLUMNS"]
@@ -40,8 +42,9 @@ RANGE_PIECE = 1 << 21
 #: Workers.share: ``share(fn, make, cuts)``.
 Share = Callable[[Callable[..., Any], Callable[[int, int], tuple[Any, ...]], Sequence[int]], list[Any]]
 #: Columns of the per-paragraph array kept for every stored paragraph.
+#: P_LEAD and on: the paragraph's template-family keys (dedup.templates.lead_keys), one per family kind.
 P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED, P_LEAD = range(8)
-P_COLUMNS = 8
+P_COLUMNS = P_LEAD + len(FAMILIES)
 #: Where arrays for the workers are written (memory-backed where the system has it; ``None``:
 #: nowhere, everything goes by pipe).
 SHARE_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None

@@ -11,10 +11,14 @@ from typing import Any
 import numpy as np
 
 from ..shingle import ShingleSets
+from ..templates import FAMILIES
 from .encoding import decode_text, encode_id, from_blob, row_crc, to_blob
 from .errors import IndexMismatchError, damaged_error
 
-__all__ = ["doc_rows", "batch_row", "links_row", "state_rows", "check_docs", "decode_id", "decode_doc", "decode_batch", "decode_links", "decode_state"]
+__all__ = ["PARAGRAPH_COLUMNS", "doc_rows", "batch_row", "links_row", "state_rows", "check_docs", "decode_id", "decode_doc", "decode_batch", "decode_links", "decode_state"]
+
+#: Columns of a batch's stored paragraphs (the P_* columns of dedup.corpus.settings).
+PARAGRAPH_COLUMNS = 7 + len(FAMILIES)
 
 
 def doc_rows(batch: int, docs: list[tuple[int, str, bytes, int, bytes]]) -> list[tuple[Any, ...]]:
@@ -95,9 +99,9 @@ def decode_batch(path: Path, row: tuple[Any, ...], node: int, bands: int) -> dic
     batch, first_doc, n_docs, paras, first, off, sh, keys = fields
     if not all(isinstance(x, bytes) for x in (paras, off, sh, keys)) or crc != row_crc(*fields):
         raise damaged_error(path, f"batch {batch} does not match its checksum")
-    if first != node or len(paras) % 64 or len(off) % 8 or len(sh) % 4 or len(keys) % (8 * bands):
+    if first != node or len(paras) % (8 * PARAGRAPH_COLUMNS) or len(off) % 8 or len(sh) % 4 or len(keys) % (8 * bands):
         raise damaged_error(path, f"batch {batch}'s arrays have impossible sizes")
-    p = from_blob(paras, "int64").reshape(-1, 8)
+    p = from_blob(paras, "int64").reshape(-1, PARAGRAPH_COLUMNS)
     o = from_blob(off, "int64")
     s = from_blob(sh, "uint32")
     k = from_blob(keys, "uint64")

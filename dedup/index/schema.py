@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS batches (
     batch INTEGER PRIMARY KEY,
     first_doc INTEGER NOT NULL,     -- the batch holds documents first_doc .. first_doc + docs - 1
     docs INTEGER NOT NULL,
-    paragraphs BLOB NOT NULL,       -- int64 [n, 8]: doc, start, end, cut_end, tokens, node, removed, lead
+    paragraphs BLOB NOT NULL,       -- int64 [n, 9]: doc, start, end, cut_end, tokens, node, removed, lead keys (2)
     first_node INTEGER NOT NULL,
     offsets BLOB NOT NULL,          -- int64 CSR offsets of the batch's node sets
     shingles BLOB NOT NULL,         -- uint32 CSR values
