@@ -13,8 +13,8 @@ import numpy as np
 
 from ..collapse import REPEAT_KINDS, Repeat, analyze, cut_repeats
 from ..config import Config
-from ..index import IndexError_, Store, stored_text
-from ..results import make_repeat
+from ..index import IndexMismatchError, Store, stored_text
+from ..maker import make_repeat
 from ..lsh import set_fingerprints
 from ..shingle import ShingleSets
 from ..forms import paragraph_forms
@@ -70,7 +70,7 @@ def doc_texts(store: Store, d0: int, d1: int) -> list[tuple[str, str, str, tuple
     rows = store.docs(d0, d1)
     flat = b"".join(r for _, _, _, r in rows)
     if len(flat) % _REPEAT_BYTES:
-        raise IndexError_(f"{store.path}: the stored repeats of documents {d0}..{d1 - 1} are damaged; rebuild the index")
+        raise IndexMismatchError(f"{store.path}: the stored repeats of documents {d0}..{d1 - 1} are damaged; rebuild the index")
     vals = np.frombuffer(flat, dtype=_REPEAT_DTYPE).reshape(-1, len(_REPEAT_FIELDS))
     # the chunk's repeats made at once: fields as Python ints (the similarity a float)
     made = list(map(make_repeat, *(_repeat_column(f, vals[:, i]) for i, f in enumerate(_REPEAT_FIELDS))))
