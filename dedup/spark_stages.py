@@ -7,7 +7,7 @@ same computation as the single-machine driver's (:mod:`dedup.corpus.clusters`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -225,24 +225,23 @@ def with_boilerplate(p: DataFrame, story: DataFrame, cfg: Config) -> DataFrame:
     rank = F.sum(keep).over(Window.partitionBy("doc").orderBy("index").rowsBetween(Window.unboundedPreceding, 0))
     n_keep = F.sum(keep).over(Window.partitionBy("doc"))
     edge = F.when(F.col("by_count"), F.lit(0)).otherwise(F.least(rank - 1, n_keep - rank))
-    rows = p.select("gpos", "tokens", "story", "lead", edge.alias("edge"))
-    template = _template_members(rows, cfg.boilerplate_min, TEMPLATE_TOKENS, TEMPLATE_EDGE)
+    p = p.withColumn("edge", edge).persist()
+    template = _template_column(p, cfg.boilerplate_min, TEMPLATE_TOKENS, TEMPLATE_EDGE)
     return (
-        p.join(template, "gpos", "left")
-        .withColumn("boilerplate", F.col("by_count") | (F.coalesce("template", F.lit(False)) & ~F.col("exempt")))
-        .drop("template", "story", "csize", "cont", "exempt", "by_count")
+        p.withColumn("boilerplate", F.col("by_count") | (template & ~F.col("exempt")))
+        .drop("edge", "story", "csize", "cont", "exempt", "by_count")
     )
 
 
-def _template_members(rows: DataFrame, boilerplate_min: int, max_tokens: int, max_edge: int) -> DataFrame:
-    """Rows ``(gpos, template)`` of the paragraphs in a template family (the families of
-    :func:`dedup.templates.template_paragraphs`), from ``rows`` of ``gpos, tokens, story,
-    lead, edge``."""
+def _template_column(rows: DataFrame, boilerplate_min: int, max_tokens: int, max_edge: int) -> Any:
+    """A boolean column: the paragraph is in a template family (the families of
+    :func:`dedup.templates.template_paragraphs`), from ``rows`` of ``tokens, story, lead,
+    edge``. The families' keys, few, come to the driver; no paragraph does."""
     from pyspark.sql import functions as F
 
     from .templates import FAMILIES
 
-    members = None
+    member = F.lit(False)
     for j, (_, times) in enumerate(FAMILIES):
         keyed = rows.withColumn("key", F.col("lead")[j]).where(F.col("key") != 0)
         fam = keyed.groupBy("key").agg(
@@ -255,6 +254,7 @@ def _template_members(rows: DataFrame, boilerplate_min: int, max_tokens: int, ma
             top = keyed.groupBy("key", F.col("lead")[j - 1].alias("next")).count().groupBy("key").agg(
                 F.max("count").alias("top"))
             fam = fam.join(top, "key").where(2 * F.col("top") >= F.col("n"))
-        part = keyed.join(F.broadcast(fam.select("key")), "key", "left_semi").select("gpos")
-        members = part if members is None else members.union(part)
-    return members.distinct().withColumn("template", F.lit(True))
+        keys = sorted(r["key"] for r in fam.select("key").collect())
+        if keys:
+            member = member | F.col("lead")[j].isin(keys)
+    return member
