@@ -1,7 +1,7 @@
 """The corpus driver (see :mod:`dedup.corpus.core`): documents in (:mod:`~dedup.corpus.batches`),
 the node index (:mod:`~dedup.corpus.nodes`, :mod:`~dedup.corpus.pairs`), clusters
-(:mod:`~dedup.corpus.clusters`), the workers (:mod:`~dedup.corpus.workers`,
-:mod:`~dedup.corpus.transport`) and their settings (:mod:`~dedup.corpus.settings`)."""
+(:mod:`~dedup.corpus.clusters`), the parallel runner (:mod:`~dedup.corpus.runner`,
+:mod:`~dedup.corpus.transport`) and its settings (:mod:`~dedup.corpus.settings`)."""
 
 import sys
 import types
@@ -12,10 +12,10 @@ from .batches import BatchAnalysis, analyze_batch, document
 from .core import Corpus, dedupe, stream
 from .nodes import KeyRuns, Nodes, NodeStore
 from .settings import P_CUT, P_DOC, P_END, P_NODE, P_REMOVED, P_START, P_TOKENS
-from .transport import Joined, Mapped, Shipped, keep_heap
-from .workers import Workers, steal
+from .runner import Runner, keep_heap, steal
+from .transport import Joined, Mapped, Shipped
 
-__all__ = ["Corpus", "dedupe", "document", "stream", "keep_heap", "Workers", "Nodes", "NodeStore", "KeyRuns",
+__all__ = ["Corpus", "dedupe", "document", "stream", "keep_heap", "Runner", "Nodes", "NodeStore", "KeyRuns",
            "BatchAnalysis", "analyze_batch", "steal", "Joined", "Mapped", "Shipped", "P_DOC", "P_START", "P_END",
            "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED"]
 

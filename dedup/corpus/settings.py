@@ -27,7 +27,7 @@ __all__ = ["PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS", "RANGE_PIECES", "PIECES", "W
 #: or wait for one still starting.
 PARALLEL_MIN_ITEMS = 1 << 18
 SPAWN_MIN_ITEMS = 1 << 23
-#: Pieces per process of a shared corpus-wide step (see Workers.share): of the key-range
+#: Pieces per process of a shared corpus-wide step (see Runner.share): of the key-range
 #: steps (each piece reads all keys: as many as processes) and of the others (made one by one).
 RANGE_PIECES, PIECES = 1, 8
 #: Batches this process runs before it starts the workers, which it does on reading the next
@@ -39,7 +39,7 @@ AWAIT_WORKERS = False
 RESULT_CHUNK = 512
 #: Band keys sorted at once by a key-range step (see bucket_pairs).
 RANGE_PIECE = 1 << 21
-#: Workers.share: ``share(fn, make, cuts)``.
+#: Runner.share: ``share(fn, make, cuts)``.
 Share = Callable[[Callable[..., Any], Callable[[int, int], tuple[Any, ...]], Sequence[int]], list[Any]]
 #: Columns of the per-paragraph array kept for every stored paragraph.
 #: P_LEAD and on: the paragraph's template-family keys (dedup.templates.lead_keys), one per family kind.

@@ -1,18 +1,14 @@
-"""How arrays and objects travel between this process and the workers: :class:`Joined`
-(parts joined where they are used), :class:`Mapped` (arrays as ``.npy`` files a worker maps),
-:class:`Shipped` (objects as protocol-5 pickle files), :func:`run_mapped` (a task in a worker)
-and the workers' start (:func:`keep_heap`, :func:`worker_start`)."""
+"""How arrays and objects travel between this process and the workers (see
+:mod:`~dedup.corpus.runner`): :class:`Joined` (parts joined where they are used),
+:class:`Mapped` (arrays as ``.npy`` files a worker maps) and :class:`Shipped` (objects as
+protocol-5 pickle files)."""
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import pickle
-import sys
 import tempfile
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +19,7 @@ import numpy as np
 from ..shingle import ShingleSets
 from . import settings
 
-__all__ = ["Joined", "Mapped", "Shipped", "run_mapped", "keep_heap", "worker_start"]
+__all__ = ["Joined", "Mapped", "Shipped"]
 
 
 class Joined:
@@ -202,42 +198,3 @@ class Shipped:
         sizes = np.frombuffer(mv[8 : 16 + 8 * k], dtype="<i8").tolist()
         ends = np.cumsum([16 + 8 * k, *sizes]).tolist()
         return pickle.loads(mv[ends[0] : ends[1]], buffers=[mv[a:b] for a, b in zip(ends[1:], ends[2:])])
-
-
-def run_mapped(fn: Callable[..., Any], args: Any, out: str | None = None) -> Any:
-    """``fn(*args)`` in a worker: ``args`` unshipped and their mapped arrays loaded
-    first, the result shipped back as a file in directory ``out`` (see :class:`Shipped`)."""
-    return Shipped.put(fn(*Mapped.get(Shipped.get(args))), out)
-
-
-def keep_heap() -> None:
-    """Let this process's allocator (glibc) keep freed memory for reuse instead of
-    returning it to the system after every batch: the kernel allocates and frees
-    arrays of up to a few MB per batch, and mapping them afresh each time costs a
-    page fault per 4 KB (about 40% of the system time of a corpus run). Called in the
-    worker processes, which are ours, and by the command line; a library never
-    changes the allocator of its caller's process. Does nothing elsewhere than on
-    Linux with glibc.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks up to 32 MB from the heap (glibc's maximum)
-        libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: keep up to 1 GB of freed heap
-    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
-        pass
-
-
-def worker_start(parent: int) -> None:
-    """A worker's start: :func:`keep_heap`, and a watch that ends the worker once
-    process ``parent``, which started it, is gone (killed with ``kill -9``, it could not
-    stop its workers, which would wait for tasks for ever)."""
-    keep_heap()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="dedup-parent-watch", daemon=True).start()

@@ -1,13 +1,19 @@
-"""The worker processes a :class:`~dedup.corpus.Corpus` shares its work with
-(:class:`Workers`), and :func:`steal`, which takes back a batch no worker has started."""
+"""The parallel runner, the only module that knows about processes: :class:`Runner` maps a
+function over batches in order (:meth:`Runner.map`) and over the parts of a corpus-wide step
+(:meth:`Runner.share`), in this process when ``n_jobs == 1`` or the step is small, on a
+:class:`~concurrent.futures.ProcessPoolExecutor` of ``n_jobs - 1`` spawned workers otherwise;
+large arrays and results travel as files (see :mod:`~dedup.corpus.transport`)."""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import sys
+import threading
+import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from pathlib import Path
@@ -15,10 +21,50 @@ from typing import Any
 
 from ..runs import OwnedDir
 from . import settings
-from .batches import BatchAnalysis
-from .transport import Joined, Mapped, Shipped, run_mapped, worker_start
+from .transport import Joined, Mapped, Shipped
 
-__all__ = ["Workers", "steal", "main_hidden"]
+__all__ = ["Runner", "steal", "main_hidden", "keep_heap", "worker_start", "run_mapped"]
+
+#: What :meth:`Runner.map` holds per item: the item, its result or the future of a worker's,
+#: and what was shipped to the worker.
+Pending = deque[tuple[Any, Any, Any]]
+_END = object()
+
+
+def run_mapped(fn: Callable[..., Any], args: Any, out: str | None = None) -> Any:
+    """``fn(*args)`` in a worker: ``args`` unshipped and their mapped arrays loaded
+    first, the result shipped back as a file in directory ``out`` (see :class:`Shipped`)."""
+    return Shipped.put(fn(*Mapped.get(Shipped.get(args))), out)
+
+
+def keep_heap() -> None:
+    """Let this process's allocator (glibc) keep freed memory for reuse instead of
+    returning it to the system after every batch (each large array made anew costs a page
+    fault per 4 KB otherwise). Called in the worker processes, which are ours, and by the
+    command line; a library never changes the allocator of its caller's process. Does
+    nothing elsewhere than on Linux with glibc."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks up to 32 MB from the heap (glibc's maximum)
+        libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: keep up to 1 GB of freed heap
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
+        pass
+
+
+def worker_start(parent: int) -> None:
+    """A worker's start: :func:`keep_heap`, and a watch that ends the worker once
+    process ``parent``, which started it, is gone (killed with ``kill -9``, it could not
+    stop its workers, which would wait for tasks for ever)."""
+    keep_heap()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="dedup-parent-watch", daemon=True).start()
 
 
 @contextlib.contextmanager
@@ -40,13 +86,11 @@ def main_hidden() -> Iterator[None]:
         main.__dict__.update(saved)
 
 
-def steal(pending: deque[tuple[list[tuple[str, str]], Any, Any]],
-          kernel: Callable[[list[tuple[str, str]]], BatchAnalysis]) -> bool:
-    """At the end of the input, run here (``kernel``) the last batch of ``pending`` (batches,
-    each with its :class:`BatchAnalysis` or the future of a worker's, and what was shipped to the
-    worker) that no worker has started, rather than wait while the workers clear their
-    queues (False: there is none). The workers take the oldest first: this process takes
-    from the other end."""
+def steal(pending: Pending, kernel: Callable[[Any], Any]) -> bool:
+    """At the end of the input, run here (``kernel``) the last item of ``pending`` (see
+    :data:`Pending`) that no worker has started, rather than wait while the workers clear
+    their queues (False: there is none). The workers take the oldest first: this process
+    takes from the other end."""
     for i in range(len(pending) - 1, -1, -1):
         batch, x, shipped = pending[i]
         if isinstance(x, Future) and x.cancel():
@@ -56,10 +100,16 @@ def steal(pending: deque[tuple[list[tuple[str, str]], Any, Any]],
     return False
 
 
-class Workers:
+def _take(pending: Pending) -> tuple[Any, Any]:
+    """The oldest item of ``pending`` and its result (waited for, if a worker has it)."""
+    item, res, _ = pending.popleft()
+    return item, Shipped.get(res.result()) if isinstance(res, Future) else res
+
+
+class Runner:
     """The ``n_jobs - 1`` worker processes a :class:`Corpus` shares its work with: started on
-    first use (:meth:`start`), given the per-batch kernel by :meth:`Corpus.add` and the parts of
-    a corpus-wide step by :meth:`share`, stopped by :meth:`release`. ``pool`` is the executor
+    first use (:meth:`start`), given the batches by :meth:`map` and the parts of a corpus-wide
+    step by :meth:`share`, stopped by :meth:`release`. ``pool`` is the executor
     (``None`` while none runs), ``tasks`` the number of tasks given to it, ``ship_dir`` the
     directory batches and answers travel through as files (see :class:`Shipped`)."""
 
@@ -90,7 +140,7 @@ class Workers:
         """``fn(*args)`` in a worker (the executor starts a worker here when it needs one:
         see :func:`main_hidden`)."""
         if self.pool is None:
-            raise RuntimeError("Workers.submit before Workers.start")
+            raise RuntimeError("Runner.submit before Runner.start")
         with main_hidden():
             fut = self.pool.submit(fn, *args)
         self.tasks += 1
@@ -103,6 +153,51 @@ class Workers:
         if settings.AWAIT_WORKERS:
             self.ready.result()
         return self.ready.done()
+
+    def map(self, fn: Callable[..., Any], items: Iterable[Any], args: Callable[[Any], tuple[Any, ...]]
+            ) -> Iterator[tuple[Any, Any]]:
+        """``(item, fn(*args(item)))`` for each of ``items``, in order, as each is ready.
+
+        The workers start once this process has run :data:`~settings.WORKERS_AFTER` items
+        and take items once one has started; they are kept fed with a few items each, and
+        this process, rather than wait for the oldest result, takes the next item itself
+        (at the end of the input, one no worker has started: see :func:`steal`). Up to
+        ``8 * n_jobs`` items are in hand at once."""
+        it = iter(items)
+        pool, own, exhausted = self.pool, 0, False
+        feed, ahead = 4 * (self.n_jobs - 1), 8 * self.n_jobs
+        pending: Pending = deque()
+
+        def here(item: Any) -> Any:
+            return fn(*args(item))
+
+        while True:
+            while pool is not None and not exhausted and self.started() and len(pending) < ahead and sum(
+                isinstance(x, Future) and not x.done() for _, x, _ in pending
+            ) < feed:
+                item = next(it, _END)
+                if item is _END:
+                    exhausted = True
+                    break
+                shipped = Shipped.put(args(item), self.ship_dir)
+                pending.append((item, self.submit(run_mapped, fn, shipped, self.ship_dir), shipped))
+            if pending and (not isinstance(pending[0][1], Future) or pending[0][1].done()):
+                yield _take(pending)
+                continue
+            if len(pending) < ahead and not exhausted:
+                item = next(it, _END)
+                if item is not _END:
+                    if pool is None and own >= settings.WORKERS_AFTER:  # (it starts up while this process works on)
+                        pool = self.start()
+                    pending.append((item, here(item), None))
+                    own += 1
+                    continue
+                exhausted = True
+            if not pending:
+                return
+            if exhausted and steal(pending, here):
+                continue
+            yield _take(pending)  # waits for the oldest item
 
     def release(self, *, wait: bool = True) -> None:
         """Stop the workers; ``wait=False`` lets them exit while this process goes on:
