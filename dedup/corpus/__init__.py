@@ -11,8 +11,8 @@ from . import settings
 from .batches import BatchAnalysis, analyze_batch, document
 from .core import Corpus, dedupe, stream
 from .nodes import KeyRuns, Nodes, NodeStore
-from .settings import P_CUT, P_DOC, P_END, P_NODE, P_REMOVED, P_START, P_TOKENS
 from .runner import Runner, keep_heap, steal
+from .settings import P_CUT, P_DOC, P_END, P_NODE, P_REMOVED, P_START, P_TOKENS
 from .transport import Joined, Mapped, Shipped
 
 __all__ = ["Corpus", "dedupe", "document", "stream", "keep_heap", "Runner", "Nodes", "NodeStore", "KeyRuns",

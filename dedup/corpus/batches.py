@@ -15,11 +15,11 @@ import numpy as np
 from ..collapse import REPEAT_KINDS, Repeat, analyze, cut_repeats
 from ..config import Config
 from ..index import IndexError_, Store, stored_text
-from ..results import make_repeat
 from ..lsh import set_fingerprints
+from ..results import make_repeat
 from ..shingle import ShingleSets
-from ..templates import paragraph_leads
 from ..sources import fields_of
+from ..templates import paragraph_leads
 from ..text import check_text
 from .ids import InputIds
 

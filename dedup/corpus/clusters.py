@@ -21,9 +21,9 @@ from ..templates import template_paragraphs
 from . import settings
 from .nodes import NodeStore
 from .pairs import range_pairs
+from .runner import Runner
 from .settings import P_DOC, P_LEAD, P_NODE, P_REMOVED, P_TOKENS
 from .transport import Joined
-from .runner import Runner
 
 __all__ = [
     "STATE_FIELDS", "REPRESENTATIVE_SHARE", "cluster_state", "state_misfit", "doc_clusters", "star_clusters",

@@ -22,18 +22,17 @@ from typing import Any
 import numpy as np
 
 from ..config import Config, resolve
-from ..index import Store, stored_text
+from ..index import Store
 from ..results import CorpusSummary, DocResult
 from ..runs import OwnedDir, clean_stale
 from ..sources import FieldSpool, documents
 from . import settings
-from .batches import BatchAnalysis, analyze_batch, read_batches
-from .clusters import cluster_state, state_misfit
+from .batches import analyze_batch, read_batches
 from .ids import InputIds
+from .nodes import Nodes
 from .runner import Runner
-from .settings import P_COLUMNS
 from .streaming import corpus_summary, doc_results, doc_runs
-from .view import link_new, read_view
+from .view import IndexView
 
 __all__ = ["Corpus", "dedupe", "stream"]
 
@@ -101,9 +100,8 @@ class Corpus:
         self.workers = Runner(n_jobs)
         self.fields = FieldSpool()  # the other fields of the documents of this object's add() calls, by position
         self.ids = InputIds(self.store, self.fields, dedupe_ids)
-        self._writer = self._tmp is not None  # (a durable index: from the first write on, see _writable)
-        try:
-            self._load()
+        try:  # (a durable index: a writer from the first write on, see IndexView.writable)
+            self.view = IndexView(self.store, self.config, self.workers, writer=self._tmp is not None)
         except BaseException:
             self.close()
             raise
@@ -124,30 +122,6 @@ class Corpus:
             self._tmp.cleanup()
             self._tmp = None
 
-    def _load(self) -> None:
-        """Read the index (one snapshot, checked) into this corpus's view; the nodes a writer
-        added but had not linked yet (it was interrupted, or is still adding) are linked here,
-        and stored only by the writer."""
-        self.nodes, self.edges, self._paras, self._view = read_view(self.store, self.config)
-        self.n_docs, self.n_batches = self._view[:2]
-        self._unstored: list[tuple[int, int, np.ndarray, np.ndarray]] = []  # links a reader made
-        self._state: dict[str, np.ndarray] | None = None  # the clusters, until the next change
-        self._link()
-
-    def _writable(self) -> None:
-        """Become the index's one writer (see :meth:`Store.lock`) before the first write;
-        if another writer changed the index since this corpus read it, read it again
-        (nothing is ever written from a stale view)."""
-        if self._writer:
-            return
-        self.store.lock(self.lock_timeout)
-        self._writer = True
-        if self.store.view() != self._view:
-            self._load()
-        for link in self._unstored:  # the links this corpus made as a reader: stored now
-            self.store.write_links(*link)
-        self._unstored = []
-
     @property
     def input_docs(self) -> np.ndarray:
         """The document numbers of the last :meth:`add`'s input, in input order: each
@@ -164,11 +138,19 @@ class Corpus:
 
     @property
     def paragraphs(self) -> np.ndarray:
-        """int64 ``[paragraphs, 7]`` of every stored paragraph, in corpus order
+        """int64 ``[paragraphs, P_COLUMNS]`` of every stored paragraph, in corpus order
         (columns ``P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED`` and the lead keys from ``P_LEAD``)."""
-        if len(self._paras) != 1:
-            self._paras = [np.concatenate(self._paras) if self._paras else np.zeros((0, P_COLUMNS), dtype=np.int64)]
-        return self._paras[0]
+        return self.view.paragraphs
+
+    @property
+    def n_docs(self) -> int:
+        """Documents stored."""
+        return self.view.n_docs
+
+    @property
+    def nodes(self) -> Nodes:
+        """The node index (see :class:`~dedup.corpus.nodes.Nodes`)."""
+        return self.view.nodes
 
     # -- ingestion ---------------------------------------------------------------
     def add(self, docs: Iterable[object]) -> int:
@@ -182,7 +164,7 @@ class Corpus:
         interruption finds them on opening).
         """
         it = iter(documents(docs, text_field=self.text_field, id_field=self.id_field, what="add()"))
-        self._writable()
+        self.view.writable(self.lock_timeout)
         self.ids.begin(self.n_docs)
         self.fields.drop_from(self.n_docs)  # (those of a batch read but never stored, before an error)
         inflight: dict[str, int] = {}  # ids of batches read but not stored yet -> position
@@ -191,11 +173,11 @@ class Corpus:
         added = 0
         try:
             for batch, analysis in self.workers.map(analyze_batch, batches, self._kernel_args):
-                self._ingest(batch, analysis)
+                self.view.ingest(batch, analysis)
                 for did, _ in batch:
                     inflight.pop(did, None)
                 added += len(batch)
-            self._link()
+            self.view.link()
         except BaseException:
             self.release_workers()
             raise
@@ -212,77 +194,16 @@ class Corpus:
         :meth:`summary` (the clusters are made) and only reads :meth:`results` now."""
         self.workers.release(wait=wait)
 
-    def _ingest(self, batch: list[tuple[str, str]], ch: BatchAnalysis) -> None:
-        first = self.nodes.n
-        # the batch's sets not seen before become new nodes (linked to the others by _link)
-        node_of = self.nodes.lookup(ch.fp)
-        new = np.flatnonzero(node_of < 0)
-        node_of[new] = np.arange(first, first + len(new), dtype=np.int64)
-        new_sets, new_keys = ch.sets.take(new), ch.keys[new]
-        # the batch's paragraphs (the P_* columns) and documents
-        doc_col = np.repeat(np.arange(self.n_docs, self.n_docs + len(batch), dtype=np.int64), np.diff(ch.doc_offsets))
-        c = ch.cols
-        paras = np.column_stack((doc_col, c[:, :4], node_of[ch.cls], c[:, 4:]))
-        texts = ch.texts if ch.texts is not None else [stored_text(t, False) for _, t in batch]
-        docs = [(self.n_docs + d, did, *texts[d], ch.repeats[d]) for d, (did, _) in enumerate(batch)]
-        self.store.write_batch(self.n_batches, docs, paras, first, new_sets, new_keys)
-        self._paras.append(paras)
-        self._state = None
-        self.nodes.add(new_sets, ch.fp[new], new_keys)
-        self.n_docs += len(batch)
-        self.n_batches += 1
-
-    def _link(self) -> None:
-        """Link the nodes added since the last call (see :func:`link_new`); the writer stores
-        the links in one transaction, a reader keeps them (the writer may be adding these very nodes)."""
-        link = link_new(self.nodes, self.config, self.workers)
-        if link is None:
-            return
-        if self._writer:
-            self.store.write_links(*link)
-        else:
-            self._unstored.append(link)
-        self.edges.append(link[2])
-        self._state = None
-
-    # -- clustering ----------------------------------------------------------------
-    def _cluster(self) -> dict[str, np.ndarray]:
-        self._link()  # (after an add that raised)
-        stamp = self._stamp()
-        state = self._state if self._state is not None else self.store.read_state(stamp)
-        if state is not None and self._state is None:
-            self._check_state(state)
-        if state is not None:
-            self._state = state
-            return state
-        edges = np.concatenate(self.edges) if self.edges else np.zeros((0, 2), dtype=np.int64)
-        state = cluster_state(self.config, self.nodes.sets, edges, self.paragraphs, self.n_docs, self.workers)
-        if self._writer:  # (only the writer: its view is the index's)
-            self.store.write_state(state, stamp)
-        self._state = state
-        return state
-
-    def _stamp(self) -> np.ndarray:
-        """What the cluster state is derived from (stored with it, see :meth:`Store.write_state`)."""
-        return np.array([self.n_docs, self.n_batches, self.nodes.n, self.nodes.linked, len(self.paragraphs)],
-                        dtype=np.int64)
-
-    def _check_state(self, st: dict[str, np.ndarray]) -> None:
-        """Refuse stored cluster state of the wrong shapes or out of range."""
-        bad = state_misfit(st, len(self.paragraphs), self.n_docs)
-        if bad is not None:
-            raise self.store.damaged(f"its cluster state {bad!r} does not fit its {len(self.paragraphs)} paragraphs")
-
     def results(self, *, start: int = 0, docs: Iterable[int] | None = None) -> Iterator[DocResult]:
         """One :class:`DocResult` per stored document (from document ``start``), in
         order, with the final clusters over everything added so far; or, given ``docs``
         (document numbers, such as :attr:`input_docs`), one for each of those, in that order."""
-        st = self._cluster()
+        st = self.view.state()
         return doc_results(self.store, self.paragraphs, st, self.fields, self.n_docs, doc_runs(self.n_docs, start, docs))
 
     def summary(self, top: int = 20) -> CorpusSummary:
         """Corpus-wide figures over everything added so far."""
-        return corpus_summary(self.store, self.paragraphs, self._cluster(), self.n_docs, top)
+        return corpus_summary(self.store, self.paragraphs, self.view.state(), self.n_docs, top)
 
 
 def _check_args(n_jobs: object, batch_size: object, text_field: object, id_field: object, lock_timeout: object) -> None:
@@ -314,7 +235,7 @@ def dedupe(docs: Iterable[object], config: Config | None = None, **kwargs: Any) 
 def stream(corpus: Corpus, docs: Iterable[object]) -> Iterator[DocResult]:
     try:
         corpus.add(docs)
-        corpus._cluster()  # the last step the workers share: they exit while the results are made
+        corpus.view.state()  # the last step the workers share: they exit while the results are made
         corpus.release_workers(wait=False)
         yield from corpus.results()
     finally:

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from ..index import Store
 from ..arrays import distinct
+from ..index import Store
 from ..results import CorpusSummary, DocResult, ResultColumns, make_doc_result, paragraphs_view
 from ..sources import FieldSpool
 from . import settings
