@@ -19,11 +19,11 @@ from ..lsh import band_keys_of_sets, jaccard_pairs, unique_pairs
 from ..shingle import ShingleSets, union_rows
 from ..templates import template_paragraphs
 from . import settings
+from .joined import Joined
 from .nodes import NodeStore
 from .pairs import range_pairs
 from .runner import Runner
 from .settings import P_DOC, P_LEAD, P_NODE, P_REMOVED, P_TOKENS
-from .transport import Joined
 
 __all__ = [
     "STATE_FIELDS", "REPRESENTATIVE_SHARE", "cluster_state", "state_misfit", "doc_clusters", "star_clusters",
