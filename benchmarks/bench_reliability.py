@@ -10,7 +10,7 @@
 3. Tampering: edits of a finished index (each table and column: rows deleted or
    renumbered, blobs cut, extended or with a byte changed, checksums, meta and schema),
    each on a fresh copy; the index is then opened and read in full. An edit is
-   *refused* (IndexError_ naming the file), *harmless* (the same results: a table the
+   *refused* (IndexMismatchError naming the file), *harmless* (the same results: a table the
    index does not read, cluster state removed and recomputed) or *accepted* (other
    results, or another exception): the goal is none accepted.
 
@@ -42,7 +42,7 @@ from _common import RESULTS, ROOT, machine, save, synthetic_docs, today
 from _common import command as run_command
 
 import dedup
-from dedup.index import IndexError_
+from dedup.index import IndexMismatchError
 
 SHM = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
@@ -55,7 +55,7 @@ def make_input(path: Path, paragraphs: int) -> int:
 
 def command(src: Path, out: Path, index: Path | None, n_jobs: int, batch: int) -> list[str]:
     cmd = [sys.executable, "-m", "dedup", "corpus", str(src), "-o", str(out), "-q", "--n-jobs", str(n_jobs),
-           "--batch-size", str(batch)]
+           "--batch-size", str(batch), "--report", f"{out}.report.json"]
     return cmd + (["--index", str(index)] if index is not None else [])
 
 
@@ -307,7 +307,7 @@ def tamper_case(good: Path, base: tuple[list, dict], name: str, edit: Callable[[
         db.close()
     try:
         got = _read_all(path)
-    except IndexError_ as e:
+    except IndexMismatchError as e:
         msg = str(e).replace(str(path), "INDEX")
         return {"edit": name, "outcome": "refused", "why": msg if len(msg) < 400 else msg[:200] + " ... " + msg[-150:]}
     except Exception as e:  # an unclear error: counted as accepted

@@ -35,13 +35,14 @@ def count(path: Path) -> tuple[int, int]:
 
 
 def run(src: Path, out: Path, flags: list[str]) -> dict:
-    p = subprocess.run([sys.executable, "-m", "dedup", "corpus", str(src), "-o", str(out), *flags],
+    p = subprocess.run([sys.executable, "-m", "dedup", "corpus", str(src), "-o", str(out), *flags,
+                        "--report", f"{out}.report.jsonl"],
                        capture_output=True, text=True)
     if p.returncode:
         raise SystemExit(p.stderr)
     docs, chars = count(out)
     return {"documents": docs, "characters": chars, "last_line": p.stderr.strip().splitlines()[-1],
-            "report_bytes": Path(f"{out}.report.json").stat().st_size}
+            "report_bytes": Path(f"{out}.report.jsonl").stat().st_size}
 
 
 def main() -> None:
@@ -88,8 +89,8 @@ def main() -> None:
 `dedup corpus IN -o OUT.jsonl` at the default config in each mode: by default every document is
 written, collapsed (later copies of repeated blocks cut); `--drop-duplicates` writes one document per
 document cluster (its representative, collapsed); `--strip-boilerplate` also cuts boilerplate
-paragraphs. "Removed" counts against the input; "report / input" is the size of the JSON report
-(`OUT.report.json`, always written today) over the uncompressed input.
+paragraphs. "Removed" counts against the input; "report / input" is the size of the JSON Lines
+report (`--report PATH`) over the uncompressed input.
 
 {chr(10).join(lines)}
 

@@ -25,7 +25,7 @@ def main() -> None:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise SystemExit("plots need matplotlib: pip install 'dedup[bench]'") from None
+        raise SystemExit("plots need matplotlib: pip install '.[bench]'") from None
     suffix = "_quick" if a.quick else ""
     out = RESULTS if a.quick else ROOT / "docs" / "img"
     out.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from .collapse import Block, ExplainedText, Repeat, collapse, explain, find_repeats
 from .config import Config
 from .corpus import Corpus, dedupe
+from .index import IndexMismatchError
 from .minhash import signatures, to_lean_minhash
 from .results import CorpusSummary, DocResult, ParagraphInfo, Paragraphs
 from .shingle import shingle_hash, shingles
@@ -15,6 +16,7 @@ __all__ = [
     "ParagraphInfo",
     "Paragraphs",
     "dedupe",
+    "IndexMismatchError",
     "Block",
     "ExplainedText",
     "Repeat",

@@ -13,54 +13,31 @@ import codecs
 import os
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, replace
+from collections.abc import Sequence
+from dataclasses import asdict
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .cli_corpus import run_corpus
 from .collapse import explain
 from .config import Config
-from .corpus import Corpus, keep_heap
+from .corpus import keep_heap
 from .io import (
     FORMATS,
     MANIFEST,
     AtomicFile,
     DataError,
     UsageError,
-    check_output_dir,
     check_output_file,
     check_paths,
     describe_os_error,
     dumps_json,
-    has_surrogate,
-    input_format,
-    iter_jsonl,
-    iter_parquet,
-    iter_txt,
-    open_output,
-    output_format,
     read_text,
-    txt_files,
-    write_parquet,
-    write_txt_dir,
 )
-from .report import write_html
-from .results import DocResult
 from .runs import signals_as_interrupts
-from .sources import FieldSpool, Record, fields_of
 
-__all__ = ["main", "progress"]
-
-
-def _counted(corpus: Any, first: int) -> str:
-    """How many documents this run read, and how many of them the index held already."""
-    new = corpus.n_docs - first
-    if not isinstance(corpus, Corpus):
-        return f"{new} documents"
-    held = len(corpus.input_docs) - new
-    return f"{len(corpus.input_docs)} documents" + (f" ({held} already in the index)" if held else "")
+__all__ = ["main"]
 
 
 def _example_text() -> str:
@@ -92,23 +69,24 @@ def _encoding(s: str) -> str:
     return s
 
 
+def _knobs(sp: argparse.ArgumentParser) -> None:
+    """The :class:`Config` knobs every subcommand takes."""
+    d = Config()
+    sp.add_argument("--threshold", type=float, default=d.threshold, help="Jaccard threshold (default %(default)s)")
+    sp.add_argument("--shingle-size", type=int, default=d.shingle_size, help="words per shingle (default %(default)s)")
+    sp.add_argument("--mode", choices=["line", "blank"], default=d.mode, help="paragraph splitting (default %(default)s)")
+    sp.add_argument(
+        "--min-tokens", type=int, default=d.min_tokens, help="words for a lone repeat to go (default %(default)s)"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dedup", description="Collapse repeated paragraphs and blocks in text.")
     p.add_argument("--version", action="version", version=f"dedup {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-
-    def knobs(sp: argparse.ArgumentParser) -> None:
-        d = Config()
-        sp.add_argument("--threshold", type=float, default=d.threshold, help="Jaccard threshold (default %(default)s)")
-        sp.add_argument("--shingle-size", type=int, default=d.shingle_size, help="words per shingle (default %(default)s)")
-        sp.add_argument("--mode", choices=["line", "blank"], default=d.mode, help="paragraph splitting (default %(default)s)")
-        sp.add_argument(
-            "--min-tokens", type=int, default=d.min_tokens, help="words for a lone repeat to go (default %(default)s)"
-        )
-
     ex = sub.add_parser("example", help="collapse the bundled example article and show the evidence")
     ex.set_defaults(usage_error=ex.error)
-    knobs(ex)
+    _knobs(ex)
     c = sub.add_parser("collapse", help="collapse one text file (or stdin)")
     c.add_argument("input", nargs="?", default="-", help="text file, or - for stdin (default)")
     c.set_defaults(usage_error=c.error)
@@ -118,15 +96,22 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--errors", default="strict", choices=["strict", "replace"], help="on undecodable input (default %(default)s)"
     )
-    knobs(c)
+    _knobs(c)
+    _corpus_parser(sub)
+    return p
+
+
+def _corpus_parser(sub: Any) -> None:
+    """The ``dedup corpus`` subcommand's arguments."""
     k = sub.add_parser(
         "corpus",
         help="collapse many documents, cluster paragraphs and documents, flag boilerplate",
         description="Inputs: .jsonl files (also .jsonl.gz, .bz2, .xz, .zst), - or a pipe (standard input, "
         "JSONL), .parquet files, or .txt files / directories of them (one document per file); --format for "
         "names that say nothing. Output: the format -o names (JSONL and Parquet convert into each other; "
-        ".jsonl.gz etc. compressed), else the input's (a directory for .txt), plus a JSON report of every "
-        "removal, cluster and boilerplate paragraph. What is written: by default every document, each "
+        ".jsonl.gz etc. compressed), else the input's (a directory for .txt); with --report, a JSON Lines "
+        "report (a summary line, then a line per document with removals, a document cluster or boilerplate, "
+        "as offsets: no copy of the text); with --report-html, a page to read. What is written: by default every document, each "
         "collapsed (later copies of repeated blocks cut; nothing else changes); with --drop-duplicates one "
         "document per document cluster (its representative, collapsed); with --strip-boilerplate also "
         "without its boilerplate paragraphs. A last line on stderr says what each step removed.",
@@ -155,8 +140,17 @@ def _parser() -> argparse.ArgumentParser:
         help=f"write a .txt output into a non-empty directory dedup did not write (no {MANIFEST}): files of the "
         "names dedup writes are replaced, no other file is touched",
     )
-    k.add_argument("--report", help="JSON report path (default: OUTPUT.report.json)")
+    k.add_argument(
+        "--report", metavar="PATH",
+        help="also write a JSON Lines report here: a summary line, then one line per document with removals, "
+        "a document cluster or boilerplate paragraphs (their offsets, not the text); none by default",
+    )
     k.add_argument("--report-html", help="also write a self-contained HTML report here")
+    _corpus_run_args(k)
+
+
+def _corpus_run_args(k: argparse.ArgumentParser) -> None:
+    """How ``dedup corpus`` reads and runs: the index, the record fields, bad data, the engine, the knobs."""
     k.add_argument("--index", help="SQLite index to use and update (incremental); default: a temporary one")
     k.add_argument("--text-field", default="text", help="text field of JSONL/Parquet records (default %(default)s)")
     k.add_argument("--id-field", default="id", help="id field of JSONL/Parquet records (default %(default)s)")
@@ -173,13 +167,16 @@ def _parser() -> argparse.ArgumentParser:
         "--engine", choices=["local", "spark"], default="local",
         help="local processes, or a local Spark session on --n-jobs cores (extra [spark]; default %(default)s)",
     )
-    k.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    knobs(k)
+    k.add_argument(
+        "-q", "--quiet", action="store_true",
+        help="no progress bars (shown only on a terminal) and no summary lines; with --engine spark, Spark "
+        "logs errors only",
+    )
+    _knobs(k)
     d = Config()
     k.add_argument("--doc-threshold", type=float, default=d.doc_threshold, help="document Jaccard (default %(default)s)")
     k.add_argument("--boilerplate-min", type=int, default=d.boilerplate_min,
                    help="stories a paragraph must recur in to be boilerplate (default %(default)s)")
-    return p
 
 
 def _sqlite_message(e: sqlite3.Error, index: str | None) -> str:
@@ -232,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if a.command == "corpus":
             keep_heap()  # this process is ours: let its allocator reuse freed memory (see keep_heap)
             with signals_as_interrupts():  # SIGTERM, SIGHUP: cleaned up as Ctrl-C is
-                return _corpus(a, cfg)
+                return run_corpus(a, cfg)
         return _collapse(a, cfg)
     except UsageError as e:
         usage(str(e))
@@ -279,273 +276,3 @@ def _collapse(a: argparse.Namespace, cfg: Config) -> int:
             with AtomicFile(a.report) as f:
                 f.write(rep + "\n")
     return 0
-
-
-def _where(a: argparse.Namespace, kind: str, files: list[tuple[str, Path]], src: int, n: int) -> str:
-    """Where record ``n`` (1-based line or row) of input ``src`` is, as ``file:line``."""
-    if kind == "txt":
-        return str(files[src][1])
-    name = "stdin" if a.inputs[src] == "-" else a.inputs[src]
-    return f"{name}:{n}" if kind == "jsonl" else f"{name}:row {n}"
-
-
-def _records(
-    a: argparse.Namespace, kind: str, files: list[tuple[str, Path]], skipped: list[str], schemas: list[Any]
-) -> Iterator[tuple[int, int, dict[str, Any]]]:
-    """``(input, line or row, record)`` of every input record, in order; each input is read once."""
-    if kind == "txt":
-        for src, (did, text) in enumerate(iter_txt(files, a.errors, a.encoding)):
-            yield src, 0, {a.id_field: did, a.text_field: text}
-        return
-    for src, path in enumerate(a.inputs):
-        if kind == "jsonl":
-            lines: list[int] = []
-            for n, rec in iter_jsonl(path, skip_bad=a.skip_bad, skipped=lines):
-                yield src, n, rec
-            skipped.extend(f"{path}:{n}" for n in lines)
-        else:
-            for n, rec in iter_parquet(path, schema_out=schemas):
-                yield src, n, rec
-
-
-def _doc_id(a: argparse.Namespace, rec: dict[str, Any], where: str) -> str:
-    """The id of a record (its place when it has none), validated."""
-    did = rec.get(a.id_field, where)
-    if isinstance(did, bool) or not isinstance(did, (str, int)):
-        raise DataError(
-            f"{where}: id of type {type(did).__name__} ({did!r:.40}); "
-            f"ids must be strings or integers: fix the record or name another field with --id-field"
-        )
-    did = str(did)
-    if has_surrogate(did):
-        raise DataError(
-            f"{where}: the id {did!r:.60} holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which no "
-            f"UTF-8 file or index can store; fix the id (for a .txt input: rename the file to valid UTF-8)"
-        )
-    return did
-
-
-class _Reader:
-    """The documents of the inputs, read once, each checked here so that an error
-    names its file and line; a later copy of an id is skipped (``--dedupe-ids``,
-    counted in ``skipped_ids``) or refused."""
-
-    def __init__(self, a: argparse.Namespace, kind: str, files: list[tuple[str, Path]], spool: FieldSpool | None):
-        self.a, self.kind, self.files, self.spool = a, kind, files, spool
-        self.skipped: list[str] = []
-        self.schemas: list[Any] = []
-        self.skipped_ids = 0
-
-    def __iter__(self) -> Iterator[object]:
-        a, kind, files = self.a, self.kind, self.files
-        first: dict[str, int] = {}  # id -> where it was first seen (input << 40 | line), to name both places
-        n_docs = 0
-        for src, n, rec in _records(a, kind, files, self.skipped, self.schemas):
-            where = _where(a, kind, files, src, n)
-            if a.text_field not in rec:
-                raise DataError(f"{where}: no {a.text_field!r} field (fields: {sorted(rec)[:10]}); use --text-field")
-            text = rec[a.text_field]
-            if not isinstance(text, str):
-                raise DataError(
-                    f"{where}: the {a.text_field!r} field must be str, got {type(text).__name__} ({text!r:.40}); "
-                    f"fix the record or name another field with --text-field"
-                )
-            did = _doc_id(a, rec, where)
-            key = src << 40 | n
-            k0 = first.setdefault(did, key)
-            if k0 != key:
-                if a.dedupe_ids:
-                    self.skipped_ids += 1
-                    continue
-                raise DataError(
-                    f"{where}: duplicate document id {did!r} (first at {_where(a, kind, files, k0 >> 40, k0 & (1 << 40) - 1)}); "
-                    f"make ids unique or pass --dedupe-ids to keep the first"
-                )
-            if self.spool is not None:  # (Spark: the fields are kept here, the documents go as (id, text))
-                self.spool.put(n_docs, fields_of(rec, a.text_field))
-                n_docs += 1
-                yield did, text
-            else:
-                yield Record(rec, a.id_field, did)
-
-
-def progress(it: Iterable[Any], quiet: bool, desc: str) -> Iterable[Any]:
-    """``it`` with a progress bar on stderr when it is a terminal, not ``quiet``
-    and tqdm is installed (the ``[cli]`` extra); else ``it`` itself."""
-    if quiet or not sys.stderr.isatty():
-        return it
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return it
-    return tqdm(it, desc=desc, unit=" docs", mininterval=1.0, delay=1.0, file=sys.stderr)
-
-
-def _check_corpus_paths(
-    a: argparse.Namespace, kind: str, out_kind: str, files: list[tuple[str, Path]], report: str
-) -> None:
-    """Every check of the paths that can be made before anything is read."""
-    stdin = [("standard input", "/dev/stdin")] if os.path.exists("/dev/stdin") else []  # (`< file` is that file)
-    inputs = [x for p in a.inputs for x in (stdin if p == "-" else [("input", p)])]
-    inputs += [("input", str(f)) for _, f in files]
-    outputs: list[tuple[str, str]] = []
-    if a.index:
-        outputs.append(("--index", a.index))
-    if out_kind == "txt":
-        names = dict.fromkeys(did for did, _ in files)
-        outputs += [("-o", str(Path(a.output) / name)) for name in [*names, MANIFEST]]
-    else:
-        outputs.append(("-o", a.output))
-    outputs.append(("--report" if a.report else "the report (OUTPUT.report.json)", report))
-    if a.report_html:
-        outputs.append(("--report-html", a.report_html))
-    if out_kind == "txt" and a.index and os.path.abspath(a.index) == os.path.abspath(a.output):
-        raise UsageError(f"--index {a.index} is the output directory -o {a.output}; give the index another path")
-    check_paths(inputs, outputs, output_dir=("-o", a.output) if out_kind == "txt" else None)
-    if out_kind == "txt":
-        check_output_dir(a.output, a.overwrite)
-    else:
-        check_output_file(a.output)
-    check_output_file(report)
-    if a.report_html:
-        check_output_file(a.report_html)
-
-
-class _Tally:
-    """What each step removed from the documents written (for the last line)."""
-
-    def __init__(self) -> None:
-        self.docs = self.written = 0
-        self.collapse_spans = self.collapse_chars = 0
-        self.dup_docs = self.dup_chars = 0
-        self.boiler_paras = self.boiler_chars = 0
-
-    def line(self, a: argparse.Namespace) -> str:
-        parts = [f"collapse cut {self.collapse_spans} repeats ({self.collapse_chars} characters)"]
-        if a.drop_duplicates:
-            parts.append(f"--drop-duplicates dropped {self.dup_docs} documents ({self.dup_chars} characters)")
-        if a.strip_boilerplate:
-            parts.append(f"--strip-boilerplate cut {self.boiler_paras} paragraphs ({self.boiler_chars} characters)")
-        return f"dedup: wrote {self.written} of {self.docs} documents; removed: " + "; ".join(parts)
-
-
-def _corpus(a: argparse.Namespace, cfg: Config) -> int:
-    kind = input_format(a.inputs, a.format, a.output)
-    for path in a.inputs:
-        if path != "-" and not Path(path).exists():
-            raise DataError(f"{path}: no such file or directory; check the path")
-    if a.inputs.count("-") > 1:
-        raise UsageError("- (standard input) is given twice; it can be read once")
-    if a.output == "-" and not a.report:
-        raise UsageError("with -o - (standard output) give the report a path: --report PATH")
-    out = Path(a.output)
-    report = a.report or str(out.with_name(out.name + ".report.json"))
-    files = txt_files(a.inputs) if kind == "txt" else []
-    try:
-        out_kind, compression = output_format(a.output, a.output_format, kind)
-    except UsageError:
-        check_paths([("input", p) for p in a.inputs], [(w, p) for w, p in (  # (a collision says more)
-            ("--index", a.index), ("-o", a.output), ("--report", report), ("--report-html", a.report_html)) if p])
-        raise
-    _check_corpus_paths(a, kind, out_kind, files, report)
-    corpus: Any
-    spool: FieldSpool | None = None
-    if a.engine == "spark":
-        from .spark import SparkCorpus
-
-        corpus = SparkCorpus(cfg, n_jobs=a.n_jobs, dedupe_ids=a.dedupe_ids)
-        spool = FieldSpool()
-    else:
-        corpus = Corpus(
-            cfg, index=a.index, n_jobs=a.n_jobs, batch_size=a.batch_size, dedupe_ids=a.dedupe_ids,
-            text_field=a.text_field, id_field=a.id_field,
-        )
-    reader = _Reader(a, kind, files, spool)
-    tally = _Tally()
-    with corpus:
-        first = corpus.n_docs
-        corpus.add(progress(reader, a.quiet, "indexing"))
-        summary = corpus.summary()
-        if isinstance(corpus, Corpus):  # the clusters are made: the workers exit while the output is written
-            corpus.release_workers(wait=False)
-
-        def mine() -> Iterator[DocResult]:  # this input's (those the index held already too: a re-run)
-            if spool is None:  # (a local Corpus; Spark has no index to re-run over)
-                return corpus.results(docs=corpus.input_docs)
-            return corpus.results(start=first)
-
-        def results() -> Iterator[DocResult]:
-            rs = mine()
-            if spool is None:  # (a local Corpus: each result carries its record's fields)
-                yield from rs
-                return
-            for i, r in enumerate(rs):
-                yield replace(r, fields=spool.get(i, i + 1)[0])
-
-        def kept(rf: Any) -> Iterator[DocResult]:
-            """The documents written (each in the report), with what each step removed."""
-            sep = ""
-            for r in progress(results(), a.quiet, "writing"):
-                rf.write(sep + dumps_json(r.to_json()))
-                sep = ",\n"
-                tally.docs += 1
-                tally.collapse_spans += len(r.repeats)
-                tally.collapse_chars += len(r.text) - len(r.collapsed)
-                if a.drop_duplicates and not r.is_representative:
-                    tally.dup_docs += 1
-                    tally.dup_chars += len(r.collapsed)
-                    continue
-                tally.written += 1
-                yield r
-
-        def text_of(r: DocResult) -> str:
-            if not a.strip_boilerplate:
-                return r.collapsed
-            t = r.without_boilerplate(cfg.mode)
-            tally.boiler_paras += len(r.boilerplate)
-            tally.boiler_chars += len(r.collapsed) - len(t)
-            return t
-
-        with AtomicFile(report) as rf:
-            rf.write('{"summary": ' + dumps_json(asdict(summary)))
-            rf.write(', "skipped_lines": ' + dumps_json(reader.skipped))
-            rf.write(f', "skipped_duplicate_ids": {corpus.skipped_ids + reader.skipped_ids}')
-            rf.write(', "documents": [\n')
-            if out_kind == "jsonl":
-                with open_output(a.output, compression) as of:
-                    for r in kept(rf):
-                        of.write(_json_record(r.fields.with_text(a.text_field, text_of(r)), r.id) + "\n")
-            elif out_kind == "parquet":
-                schema = reader.schemas[0] if kind == "parquet" and reader.schemas else None
-                write_parquet(a.output, (r.fields.with_text(a.text_field, text_of(r)) for r in kept(rf)), schema)
-            else:
-                def named(r: DocResult) -> str:
-                    return r.id if kind == "txt" or r.id.lower().endswith(".txt") else f"{r.id}.txt"
-
-                write_txt_dir(
-                    a.output, ((named(r), text_of(r)) for r in kept(rf)), overwrite=a.overwrite, encoding=a.encoding
-                )
-            rf.write("\n]}\n")
-        if a.report_html:
-            with AtomicFile(a.report_html, errors="xmlcharrefreplace") as hf:  # (a lone surrogate: an invalid reference)
-                write_html(hf, mine(), summary, title=f"dedup report: {', '.join(a.inputs)}")
-    if spool is not None:
-        spool.close()
-    if not a.quiet:
-        print(
-            f"dedup: {_counted(corpus, first)}, {summary.document_clusters} document clusters, "
-            f"{summary.boilerplate_paragraphs} boilerplate paragraphs; wrote {a.output} and {report}"
-            + (f"; skipped {len(reader.skipped)} malformed lines" if reader.skipped else ""),
-            file=sys.stderr,
-        )
-        print(tally.line(a), file=sys.stderr)
-    return 0
-
-
-def _json_record(rec: dict[str, Any], did: str) -> str:
-    try:
-        return dumps_json(rec)
-    except (TypeError, ValueError) as e:  # (a Parquet value JSON has no type for: a date, bytes)
-        raise DataError(
-            f"document {did!r}: a field cannot be written as JSON ({e}); write Parquet (-o OUT.parquet) instead"
-        ) from None

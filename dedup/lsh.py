@@ -192,7 +192,7 @@ def to_datasketch_lsh(
 
     ``storage_config`` is datasketch's: ``None`` for memory, or e.g.
     ``{"type": "redis", "redis": {"host": "localhost", "port": 6379}}`` for users
-    who already run Redis (``pip install 'dedup[redis]'``). Candidates it returns
+    who already run Redis (``pip install '.[redis]'``). Candidates it returns
     are unverified, as with any MinHashLSH; verify them with the exact Jaccard
     (:func:`jaccard_pairs`) as dedup does.
     """

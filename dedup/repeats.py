@@ -8,7 +8,8 @@ that decided; :class:`Block` groups the repeats of one repeated run;
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 __all__ = ["REPEAT_KINDS", "MEASURES", "Repeat", "Block", "ExplainedText", "cut_repeats"]
 
@@ -50,6 +51,19 @@ class Repeat:
         or ``"same sentences"``."""
         return MEASURES.get(self.kind, "Jaccard")
 
+    def to_dict(self, text: str | None = None) -> dict[str, Any]:
+        """A JSON-ready dict of the fields and :attr:`measure`; given the ``text`` the
+        repeat was found in, also the removed and the witness texts.
+
+        Examples:
+            >>> import dedup
+            >>> t = "A line of well over eight words, said twice.\\n" * 2
+            >>> d = dedup.find_repeats(t)[0].to_dict(t)
+            >>> d["start"], d["removed_text"], d["witness_text"], d["measure"]
+            (45, 'A line of well over eight words, said twice.\\n', 'A line of well over eight words, said twice.', 'Jaccard')
+        """
+        return _with_texts(asdict(self) | {"measure": self.measure}, self, text)
+
 
 @dataclass(frozen=True)
 class Block:
@@ -63,6 +77,17 @@ class Block:
     paragraphs: int
     min_similarity: float
 
+    def to_dict(self, text: str | None = None) -> dict[str, Any]:
+        """A JSON-ready dict of the fields; given the ``text``, also the removed and the witness texts."""
+        return _with_texts(asdict(self), self, text)
+
+
+def _with_texts(d: dict[str, Any], span: Repeat | Block, text: str | None) -> dict[str, Any]:
+    if text is not None:
+        d["removed_text"] = text[span.start : span.end]
+        d["witness_text"] = text[span.witness_start : span.witness_end]
+    return d
+
 
 @dataclass(frozen=True)
 class ExplainedText:
@@ -71,6 +96,18 @@ class ExplainedText:
     text: str
     collapsed: str
     repeats: tuple[Repeat, ...]
+
+    def __repr__(self) -> str:
+        """Short, for a notebook: sizes and counts (read the texts as attributes)."""
+        return (f"ExplainedText(text={len(self.text)} chars, collapsed={len(self.collapsed)} chars, "
+                f"repeats={len(self.repeats)}, blocks={len(self.blocks)})")
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: the text, its collapse, and every repeat and block with
+        its removed and witness texts."""
+        return {"text": self.text, "collapsed": self.collapsed,
+                "repeats": [r.to_dict(self.text) for r in self.repeats],
+                "blocks": [b.to_dict(self.text) for b in self.blocks]}
 
     @property
     def blocks(self) -> tuple[Block, ...]:

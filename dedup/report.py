@@ -1,4 +1,5 @@
-"""Reports from result objects: JSON records and one self-contained HTML page.
+"""The HTML report: one self-contained page from result objects (the JSON Lines
+report is :mod:`dedup.report_json`).
 
 The HTML page needs no network: styles are inline and there is no script. Per
 document it shows the text with every removed span struck through and, beside
@@ -12,11 +13,11 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from dataclasses import asdict
-from typing import IO, Any
+from typing import IO
 
 from .results import CorpusSummary, DocResult
 
-__all__ = ["doc_record", "write_html"]
+__all__ = ["write_html"]
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}
@@ -31,11 +32,6 @@ table{border-collapse:collapse;margin:.5em 0} td,th{border:1px solid #ddd;paddin
 .why q{background:#e3f4e3;quotes:none;padding:0 .2em}
 .meta{color:#666;font-size:.9em}
 """
-
-
-def doc_record(r: DocResult) -> dict[str, Any]:
-    """A JSON-ready dict of one result (without the input text)."""
-    return r.to_json()
 
 
 def _esc(s: str) -> str:
@@ -59,11 +55,11 @@ def write_html(
     for k in ("documents", "paragraphs", "paragraph_clusters", "document_clusters", "boilerplate_paragraphs"):
         f.write(f"<tr><th>{_esc(k.replace('_', ' '))}</th><td>{s[k]:,}</td></tr>")
     f.write("</table>\n<h2>Top boilerplate</h2><table><tr><th>paragraph</th><th>documents</th><th>stories</th></tr>")
-    for text, df, sf in summary.top_boilerplate:
-        f.write(f"<tr><td>{_esc(_clip(text))}</td><td>{df}</td><td>{sf}</td></tr>")
+    for top in summary.top_boilerplate:
+        f.write(f"<tr><td>{_esc(_clip(top.text))}</td><td>{top.doc_frequency}</td><td>{top.story_frequency}</td></tr>")
     f.write("</table>\n<h2>Largest document clusters</h2><table><tr><th>representative</th><th>documents</th></tr>")
-    for rep_id, size in summary.largest_document_clusters:
-        f.write(f"<tr><td>{_esc(rep_id)}</td><td>{size}</td></tr>")
+    for c in summary.largest_document_clusters:
+        f.write(f"<tr><td>{_esc(c.representative)}</td><td>{c.size}</td></tr>")
     if not summary.largest_document_clusters:
         f.write("<tr><td colspan='2'>no near-duplicate documents</td></tr>")
     f.write("</table>\n<h2>Documents</h2>\n")

@@ -8,223 +8,19 @@ and the boilerplate does not pay for the objects it never looks at.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
-from operator import itemgetter
-from typing import Any, TypeVar, overload
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, NamedTuple
 
-from .collapse import Repeat
+from .maker import maker
+from .paragraphs import INFO_FIELDS, ParagraphInfo, Paragraphs, ResultColumns, paragraphs_view
+from .repeats import Repeat
 from .text import paragraph_spans
 
-__all__ = ["ParagraphInfo", "Paragraphs", "DocResult", "CorpusSummary", "Fields", "NO_FIELDS"]
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class ParagraphInfo:
-    """What the corpus knows about one paragraph of a document.
-
-    ``cluster`` names the paragraph's near-duplicate cluster by its earliest
-    occurrence (``first_doc``, ``first_start``, ``first_end``), and
-    ``similarity`` is the exact Jaccard between this paragraph and that one
-    (1.0 when it is that one). ``doc_frequency`` counts the documents holding
-    the cluster and ``story_frequency`` the document clusters; ``boilerplate``
-    is ``story_frequency >= config.boilerplate_min``.
-    """
-
-    index: int
-    start: int
-    end: int
-    tokens: int
-    cluster: int
-    cluster_size: int
-    doc_frequency: int
-    story_frequency: int
-    boilerplate: bool
-    first_doc: str
-    first_start: int
-    first_end: int
-    similarity: float
-    removed: bool
-
-
-#: The fields of :class:`ParagraphInfo`, in order (``index`` first).
-INFO_FIELDS = tuple(f.name for f in fields(ParagraphInfo))
-
-
-def maker(cls: type[T]) -> Callable[..., T]:
-    """A constructor of the frozen dataclass ``cls`` from its field values in order,
-    for objects made by the hundred thousand: generated (as :mod:`dataclasses` makes
-    ``__init__``) to store each field in the instance's ``__dict__`` directly instead
-    of through ``object.__setattr__``, which frozen classes need in ``__init__``
-    (0.6 to 0.8 of ``__init__``'s time, measured for :class:`Repeat`,
-    :class:`ParagraphInfo` and :class:`DocResult`). The objects are the same (equal,
-    hash-equal, picklable); no field is checked or converted.
-
-    Examples:
-        >>> maker(Repeat)(0, 5, 10, 15, 1.0, 0, 3, 0, "copy") == Repeat(0, 5, 10, 15, 1.0, 0, 3, 0)
-        True
-    """
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    if not all(n.isidentifier() for n in names):  # (dataclass fields are identifiers)
-        raise ValueError(f"{cls.__name__} has a field that is not an identifier: {names}")
-    src = (f"def make({', '.join(names)}):\n    obj = new(cls)\n    d = obj.__dict__\n"
-           + "".join(f"    d[{n!r}] = {n}\n" for n in names) + "    return obj\n")
-    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    exec(src, scope)  # noqa: S102 (the source is made of the field names only)
-    make: Callable[..., T] = scope["make"]
-    make.__qualname__ = f"maker({cls.__name__})"
-    return make
-
-
-_info = maker(ParagraphInfo)
-make_repeat = maker(Repeat)
-_BOILER = INFO_FIELDS.index("boilerplate") - 1  # (columns leave out the index)
-
-
-class ResultColumns:
-    """The :class:`ParagraphInfo` columns of the results of consecutive documents, shared by their
-    :class:`Paragraphs` (the corpus driver makes one per chunk of results), with the
-    rows flagged as boilerplate and their values picked out (the ones most loops read)."""
-
-    __slots__ = ("columns", "boiler_rows", "boiler_values")
-
-    def __init__(self, columns: tuple[tuple[Any, ...], ...], boiler_rows: list[int]):
-        self.columns = columns
-        self.boiler_rows = boiler_rows
-        self.boiler_values = list(zip(*(_pick(c, boiler_rows) for c in columns))) if boiler_rows else []
-
-
-def _pick(col: tuple[Any, ...], rows: list[int]) -> tuple[Any, ...]:
-    return (itemgetter(*rows)(col),) if len(rows) == 1 else itemgetter(*rows)(col)
-
-
-_View = tuple[ResultColumns, int, int, int, int]
-
-
-class Paragraphs(Sequence[ParagraphInfo]):
-    """The paragraphs of one document as an immutable sequence of :class:`ParagraphInfo`.
-
-    Stored as one tuple per field after ``index`` (``columns``, all of one length;
-    in a corpus result, a view of the columns of its chunk of results until first read);
-    the :class:`ParagraphInfo` objects are made on first access and kept. Equal to
-    any sequence of the same :class:`ParagraphInfo` objects, a tuple included.
-
-    Examples:
-        >>> ps = Paragraphs.of([ParagraphInfo(0, 0, 9, 3, 0, 1, 1, 1, False, "a", 0, 9, 1.0, False)])
-        >>> len(ps), ps[0].end, ps == (ps[0],), ps.boilerplate
-        (1, 9, True, ())
-    """
-
-    __slots__ = ("_cols", "_items", "_view")
-
-    def __init__(self, columns: Sequence[Sequence[Any]]):
-        cols = tuple(tuple(c) for c in columns)
-        if len(cols) != len(INFO_FIELDS) - 1 or len({len(c) for c in cols}) > 1:
-            raise ValueError(
-                f"Paragraphs takes {len(INFO_FIELDS) - 1} columns of one length (the ParagraphInfo fields after "
-                f"'index'), got {len(cols)} of lengths {sorted({len(c) for c in cols})}; use Paragraphs.of(infos)"
-            )
-        self._cols: tuple[tuple[Any, ...], ...] | None = cols
-        self._items: tuple[ParagraphInfo, ...] | None = None
-        self._view: _View | None = None
-
-    @classmethod
-    def of(cls, infos: Iterable[ParagraphInfo]) -> Paragraphs:
-        """From :class:`ParagraphInfo` objects (their ``index`` must count from 0)."""
-        items = tuple(infos)
-        if any(p.index != i for i, p in enumerate(items)):
-            raise ValueError("ParagraphInfo.index must be 0, 1, 2, ... in order")
-        out = cls([tuple(getattr(p, f) for p in items) for f in INFO_FIELDS[1:]] if items else [()] * 13)
-        out._items = items
-        return out
-
-    @classmethod
-    def _trusted(cls, columns: tuple[tuple[Any, ...], ...]) -> Paragraphs:
-        """From columns the corpus driver built (no checks, no copies)."""
-        out = cls.__new__(cls)
-        out._cols, out._items, out._view = columns, None, None
-        return out
-
-    def _all(self) -> tuple[ParagraphInfo, ...]:
-        if self._items is None:
-            cols = self.columns
-            self._items = tuple(map(_info, range(len(cols[0])), *cols))
-        return self._items
-
-    @property
-    def columns(self) -> tuple[tuple[Any, ...], ...]:
-        """One tuple per :class:`ParagraphInfo` field after ``index``."""
-        if self._cols is None:
-            assert self._view is not None  # (one of the two is always set)
-            block, a, b, _, _ = self._view
-            self._cols, self._view = tuple(c[a:b] for c in block.columns), None  # (the block may go)
-        return self._cols
-
-    @property
-    def boilerplate(self) -> tuple[ParagraphInfo, ...]:
-        """The paragraphs flagged as boilerplate (only these are made)."""
-        if self._view is not None and self._items is None:
-            block, a, _, lo, hi = self._view
-            return tuple(_info(r - a, *v) for r, v in zip(block.boiler_rows[lo:hi], block.boiler_values[lo:hi]))
-        cols = self.columns
-        rows = [i for i, b in enumerate(cols[_BOILER]) if b]
-        if self._items is not None:
-            return tuple(self._items[i] for i in rows)
-        return tuple(map(_info, rows, *([c[i] for i in rows] for c in cols)))
-
-    def __len__(self) -> int:
-        if self._view is not None:
-            return self._view[2] - self._view[1]
-        assert self._cols is not None
-        return len(self._cols[0])
-
-    @overload
-    def __getitem__(self, i: int) -> ParagraphInfo: ...
-    @overload
-    def __getitem__(self, i: slice) -> tuple[ParagraphInfo, ...]: ...
-    def __getitem__(self, i: int | slice) -> ParagraphInfo | tuple[ParagraphInfo, ...]:
-        if isinstance(i, slice):
-            return self._all()[i]
-        if self._items is None:  # one object, without making the others
-            n = len(self)
-            k = i + n if i < 0 else i
-            if not 0 <= k < n:
-                raise IndexError(f"paragraph index {i} out of range for {n} paragraphs")
-            return _info(k, *(c[k] for c in self.columns))
-        return self._items[i]
-
-    def __iter__(self) -> Iterator[ParagraphInfo]:
-        return iter(self._all())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Paragraphs):
-            return self.columns == other.columns
-        if isinstance(other, (tuple, list)):
-            return self._all() == tuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._all())  # as the equal tuple's
-
-    def __repr__(self) -> str:
-        return f"Paragraphs({list(self._all())!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return Paragraphs._trusted, (self.columns,)
-
-    def to_json(self) -> list[dict[str, Any]]:
-        """One dict per paragraph (the fields of :class:`ParagraphInfo`)."""
-        return [dict(zip(INFO_FIELDS, row)) for row in zip(range(len(self)), *self.columns)]
-
-
-def paragraphs_view(chunk: ResultColumns, a: int, b: int, lo: int, hi: int) -> Paragraphs:
-    """The :class:`Paragraphs` of rows ``a..b-1`` of a :class:`ResultColumns` (its boilerplate
-    rows ``lo..hi-1``), for the corpus driver: nothing is copied until they are read."""
-    out = Paragraphs.__new__(Paragraphs)
-    out._cols, out._items, out._view = None, None, (chunk, a, b, lo, hi)
-    return out
+__all__ = [
+    "ParagraphInfo", "Paragraphs", "DocResult", "CorpusSummary", "TopBoilerplate", "ClusterSize", "Fields",
+    "NO_FIELDS", "INFO_FIELDS", "ResultColumns", "paragraphs_view", "make_doc_result",
+]
 
 
 class Fields(Mapping[str, Any]):
@@ -305,19 +101,21 @@ class DocResult:
         return self.paragraphs.boilerplate
 
     def __repr__(self) -> str:
-        """Short, for a notebook: sizes and counts, not the texts (read them as attributes).
+        """Short, for a notebook (under 300 characters): the id, the size, what collapse
+        removed, the boilerplate, the document cluster and the field names; the texts are
+        attributes, :meth:`to_dict` gives everything.
 
         Examples:
             >>> import dedup
             >>> next(iter(dedup.dedupe([{"id": "a", "text": "Ya.", "url": "u"}])))
-            DocResult(id='a', cluster='a', cluster_size=1, text=3 chars, collapsed=3 chars, repeats=0, paragraphs=1, boilerplate=0, fields=['id', 'url'])
+            DocResult(id='a', 3 chars, removed 0 repeats (0 chars), boilerplate=0, cluster='a' (1 docs), fields=['id', 'url'])
         """
-        names = list(self.fields)
-        shown = names[:8] + (["..."] if len(names) > 8 else [])
+        names = [_short(n, 16) for n in list(self.fields)[:4]]
+        more = f", +{len(self.fields) - 4} more" if len(self.fields) > 4 else ""
         return (
-            f"DocResult(id={self.id[:40]!r}, cluster={self.cluster[:40]!r}, cluster_size={self.cluster_size}, "
-            f"text={len(self.text)} chars, collapsed={len(self.collapsed)} chars, repeats={len(self.repeats)}, "
-            f"paragraphs={len(self.paragraphs)}, boilerplate={len(self.boilerplate)}, fields={[n[:20] for n in shown]})"
+            f"DocResult(id={_short(self.id, 40)}, {len(self.text)} chars, removed {len(self.repeats)} repeats "
+            f"({len(self.text) - len(self.collapsed)} chars), boilerplate={len(self.boilerplate)}, "
+            f"cluster={_short(self.cluster, 40)} ({self.cluster_size} docs), fields=[{', '.join(names)}{more}])"
         )
 
     @property
@@ -371,6 +169,22 @@ class DocResult:
         parts.append(self.text[pos:])
         return "".join(parts)
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of everything: the id, cluster and fields, the text and its
+        collapse, each repeat with its removed and witness texts, each paragraph with its
+        text (the fields' values as the input gave them)."""
+        return {
+            "id": self.id,
+            "cluster": self.cluster,
+            "cluster_size": self.cluster_size,
+            "is_representative": self.is_representative,
+            "fields": dict(self.fields),
+            "text": self.text,
+            "collapsed": self.collapsed,
+            "repeats": [r.to_dict(self.text) for r in self.repeats],
+            "paragraphs": [p.to_dict(self.text) for p in self.paragraphs],
+        }
+
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the text itself left out)."""
         return {
@@ -386,14 +200,51 @@ class DocResult:
 make_doc_result = maker(DocResult)
 
 
+class TopBoilerplate(NamedTuple):
+    """A widespread boilerplate paragraph: its text and how many documents and
+    stories (document clusters) hold it."""
+
+    text: str
+    doc_frequency: int
+    story_frequency: int
+
+
+class ClusterSize(NamedTuple):
+    """A document cluster: its representative's id and its number of documents."""
+
+    representative: str
+    size: int
+
+
 @dataclass(frozen=True)
 class CorpusSummary:
-    """Corpus-wide figures: sizes, top boilerplate, largest document clusters."""
+    """Corpus-wide figures: sizes, top boilerplate (:class:`TopBoilerplate` entries; given
+    as plain tuples, they are made into those), largest document clusters
+    (:class:`ClusterSize` entries)."""
 
     documents: int
     paragraphs: int
     paragraph_clusters: int
     document_clusters: int
     boilerplate_paragraphs: int
-    top_boilerplate: tuple[tuple[str, int, int], ...]  # (text, doc frequency, story frequency)
-    largest_document_clusters: tuple[tuple[str, int], ...]  # (representative id, size)
+    top_boilerplate: tuple[TopBoilerplate, ...]
+    largest_document_clusters: tuple[ClusterSize, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "top_boilerplate", tuple(TopBoilerplate(*e) for e in self.top_boilerplate))
+        object.__setattr__(
+            self, "largest_document_clusters", tuple(ClusterSize(*e) for e in self.largest_document_clusters)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; the entries of the two lists are objects with named fields."""
+        d = asdict(self)
+        d["top_boilerplate"] = [e._asdict() for e in self.top_boilerplate]
+        d["largest_document_clusters"] = [e._asdict() for e in self.largest_document_clusters]
+        return d
+
+
+def _short(s: str, n: int) -> str:
+    """``repr(s)`` of at most about ``n`` characters."""
+    r = repr(s)
+    return r if len(r) <= n + 2 else r[: n + 1] + "…" + r[0]

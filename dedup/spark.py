@@ -46,6 +46,7 @@ from .corpus import document
 from .lsh import set_fingerprints
 from .results import CorpusSummary, DocResult, ParagraphInfo, Paragraphs
 from .spark_stages import binary_column, components, doc_clusters, long_lists, verify, window_pairs, with_boilerplate
+from .forms import paragraph_forms
 from .templates import paragraph_leads
 from .text import check_text
 
@@ -59,7 +60,7 @@ _REPEAT = (
     "struct<start:long,end:long,witness_start:long,witness_end:long,similarity:double,"
     "block:long,index:long,witness_index:long,kind:string>"
 )
-_PARA = "struct<start:long,end:long,tokens:long,removed:boolean,lead:array<long>,f1:long,f2:long,shingles:binary,keys:array<long>>"
+_PARA = "struct<start:long,end:long,tokens:long,removed:boolean,form:long,lead:array<long>,f1:long,f2:long,shingles:binary,keys:array<long>>"
 _ANALYZED = (
     f"pid long, row long, par0 long, id string, text string, collapsed string, "
     f"repeats array<{_REPEAT}>, paras array<{_PARA}>"
@@ -127,13 +128,14 @@ def _analyze_batches(batches: Iterable[pa.RecordBatch], cfg: Config) -> Iterator
                 pa.array(an.ends.astype(np.int64)),
                 pa.array(an.tokens.astype(np.int64)),
                 pa.array(removed),
+                pa.array(paragraph_forms(texts, an.starts, an.ends, an.doc_offsets)),
                 long_lists(paragraph_leads(texts, an.starts, an.ends, an.doc_offsets, an.tokens)),
                 pa.array(fp[an.cls, 0]),
                 pa.array(fp[an.cls, 1]),
                 binary_column(an.rep_sets.take(an.cls)),
                 long_lists(an.keys[an.cls]),
             ],
-            names=["start", "end", "tokens", "removed", "lead", "f1", "f2", "shingles", "keys"],
+            names=["start", "end", "tokens", "removed", "form", "lead", "f1", "f2", "shingles", "keys"],
         )
         reps_flat = [r for reps in an.repeats for r in reps]
         rep_off = np.zeros(n + 1, dtype=np.int32)

@@ -204,30 +204,57 @@ def doc_clusters(p: DataFrame, nodes: DataFrame, docs: DataFrame, cfg: Config, e
 def with_boilerplate(p: DataFrame, story: DataFrame, cfg: Config) -> DataFrame:
     """``p`` with ``story_frequency`` (distinct stories of the paragraph's cluster) and
     ``boilerplate`` (in ``boilerplate_min`` stories, or a template family's member, see
-    :mod:`dedup.templates`); ``story`` gives each document's story as ``(doc, story)``."""
+    :mod:`dedup.templates`, unless its form exempts it, see :mod:`dedup.forms`); ``story``
+    gives each document's story as ``(doc, story)``."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    from .templates import FAMILIES, TEMPLATE_EDGE, TEMPLATE_TOKENS
+    from .forms import CONTINUES, LETTERLESS
+    from .templates import TEMPLATE_EDGE, TEMPLATE_TOKENS
 
     p = p.join(story, "doc")
-    freq = p.groupBy("cluster").agg(F.countDistinct("story").alias("story_frequency"))
-    n_in_doc = F.count("*").over(Window.partitionBy("doc"))
-    rows = p.select("gpos", "tokens", "story", "lead", F.least(F.col("index"), n_in_doc - 1 - F.col("index")).alias("edge"))
-    template = None
+    freq = p.groupBy("cluster").agg(
+        F.countDistinct("story").alias("story_frequency"), F.count("*").alias("csize"),
+        F.sum((F.col("form").bitwiseAND(CONTINUES) != 0).cast("long")).alias("cont"),
+    )
+    p = p.join(freq, "cluster").withColumn(
+        "exempt", (2 * F.col("cont") >= F.col("csize")) | (F.col("form").bitwiseAND(LETTERLESS) != 0)
+    ).withColumn("by_count", (F.col("story_frequency") >= cfg.boilerplate_min) & ~F.col("exempt"))
+    # a document's edge, not counting the paragraphs boilerplate by their count
+    keep = (~F.col("by_count")).cast("long")
+    rank = F.sum(keep).over(Window.partitionBy("doc").orderBy("index").rowsBetween(Window.unboundedPreceding, 0))
+    n_keep = F.sum(keep).over(Window.partitionBy("doc"))
+    edge = F.when(F.col("by_count"), F.lit(0)).otherwise(F.least(rank - 1, n_keep - rank))
+    rows = p.select("gpos", "tokens", "story", "lead", edge.alias("edge"))
+    template = _template_members(rows, cfg.boilerplate_min, TEMPLATE_TOKENS, TEMPLATE_EDGE)
+    return (
+        p.join(template, "gpos", "left")
+        .withColumn("boilerplate", F.col("by_count") | (F.coalesce("template", F.lit(False)) & ~F.col("exempt")))
+        .drop("template", "story", "csize", "cont", "exempt", "by_count")
+    )
+
+
+def _template_members(rows: DataFrame, boilerplate_min: int, max_tokens: int, max_edge: int) -> DataFrame:
+    """Rows ``(gpos, template)`` of the paragraphs in a template family (the families of
+    :func:`dedup.templates.template_paragraphs`), from ``rows`` of ``gpos, tokens, story,
+    lead, edge``."""
+    from pyspark.sql import functions as F
+
+    from .templates import FAMILIES
+
+    members = None
     for j, (_, times) in enumerate(FAMILIES):
         keyed = rows.withColumn("key", F.col("lead")[j]).where(F.col("key") != 0)
         fam = keyed.groupBy("key").agg(
-            F.count("*").alias("n"), F.sum((F.col("tokens") <= TEMPLATE_TOKENS).cast("long")).alias("short"),
-            F.sum((F.col("edge") <= TEMPLATE_EDGE).cast("long")).alias("at_edge"),
+            F.count("*").alias("n"), F.sum((F.col("tokens") <= max_tokens).cast("long")).alias("short"),
+            F.sum((F.col("edge") <= max_edge).cast("long")).alias("at_edge"),
             F.countDistinct("story").alias("stories"),
-        ).where((F.col("stories") >= times * cfg.boilerplate_min) & (2 * F.col("short") >= F.col("n"))
+        ).where((F.col("stories") >= times * boilerplate_min) & (2 * F.col("short") >= F.col("n"))
                 & (2 * F.col("at_edge") >= F.col("n")))
-        members = keyed.join(F.broadcast(fam.select("key")), "key", "left_semi").select("gpos")
-        template = members if template is None else template.union(members)
-    template = template.distinct().withColumn("template", F.lit(True))
-    return (
-        p.join(freq, "cluster").join(template, "gpos", "left")
-        .withColumn("boilerplate", (F.col("story_frequency") >= cfg.boilerplate_min) | F.coalesce("template", F.lit(False)))
-        .drop("template", "story")
-    )
+        if j:  # one continuation is most of the family
+            top = keyed.groupBy("key", F.col("lead")[j - 1].alias("next")).count().groupBy("key").agg(
+                F.max("count").alias("top"))
+            fam = fam.join(top, "key").where(2 * F.col("top") >= F.col("n"))
+        part = keyed.join(F.broadcast(fam.select("key")), "key", "left_semi").select("gpos")
+        members = part if members is None else members.union(part)
+    return members.distinct().withColumn("template", F.lit(True))

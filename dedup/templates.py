@@ -6,10 +6,12 @@ cluster finds them, yet the family is boilerplate. A family is the paragraphs th
 with the same two words (casefolded), or with the same first word. It is a template family when
 
 - its paragraphs occur in at least ``boilerplate_min`` stories (document clusters); twice as
-  many for a one-word family, a weaker sign (see :data:`FAMILIES`),
+  many for a one-word family, a weaker sign (see :data:`FAMILIES`), and in a one-word family
+  at least half of the lines go on with the same second word (a fixed opening, not "Here ..."),
 - at least half of them are short (at most :data:`TEMPLATE_TOKENS` tokens), and
 - at least half of them stand at a document's edge (within :data:`TEMPLATE_EDGE`
-  paragraphs of its first or last one), where sites put such lines;
+  paragraphs of its first or last one, not counting the paragraphs that are boilerplate
+  by their count of stories), where sites put such lines;
 
 its paragraphs of at most ``2 * TEMPLATE_TOKENS`` tokens are then boilerplate. Families of
 ordinary sentence openings ("In addition, ...") fail the length and position tests: those
@@ -31,7 +33,7 @@ __all__ = ["FAMILIES", "TEMPLATE_TOKENS", "TEMPLATE_EDGE", "LEAD_CHARS", "lead_k
            "template_paragraphs"]
 
 #: The families: (opening words that name one, how many times ``boilerplate_min`` stories
-#: it must reach). One column of :func:`lead_keys` each.
+#: it must reach), longest first. One column of :func:`lead_keys` each.
 FAMILIES = ((2, 1), (1, 2))
 #: A template family's lines are mostly at most this many tokens long.
 TEMPLATE_TOKENS = 15
@@ -83,9 +85,18 @@ def paragraph_leads(texts: Sequence[str], starts: np.ndarray, ends: np.ndarray, 
     return lead_keys(heads, tokens)
 
 
-def edge_distance(doc: np.ndarray) -> np.ndarray:
+def edge_distance(doc: np.ndarray, skip: np.ndarray | None = None) -> np.ndarray:
     """How many paragraphs each paragraph stands from its document's first or last one
-    (``doc``: each paragraph's document, ascending)."""
+    (``doc``: each paragraph's document, ascending), not counting the ``skip`` ones (which
+    get 0).
+
+    >>> edge_distance(np.array([0, 0, 0, 0, 0, 1]), np.array([1, 0, 0, 0, 0, 0], dtype=bool)).tolist()
+    [0, 0, 1, 1, 0, 0]
+    """
+    if skip is not None and skip.any():
+        out = np.zeros(len(doc), dtype=np.int64)
+        out[~skip] = edge_distance(doc[~skip])
+        return out
     n = len(doc)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
@@ -97,12 +108,13 @@ def edge_distance(doc: np.ndarray) -> np.ndarray:
 
 
 def template_paragraphs(leads: np.ndarray, tokens: np.ndarray, doc: np.ndarray, story: np.ndarray,
-                        boilerplate_min: int) -> np.ndarray:
+                        boilerplate_min: int, boilerplate: np.ndarray) -> np.ndarray:
     """Which paragraphs belong to a template family (see the module's docstring): ``leads``
     their :func:`lead_keys`, ``tokens`` their token counts, ``doc`` their documents
-    (ascending) and ``story`` each document's cluster."""
+    (ascending), ``story`` each document's cluster and ``boilerplate`` the paragraphs already
+    known to be (a document's edge is that of the rest)."""
     out = np.zeros(len(doc), dtype=bool)
-    edge = edge_distance(doc) <= TEMPLATE_EDGE
+    edge = edge_distance(doc, boilerplate) <= TEMPLATE_EDGE
     for j, (_, times) in enumerate(FAMILIES):
         rows = np.flatnonzero(leads[:, j] != 0)
         if len(rows) == 0:
@@ -116,5 +128,11 @@ def template_paragraphs(leads: np.ndarray, tokens: np.ndarray, doc: np.ndarray, 
         stories = np.zeros(n_fam, dtype=np.int64)
         stories[fam] = distinct_count(fam, story[doc[rows]], len(rows))
         family = (stories >= times * boilerplate_min) & (2 * short >= count) & (2 * at_edge >= count)
+        if j:  # named by fewer words than the family before: one continuation is most of it
+            _, pair = np.unique(np.column_stack((fam, leads[rows, j - 1])), axis=0, return_inverse=True)
+            pair = pair.ravel()
+            top = np.zeros(n_fam, dtype=np.int64)
+            np.maximum.at(top, fam, np.bincount(pair)[pair])
+            family &= 2 * top >= count
         out[rows] |= family[fam]
     return out

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-import dedup.cli
+import dedup.cli_corpus
 from dedup.cli import main
 
 LONG = "The city council voted on Tuesday to open a weekly night market along the river quay."
@@ -33,12 +33,14 @@ def test_lone_surrogate_in_a_text_is_processed(tmp_path):
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     text = f"Lede \\ud800 here.\\n{LONG} \\udfff\\n{LONG} \\udfff\\n{FOOT}"
     write_raw_jsonl(src, [f'{{"id": "a", "text": "{text}", "note": "\\ud83d"}}', f'{{"id": "b", "text": "{FOOT}"}}'])
-    p = run("corpus", src, "-o", out, "--report-html", tmp_path / "r.html", "-q")
+    p = run("corpus", src, "-o", out, "--report-html", tmp_path / "r.html", "--report", tmp_path / "r.jsonl", "-q")
     assert p.returncode == 0, p.stderr.decode()
     recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert recs[0]["text"] == f"Lede \ud800 here.\n{LONG} \udfff\n{FOOT}" and recs[0]["note"] == "\ud83d"
-    rep = json.loads((tmp_path / "out.jsonl.report.json").read_text(encoding="utf-8"))
-    assert rep["documents"][0]["collapsed"] == recs[0]["text"]
+    rep = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()]
+    given = f"Lede \ud800 here.\n{LONG} \udfff\n{LONG} \udfff\n{FOOT}"
+    cut = [(x["start"], x["end"]) for x in rep[1]["removed"]]  # offsets into the input text (code points)
+    assert rep[1]["id"] == "a" and "".join(given[a:b] for a, b in zip([0] + [e for _, e in cut], [s for s, _ in cut] + [len(given)])) == recs[0]["text"]
     assert "&#57343;" in (tmp_path / "r.html").read_text(encoding="utf-8")  # U+DFFF as a reference (shown as U+FFFD)
 
 
@@ -86,7 +88,7 @@ def test_sqlite_and_os_errors_are_clear_errors(tmp_path, monkeypatch, capsys, ex
     def failing(*a, **k):
         raise exc
 
-    monkeypatch.setattr(dedup.cli, "Corpus", failing)
+    monkeypatch.setattr(dedup.cli_corpus, "Corpus", failing)
     assert main(["corpus", str(src), "-o", str(tmp_path / "out.jsonl"), "--index", str(tmp_path / "idx.sqlite"), "-q"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("dedup: error: ") and all(w in err for w in words), err

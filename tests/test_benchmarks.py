@@ -25,6 +25,7 @@ SCRIPTS = [
     ("bench_sweep.py", "sweep_quick.json", True),
     ("bench_baselines.py", "baselines_quick.json", True),
     ("bench_training_output.py", "training_output_quick.json", True),
+    ("bench_reports.py", "reports_quick.json", True),
 ]
 
 

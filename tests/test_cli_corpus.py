@@ -33,19 +33,25 @@ def write_jsonl(path, records, extra_lines=()):
             f.write(line + "\n")
 
 
+def read_report(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
 def test_jsonl_end_to_end(tmp_path):
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_jsonl(src, docs())
-    assert main(["corpus", str(src), "-o", str(out), "--quiet", "--report-html", str(tmp_path / "r.html")]) == 0
+    report = tmp_path / "r.jsonl"
+    assert main(["corpus", str(src), "-o", str(out), "--quiet", "--report-html", str(tmp_path / "r.html"),
+                 "--report", str(report)]) == 0
     recs = [json.loads(l) for l in out.read_text().splitlines()]
     assert [r["id"] for r in recs] == [f"d{i}" for i in range(8)]
     assert all(r["source"] == "test" for r in recs)  # other fields kept
     assert all(r["text"].count(FOOT) == 1 for r in recs)  # the repeated body and footer collapsed
-    rep = json.loads((tmp_path / "out.jsonl.report.json").read_text())
-    assert rep["summary"]["documents"] == 8
-    assert rep["summary"]["top_boilerplate"][0][0] == FOOT
-    d0 = rep["documents"][0]
-    assert len(d0["repeats"]) == 3 and d0["repeats"][0]["similarity"] == 1.0
+    rep = read_report(report)
+    assert rep[0]["summary"]["documents"] == 8
+    assert rep[0]["summary"]["top_boilerplate"][0] == {"text": FOOT, "doc_frequency": 8, "story_frequency": 8}
+    d0 = rep[1]
+    assert len(d0["removed"]) == 3 and d0["removed"][0]["similarity"] == 1.0
     html = (tmp_path / "r.html").read_text()
     assert "<html" in html and "line-through" in html and "http" not in html.split("<body>")[1]
 
@@ -81,9 +87,9 @@ def test_malformed_jsonl_line_stops_with_its_number(tmp_path, capsys):
     assert main(["corpus", str(src), "-o", str(out), "-q"]) == 1
     assert f"{src}:3: malformed JSONL line" in capsys.readouterr().err
     assert not out.exists() and list(tmp_path.iterdir()) == [src]  # nothing half-written
-    assert main(["corpus", str(src), "-o", str(out), "-q", "--skip-bad"]) == 0
-    rep = json.loads((tmp_path / "out.jsonl.report.json").read_text())
-    assert rep["skipped_lines"] == [f"{src}:3"] and len(out.read_text().splitlines()) == 2
+    assert main(["corpus", str(src), "-o", str(out), "-q", "--skip-bad", "--report", str(tmp_path / "r.jsonl")]) == 0
+    rep = read_report(tmp_path / "r.jsonl")
+    assert rep[0]["skipped_lines"] == [f"{src}:3"] and len(out.read_text().splitlines()) == 2
 
 
 @pytest.mark.parametrize(
@@ -124,9 +130,9 @@ def test_invalid_utf8_txt(tmp_path, capsys):
 def test_empty_corpus(tmp_path):
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     src.write_text("")
-    assert main(["corpus", str(src), "-o", str(out), "-q"]) == 0
+    assert main(["corpus", str(src), "-o", str(out), "-q", "--report", str(tmp_path / "r.jsonl")]) == 0
     assert out.read_text() == ""
-    assert json.loads((tmp_path / "out.jsonl.report.json").read_text())["documents"] == []
+    assert [r["record"] for r in read_report(tmp_path / "r.jsonl")] == ["summary"]
 
 
 def test_incremental_index_and_config_mismatch(tmp_path, capsys):
@@ -136,11 +142,12 @@ def test_incremental_index_and_config_mismatch(tmp_path, capsys):
     write_jsonl(b, ds[4:])
     idx = tmp_path / "idx.sqlite"
     assert main(["corpus", str(a), "-o", str(tmp_path / "oa.jsonl"), "--index", str(idx), "-q"]) == 0
-    assert main(["corpus", str(b), "-o", str(tmp_path / "ob.jsonl"), "--index", str(idx), "-q"]) == 0
-    rep = json.loads((tmp_path / "ob.jsonl.report.json").read_text())
-    assert [d["id"] for d in rep["documents"]] == ["d4", "d5", "d6", "d7"]  # only today's documents
-    assert rep["summary"]["documents"] == 8  # matched against everything before
-    foot = next(p for p in rep["documents"][0]["paragraphs"] if p["boilerplate"])
+    assert main(["corpus", str(b), "-o", str(tmp_path / "ob.jsonl"), "--index", str(idx), "-q",
+                 "--report", str(tmp_path / "ob.report.jsonl")]) == 0
+    rep = read_report(tmp_path / "ob.report.jsonl")
+    assert [d["id"] for d in rep[1:]] == ["d4", "d5", "d6", "d7"]  # only today's documents
+    assert rep[0]["summary"]["documents"] == 8  # matched against everything before
+    foot = rep[1]["boilerplate"][0]
     assert foot["first_doc"] == "d0" and foot["story_frequency"] == 8
     assert main(["corpus", str(b), "-o", str(tmp_path / "oc.jsonl"), "--index", str(idx), "-q", "--threshold", "0.9"]) == 1
     assert "different Config" in capsys.readouterr().err
@@ -170,7 +177,7 @@ def test_mixed_input_kinds(tmp_path, capsys):
 
 
 def test_interrupt_leaves_no_output(tmp_path, monkeypatch, capsys):
-    import dedup.cli
+    import dedup.cli_corpus
 
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_jsonl(src, docs(3))
@@ -179,7 +186,7 @@ def test_interrupt_leaves_no_output(tmp_path, monkeypatch, capsys):
     def interrupted(self, *a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(dedup.cli.DocResult, "to_json", interrupted)  # Ctrl-C while writing
+    monkeypatch.setattr(dedup.cli_corpus, "json_record", interrupted)  # Ctrl-C while writing
     assert main(["corpus", str(src), "-o", str(out), "-q"]) == 130
     assert out.read_text() == "old output\n"  # the old file, whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
@@ -188,13 +195,12 @@ def test_interrupt_leaves_no_output(tmp_path, monkeypatch, capsys):
 def test_progress_only_on_a_terminal(monkeypatch):
     import sys
 
-    from dedup.cli import progress
+    from dedup.progress import progress
 
     items = [1, 2, 3]
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     assert progress(items, False, "x") is items
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     assert progress(items, True, "x") is items  # --quiet
-    if __import__("importlib").util.find_spec("tqdm"):
-        bar = progress(items, False, "x")
-        assert bar is not items and list(bar) == items
+    bar = progress(items, False, "x", total=3)
+    assert bar is not items and list(bar) == items

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import dedup
-from dedup.index import IndexError_
+from dedup.index import IndexMismatchError
 
 from .conftest import scorer, shared_file
 
@@ -156,21 +156,21 @@ def test_index_made_with_another_config_is_refused(tmp_path):
     path = tmp_path / "idx.sqlite"
     with dedup.Corpus(index=path) as c:
         c.add(["Some text here.\nMore text."])
-    with pytest.raises(IndexError_, match="different Config"):
+    with pytest.raises(IndexMismatchError, match="different Config"):
         dedup.Corpus(dedup.Config(threshold=0.8), index=path)
     _sql(path, "UPDATE meta SET value='{\"unicode\": \"9.0.0\"}' WHERE key='text_model'")
-    with pytest.raises(IndexError_, match="other Unicode tables"):
+    with pytest.raises(IndexMismatchError, match="other Unicode tables"):
         dedup.Corpus(index=path)
     _sql(path, "UPDATE meta SET value='999' WHERE key='schema_version'")
-    with pytest.raises(IndexError_, match="schema version 999"):
+    with pytest.raises(IndexMismatchError, match="schema version 999"):
         dedup.Corpus(index=path)
     other = tmp_path / "other.sqlite"
     _sql(other, "CREATE TABLE t (x)")
-    with pytest.raises(IndexError_, match="not a dedup index"):
+    with pytest.raises(IndexMismatchError, match="not a dedup index"):
         dedup.Corpus(index=other)
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not a database at all" * 100)
-    with pytest.raises(IndexError_, match="not a dedup index"):
+    with pytest.raises(IndexMismatchError, match="not a dedup index"):
         dedup.Corpus(index=junk)
 
 
@@ -181,7 +181,7 @@ def test_damaged_stored_repeats_are_an_error_not_wrong_spans(tmp_path):
         c.add([f"{long}\n{long}"])
         assert len(next(c.results()).repeats) == 1
     _sql(path, "UPDATE docs SET repeats = substr(repeats, 1, 20)")
-    with dedup.Corpus(index=path) as c, pytest.raises(IndexError_, match="damaged.*document 0 .*checksum"):
+    with dedup.Corpus(index=path) as c, pytest.raises(IndexMismatchError, match="damaged.*document 0 .*checksum"):
         next(c.results())
 
 
@@ -570,7 +570,8 @@ def test_objects_made_in_bulk_are_the_dataclasses_init_would_make():
     import dataclasses
     import pickle
 
-    from dedup.results import ParagraphInfo, maker
+    from dedup.maker import maker
+    from dedup.results import ParagraphInfo
 
     examples = [
         dedup.Repeat(0, 5, 10, 15, 0.5, 1, 3, 0),
@@ -612,3 +613,16 @@ def test_n_jobs_without_main_guard(tmp_path, how):
                          text=True, timeout=300, cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split() == ["ok", "600", "1"]
+
+
+def test_index_mismatch_error_is_public_and_says_the_fix(tmp_path):
+    import dedup.index
+
+    assert dedup.IndexMismatchError is IndexMismatchError and "IndexMismatchError" in dedup.__all__
+    assert dedup.index.IndexError_ is IndexMismatchError  # (deprecated alias)
+    path = tmp_path / "idx.sqlite"
+    with dedup.Corpus(index=path) as c:
+        c.add(["Some text here.\nMore text."])
+    with pytest.raises(dedup.IndexMismatchError, match=f"{path}.*different Config") as e:
+        dedup.Corpus(dedup.Config(threshold=0.8), index=path)
+    assert isinstance(e.value, ValueError)

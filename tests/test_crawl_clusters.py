@@ -123,3 +123,38 @@ def test_template_lines_with_a_variable_slot_are_boilerplate() -> None:
         flags = dict(zip(lines, (p.boilerplate for p in r.paragraphs)))
         assert flags[lines[-2]] and flags[FOOTER], r.id
         assert not any(flags[line] for line in lines[:-2])
+
+
+def test_link_fragments_and_table_cells_are_not_boilerplate() -> None:
+    """A link anchor split onto its own line inside a sentence, and table cells, recur in
+    many stories yet are content."""
+    arts = stories(n=10)
+    docs = []
+    for s, a in enumerate(arts):
+        body = [p + "." for p in a[:-1]]
+        lines = body[:3] + [f"In round {s} the home side played against", "Timnas Indonesia",
+                            "and won the game in the last minute.", "Score", "0", "1", "2"] + body[3:] + [FOOTER + "."]
+        docs.append((f"{s}", "\n".join(lines)))
+    for r in dedup.dedupe(docs):
+        flags = dict(zip(r.text.splitlines(), (p.boilerplate for p in r.paragraphs)))
+        assert flags[FOOTER + "."], r.id
+        assert not any(flags[x] for x in ("Timnas Indonesia", "0", "1", "2")), r.id
+
+
+def test_a_one_word_family_needs_a_fixed_opening() -> None:
+    """Lines that only share their first word ("Here are ...") at the end of many stories
+    are not a template; "Watch also ..." lines are, and so is the odd "Watch more ..." line
+    of that family."""
+    arts = stories(n=12)
+    rnd = random.Random(5)
+    docs = []
+    for s, a in enumerate(arts):
+        title = " ".join(rnd.sample(a[0].split(), 6))
+        lead = "Watch more about" if s % 6 == 0 else "Watch also"
+        here = f"Here {'abcdefghijkl'[s]}{s} {title}:"  # a second word of its own
+        docs.append((f"{s}", "\n".join(a[:-1] + [here, f"{lead}: {title}", a[-1]])))
+    for r in dedup.dedupe(docs, dedup.Config(boilerplate_min=3)):
+        lines = r.text.splitlines()
+        flags = dict(zip(lines, (p.boilerplate for p in r.paragraphs)))
+        assert flags[lines[-2]], (r.id, lines[-2])
+        assert not flags[lines[-3]], (r.id, lines[-3])

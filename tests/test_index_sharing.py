@@ -10,7 +10,7 @@ import multiprocessing as mp
 import pytest
 
 import dedup
-from dedup.index import IndexError_
+from dedup.index import IndexMismatchError
 
 from .test_corpus import synthetic_corpus
 
@@ -131,7 +131,7 @@ def test_a_second_writer_is_refused_or_waits_then_reads_the_index_again(tmp_path
         assert sc.recv() == ("opened", B)
         kind, err = sc.recv()
         s.join()
-        assert kind == "error" and "IndexError_" in err and said in err and "wait for it to finish" in err, err
+        assert kind == "error" and "IndexMismatchError" in err and said in err and "wait for it to finish" in err, err
     # one that waits long enough goes on once the first has closed, from the index as it is then
     s, sc = _start(_second_writer, path, extra, 600.0)
     assert sc.recv() == ("opened", B)  # its view: one batch
@@ -152,7 +152,7 @@ def test_two_writers_in_one_process(tmp_path):
     path = tmp_path / "idx.sqlite"
     with dedup.Corpus(index=path) as a, dedup.Corpus(index=path) as b:
         a.add([("a", "one")])
-        with pytest.raises(IndexError_, match=r"being written by another process \(pid \d+\)"):
+        with pytest.raises(IndexMismatchError, match=r"being written by another process \(pid \d+\)"):
             b.add([("b", "two")])
         assert [r.id for r in b.results()] == []  # b reads its snapshot
     with dedup.Corpus(index=path) as c:

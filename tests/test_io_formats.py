@@ -82,7 +82,7 @@ def test_truncated_gzip_is_a_data_error_naming_the_file(tmp_path):
     p = run("corpus", src, "-o", out, "-q")
     err = p.stderr.decode()
     assert p.returncode == 1 and f"{src}: the gzip data is damaged or truncated" in err and "gzip -t" in err
-    assert not out.exists() and not (tmp_path / "out.jsonl.report.json").exists()
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["in.jsonl.gz"]
 
 
 def test_gzip_bytes_under_a_plain_name_are_decompressed(tmp_path):
@@ -98,7 +98,7 @@ def test_standard_input_to_standard_output(tmp_path):
     assert p.returncode == 0, p.stderr
     recs = [json.loads(line) for line in p.stdout.decode().splitlines()]
     assert [r["id"] for r in recs] == [0, 1, 2, 3] and all(r["text"].count(FOOT) == 1 for r in recs)
-    assert json.loads((tmp_path / "r.json").read_text())["summary"]["documents"] == 4
+    assert read_jsonl(tmp_path / "r.json")[0]["summary"]["documents"] == 4  # (JSON Lines: the summary first)
 
 
 def test_dev_stdin_from_a_real_pipe(tmp_path):
@@ -231,13 +231,14 @@ def test_drop_duplicates_and_strip_boilerplate(tmp_path):
     err = p.stderr.decode().splitlines()[-1]
     n = len(dup_corpus()[3]["text"])
     assert err.startswith("dedup: wrote 3 of 4 documents") and f"--drop-duplicates dropped 1 documents ({n} characters)" in err
-    p = run("corpus", src, "-o", tmp_path / "clean.jsonl", "--drop-duplicates", "--strip-boilerplate", "--boilerplate-min", 3)
+    p = run("corpus", src, "-o", tmp_path / "clean.jsonl", "--drop-duplicates", "--strip-boilerplate", "--boilerplate-min", 3,
+            "--report", tmp_path / "clean.report.jsonl")
     got = read_jsonl(tmp_path / "clean.jsonl")
     assert [r["text"] for r in got] == [r["text"].split("\r\n")[0] + "\r\n" for r in dup_corpus()[:3]]
     foot = len(dup_corpus()[0]["text"].split("\r\n")[1]) + 2
     assert f"--strip-boilerplate cut 3 paragraphs ({3 * foot} characters)" in p.stderr.decode()
-    rep = json.loads((tmp_path / "clean.jsonl.report.json").read_text())
-    assert len(rep["documents"]) == 4  # the report covers every document
+    rep = read_jsonl(tmp_path / "clean.report.jsonl")
+    assert [r["record"] for r in rep] == ["summary"] + ["document"] * 4  # the report covers every document
 
 
 def test_help_says_what_each_mode_writes():
@@ -388,7 +389,8 @@ def test_a_re_run_over_an_index_writes_the_same_bytes_with_the_fields(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_bytes(jsonl_bytes(recs))
     out, idx = tmp_path / "o.jsonl", tmp_path / "index"
-    cmd = ["corpus", src, "-o", out, "--index", idx, "--batch-size", "4", "--overwrite"]
+    cmd = ["corpus", src, "-o", out, "--index", idx, "--batch-size", "4", "--overwrite",
+           "--report", tmp_path / "o.jsonl.report.json"]
     p = run(*cmd)
     assert p.returncode == 0, p.stderr.decode()
     first = out.read_bytes(), (tmp_path / "o.jsonl.report.json").read_bytes()

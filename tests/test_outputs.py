@@ -61,7 +61,7 @@ def test_directory_output_refuses_a_foreign_non_empty_directory(tmp_path, articl
     before = tree(mydata)
     usage_error(run("corpus", articles, "-o", mydata, "-q"), "non-empty directory", "--overwrite")
     assert tree(mydata) == before
-    assert not (tmp_path / "mydata.report.json").exists()
+    assert sorted(x.name for x in tmp_path.iterdir()) == [articles.name, "mydata"]
 
 
 def test_overwrite_writes_only_its_own_files(tmp_path, articles):
@@ -281,7 +281,7 @@ def corpus_src(tmp_path, bad=False):
         (["-o", "{d}/idx.sqlite", "--index", "{d}/idx.sqlite"], ["-o", "same file as --index"]),
         (["-o", "{d}/out.jsonl", "--index", "{d}/in.jsonl"], ["--index", "same file as input"]),
         (["-o", "{d}/out.jsonl", "--report", "{d}/sub/../in.jsonl"], ["same file as input"]),
-        (["-o", "{d}/out.jsonl", "--report-html", "{d}/out.jsonl.report.json"], ["same file as the report"]),
+        (["-o", "{d}/out.jsonl", "--report", "{d}/r.jsonl", "--report-html", "{d}/r.jsonl"], ["--report-html", "same file as --report"]),
         (["-o", "{d}/in.jsonl"], ["-o", "same file as input"]),
         (["-o", "{d}/link.jsonl"], ["same file as input"]),
         (["-o", "{d}/hard.jsonl"], ["same file as input"]),
@@ -297,10 +297,12 @@ def test_colliding_paths_are_usage_errors_before_anything_is_read(tmp_path, args
     assert tree(tmp_path) == before  # no index, output or report made
 
 
-def test_corpus_default_report_colliding_with_an_input(tmp_path):
-    src = tmp_path / "out.jsonl.report.json"  # .json inputs are JSONL
+def test_corpus_writes_no_report_unless_asked(tmp_path):
+    src = tmp_path / "out.jsonl.report.json"  # (the name the report had by default: now an input like any)
     src.write_text(json.dumps({"id": "a", "text": LONG}) + "\n")
-    usage_error(run("corpus", src, "-o", tmp_path / "out.jsonl", "-q"), "the report (OUTPUT.report.json)")
+    p = run("corpus", src, "-o", tmp_path / "out.jsonl")
+    assert p.returncode == 0 and sorted(x.name for x in tmp_path.iterdir()) == ["out.jsonl", src.name]
+    assert p.stderr.decode().splitlines()[0].endswith(f"wrote {tmp_path / 'out.jsonl'}")
 
 
 def test_collapse_colliding_paths(tmp_path, articles):

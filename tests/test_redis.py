@@ -21,7 +21,7 @@ TEXTS = [
 
 @pytest.fixture
 def redis_port(tmp_path):
-    pytest.importorskip("redis", reason="the redis client is not installed (pip install 'dedup[redis]')")
+    pytest.importorskip("redis", reason="the redis client is not installed (pip install '.[redis]')")
     exe = shutil.which("redis-server")
     if exe is None:
         pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")

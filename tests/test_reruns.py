@@ -14,7 +14,7 @@ import pytest
 
 import dedup
 from dedup.cli import main
-from dedup.index import IndexError_, decode_text, stored_text
+from dedup.index import IndexMismatchError, decode_text, stored_text
 from dedup.runs import OwnedDir, clean_stale
 
 from .conftest import ROOT
@@ -55,12 +55,12 @@ def test_a_run_failed_on_a_bad_record_is_re_run_to_the_same_bytes(tmp_path, caps
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     assert main(["corpus", str(src), "-o", str(tmp_path / "a" / "o.jsonl"), "--index", str(tmp_path / "a" / "i"),
-                 "--batch-size", "4", "-q"]) == 0
+                 "--batch-size", "4", "-q", "--report", str(tmp_path / "a" / "o.jsonl.report.json")]) == 0
     good = src.read_text()
     lines = good.splitlines(keepends=True)
     src.write_text("".join(lines[:20]) + "{not json\n" + "".join(lines[20:]))  # a bad record after 5 batches
     cmd = ["corpus", str(src), "-o", str(tmp_path / "b" / "o.jsonl"), "--index", str(tmp_path / "b" / "i"),
-           "--batch-size", "4", "-q"]
+           "--batch-size", "4", "-q", "--report", str(tmp_path / "b" / "o.jsonl.report.json")]
     assert main(cmd) == 1 and "malformed" in capsys.readouterr().err
     assert not (tmp_path / "b" / "o.jsonl").exists()
     with dedup.Corpus(index=tmp_path / "b" / "i") as c:
@@ -80,11 +80,11 @@ def test_bounded_decompression():
     assert decode_text(blob, True, size) == "abc" * 1000
     bomb = zlib.compress(b"\0" * (256 << 20), 9)  # 256 MB from 250 kB
     for n in (0, 10, size):
-        with pytest.raises(IndexError_, match="damaged"):
+        with pytest.raises(IndexMismatchError, match="damaged"):
             decode_text(bomb, True, n)
-    with pytest.raises(IndexError_, match="damaged"):
+    with pytest.raises(IndexMismatchError, match="damaged"):
         decode_text(blob + b"junk", True, size)
-    with pytest.raises(IndexError_, match="damaged"):
+    with pytest.raises(IndexMismatchError, match="damaged"):
         decode_text(blob[:-2], True, size)
 
 
@@ -94,7 +94,7 @@ def test_sqlite_errors_name_the_index_and_the_fix_and_a_disk_full_run_is_re_run(
     path = tmp_path / "idx.sqlite"
     with dedup.Corpus(index=path, batch_size=4) as c:
         c.store.db.execute("PRAGMA max_page_count = 12")  # (the disk fills up after a few batches)
-        with pytest.raises(IndexError_, match=f"index {path}: SQLite error: database or disk is full; free disk space"):
+        with pytest.raises(IndexMismatchError, match=f"index {path}: SQLite error: database or disk is full; free disk space"):
             c.add(docs)
     with dedup.Corpus(index=path, batch_size=4) as c:
         assert 0 < c.n_docs < len(docs)
@@ -102,7 +102,7 @@ def test_sqlite_errors_name_the_index_and_the_fix_and_a_disk_full_run_is_re_run(
         assert [r.to_json() for r in c.results(docs=c.input_docs)] == every
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(path.read_bytes()[:8192])  # a file cut short
-    with pytest.raises(IndexError_, match=f"{junk}.*(malformed|damaged).*rebuild"):
+    with pytest.raises(IndexMismatchError, match=f"{junk}.*(malformed|damaged).*rebuild"):
         with dedup.Corpus(index=junk) as c:
             list(c.results())
 
@@ -179,8 +179,10 @@ def test_a_run_failed_on_a_missing_output_directory_is_re_run_to_the_same_bytes(
     src = tmp_path / "in.jsonl"
     _write(src, docs)
     (tmp_path / "a").mkdir()
-    assert main(["corpus", str(src), "-o", str(tmp_path / "a" / "o.jsonl"), "-q"]) == 0
-    cmd = ["corpus", str(src), "-o", str(tmp_path / "b" / "o.jsonl"), "--index", str(tmp_path / "i"), "-q"]
+    assert main(["corpus", str(src), "-o", str(tmp_path / "a" / "o.jsonl"), "-q",
+                 "--report", str(tmp_path / "a" / "o.jsonl.report.json")]) == 0
+    cmd = ["corpus", str(src), "-o", str(tmp_path / "b" / "o.jsonl"), "--index", str(tmp_path / "i"), "-q",
+           "--report", str(tmp_path / "b" / "o.jsonl.report.json")]
     assert main(cmd) != 0  # (no directory b: the output cannot be written)
     capsys.readouterr()
     (tmp_path / "b").mkdir()

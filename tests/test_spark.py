@@ -108,8 +108,10 @@ def test_cli_engine_spark_writes_what_the_local_engine_writes(spark, tmp_path):
     for engine in ("local", "spark"):
         out = tmp_path / f"{engine}.jsonl"
         html = tmp_path / f"{engine}.html"
-        assert main(["corpus", str(src), "-o", str(out), "--engine", engine, "--report-html", str(html), "-q"]) == 0
-        outs[engine] = (out.read_bytes(), (tmp_path / f"{engine}.jsonl.report.json").read_bytes(), html.read_bytes())
+        rep = tmp_path / f"{engine}.report.jsonl"
+        assert main(["corpus", str(src), "-o", str(out), "--engine", engine, "--report-html", str(html),
+                     "--report", str(rep), "-q"]) == 0
+        outs[engine] = (out.read_bytes(), rep.read_bytes(), html.read_bytes())
     assert outs["spark"] == outs["local"]
     with pytest.raises(SystemExit) as e:  # a usage error: Spark keeps no index
         main(["corpus", str(src), "-o", str(tmp_path / "x.jsonl"), "--engine", "spark", "--index", "i.db"])

@@ -14,9 +14,10 @@ import numpy as np
 
 from ..collapse import REPEAT_KINDS, Repeat, analyze, cut_repeats
 from ..config import Config
-from ..index import IndexError_, Store, stored_text
+from ..forms import paragraph_forms
+from ..index import IndexMismatchError, Store, stored_text
 from ..lsh import set_fingerprints
-from ..results import make_repeat
+from ..maker import make_repeat
 from ..shingle import ShingleSets
 from ..sources import fields_of
 from ..templates import paragraph_leads
@@ -35,7 +36,7 @@ class BatchAnalysis:
     uncompressed: then the ingesting process encodes them, which costs less than shipping
     them back)."""
 
-    cols: np.ndarray  # int64 [paragraphs, 5 + families]: start, end, cut, tokens, removed, lead keys
+    cols: np.ndarray  # int64 [paragraphs, 6 + families]: start, end, cut, tokens, removed, form, lead keys
     cls: np.ndarray  # each paragraph's distinct set in the batch
     doc_offsets: np.ndarray
     sets: ShingleSets
@@ -55,6 +56,7 @@ def analyze_batch(texts: list[str], cfg: Config, compress: bool = True) -> Batch
     removed[[int(an.doc_offsets[d]) + r.index for d, reps in enumerate(an.repeats) for r in reps if r.kind != "inside"]] = 1
     return BatchAnalysis(
         cols=np.column_stack((an.starts, an.ends, an.cuts, an.tokens, removed,
+                              paragraph_forms(texts, an.starts, an.ends, an.doc_offsets),
                               paragraph_leads(texts, an.starts, an.ends, an.doc_offsets, an.tokens))).astype(np.int64),
         cls=an.cls,
         doc_offsets=an.doc_offsets,
@@ -71,7 +73,7 @@ def doc_texts(store: Store, d0: int, d1: int) -> list[tuple[str, str, str, tuple
     rows = store.docs(d0, d1)
     flat = b"".join(r for _, _, _, r in rows)
     if len(flat) % _REPEAT_BYTES:
-        raise IndexError_(f"{store.path}: the stored repeats of documents {d0}..{d1 - 1} are damaged; rebuild the index")
+        raise IndexMismatchError(f"{store.path}: the stored repeats of documents {d0}..{d1 - 1} are damaged; rebuild the index")
     vals = np.frombuffer(flat, dtype=_REPEAT_DTYPE).reshape(-1, len(_REPEAT_FIELDS))
     # the chunk's repeats made at once: fields as Python ints (the similarity a float)
     made = list(map(make_repeat, *(_repeat_column(f, vals[:, i]) for i, f in enumerate(_REPEAT_FIELDS))))

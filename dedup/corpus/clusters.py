@@ -15,6 +15,7 @@ import numpy as np
 from ..arrays import distinct_count, distinct_inverse
 from ..cluster import components
 from ..config import Config
+from ..forms import exempt
 from ..lsh import band_keys_of_sets, jaccard_pairs, unique_pairs
 from ..shingle import ShingleSets, union_rows
 from ..templates import template_paragraphs
@@ -23,7 +24,7 @@ from .joined import Joined
 from .nodes import NodeStore
 from .pairs import range_pairs
 from .runner import Runner
-from .settings import P_DOC, P_LEAD, P_NODE, P_REMOVED, P_TOKENS
+from .settings import P_DOC, P_FORM, P_LEAD, P_NODE, P_REMOVED, P_TOKENS
 
 __all__ = [
     "STATE_FIELDS", "REPRESENTATIVE_SHARE", "cluster_state", "state_misfit", "doc_clusters", "star_clusters",
@@ -79,14 +80,16 @@ def stories(cfg: Config, sets: NodeStore, par: np.ndarray, cluster: np.ndarray, 
 
     A paragraph is boilerplate when its cluster reaches ``boilerplate_min`` stories (so
     copies of one story count once), or when it belongs to a template family
-    (:mod:`dedup.templates`). Stories are first clustered over every kept paragraph; only
+    (:mod:`dedup.templates`); never when its form exempts it (:mod:`dedup.forms`). Stories are first clustered over every kept paragraph; only
     if some paragraph is boilerplate by that count are they clustered again without the
     boilerplate (so that shared chrome does not join different stories)."""
     doc, node, removed = par[:, P_DOC], par[:, P_NODE], par[:, P_REMOVED].astype(bool)
     story = doc_clusters(cfg, sets, doc, node, removed, n_docs, workers)
     story_freq = distinct_count(cluster, story[doc], len(doc))
-    boiler = (story_freq >= cfg.boilerplate_min) | template_paragraphs(
-        par[:, P_LEAD:], par[:, P_TOKENS], doc, story, cfg.boilerplate_min)
+    exempt_ = exempt(par[:, P_FORM], cluster)
+    by_count = (story_freq >= cfg.boilerplate_min) & ~exempt_
+    boiler = by_count | (template_paragraphs(par[:, P_LEAD:], par[:, P_TOKENS], doc, story, cfg.boilerplate_min,
+                                             by_count) & ~exempt_)
     if not boiler.any():
         return story, story_freq, boiler
     return doc_clusters(cfg, sets, doc, node, removed | boiler, n_docs, workers), story_freq, boiler

@@ -56,7 +56,7 @@ class Corpus:
             (a document whose id and text the index holds already is not a duplicate:
             it is the same document, see :meth:`add`).
         lock_timeout: seconds :meth:`add` waits for another writer of ``index`` (in
-            any process) to close it before it raises :class:`~dedup.index.IndexError_`;
+            any process) to close it before it raises :class:`~dedup.index.IndexMismatchError`;
             readers never wait (see docs/reliability.md).
 
     Examples:
@@ -85,6 +85,7 @@ class Corpus:
         self.text_field, self.id_field = text_field, id_field
         self.n_jobs, self.batch_size, self.dedupe_ids = n_jobs, batch_size, dedupe_ids
         self.lock_timeout = float(lock_timeout)
+        self.closed = False
         clean_stale(tempfile.gettempdir())  # what runs killed before they could clean up left
         clean_stale(settings.SHARE_DIR)
         self._tmp: OwnedDir | None = None
@@ -114,13 +115,21 @@ class Corpus:
         self.close()
 
     def close(self) -> None:
-        """Stop the workers, close the index (and delete it if it was temporary)."""
+        """Stop the workers, close the index (and delete it if it was temporary);
+        reading results or adding documents after this raises ``ValueError``."""
+        self.closed = True
         self.release_workers()
         self.store.close()
         self.fields.close()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+    def _check_open(self, what: str) -> None:
+        if self.closed:
+            where = f"its index is {self.store.path}" if self.store.durable else "its temporary index is deleted"
+            raise ValueError(f"{what} of a closed Corpus ({where}): use it inside `with Corpus(...) as c:` "
+                             "(or before close()), or open the index again: Corpus(index=PATH)")
 
     @property
     def input_docs(self) -> np.ndarray:
@@ -163,6 +172,7 @@ class Corpus:
         paragraphs are found and stored at its end (an index reopened after an
         interruption finds them on opening).
         """
+        self._check_open("add()")
         it = iter(documents(docs, text_field=self.text_field, id_field=self.id_field, what="add()"))
         self.view.writable(self.lock_timeout)
         self.ids.begin(self.n_docs)
@@ -198,11 +208,23 @@ class Corpus:
         """One :class:`DocResult` per stored document (from document ``start``), in
         order, with the final clusters over everything added so far; or, given ``docs``
         (document numbers, such as :attr:`input_docs`), one for each of those, in that order."""
+        self._check_open("results()")
         st = self.view.state()
-        return doc_results(self.store, self.paragraphs, st, self.fields, self.n_docs, doc_runs(self.n_docs, start, docs))
+        runs = doc_runs(self.n_docs, start, docs)
+        return self._while_open(doc_results(self.store, self.paragraphs, st, self.fields, self.n_docs, runs))
+
+    def _while_open(self, results: Iterator[DocResult]) -> Iterator[DocResult]:
+        while True:
+            self._check_open("results")  # (before the next chunk is read from the index)
+            try:
+                r = next(results)
+            except StopIteration:
+                return
+            yield r
 
     def summary(self, top: int = 20) -> CorpusSummary:
         """Corpus-wide figures over everything added so far."""
+        self._check_open("summary()")
         return corpus_summary(self.store, self.paragraphs, self.view.state(), self.n_docs, top)
 
 

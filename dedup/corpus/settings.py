@@ -19,7 +19,7 @@ from ..templates import FAMILIES
 
 __all__ = ["PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS", "RANGE_PIECES", "PIECES", "WORKERS_AFTER",
            "RESULT_CHUNK", "RANGE_PIECE", "SHARE_DIR", "MAP_MIN_BYTES", "Share", "P_DOC", "P_START", "P_END",
-           "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED", "P_LEAD", "P_COLUMNS"]
+           "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED", "P_FORM", "P_LEAD", "P_COLUMNS"]
 
 #: Below this many items (keys, paragraphs, shingles), a corpus-wide step runs in this process
 #: only; below the second figure, it does not start the workers for it (that costs about a second)
@@ -38,8 +38,9 @@ RANGE_PIECE = 1 << 21
 #: Runner.share: ``share(fn, make, cuts)``.
 Share = Callable[[Callable[..., Any], Callable[[int, int], tuple[Any, ...]], Sequence[int]], list[Any]]
 #: Columns of the per-paragraph array kept for every stored paragraph.
-#: P_LEAD and on: the paragraph's template-family keys (dedup.templates.lead_keys), one per family kind.
-P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED, P_LEAD = range(8)
+#: P_FORM: the paragraph's form bits (dedup.forms); P_LEAD and on: its template-family keys
+#: (dedup.templates.lead_keys), one per family kind.
+P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED, P_FORM, P_LEAD = range(9)
 P_COLUMNS = P_LEAD + len(FAMILIES)
 #: Where arrays for the workers are written (joblib's ``temp_folder``: memory-backed where the
 #: system has it; ``None``: nowhere, everything is pickled).

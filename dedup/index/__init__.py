@@ -10,10 +10,10 @@ config is a clear error instead of silently mixed results.
 Every row carries a CRC-32 of its content, checked when it is read, and the tables
 are checked for consistency (schema, counts, ranges) on opening
 (:meth:`Store.check`): a damaged or edited index is refused with
-:class:`IndexError_`, never read as fewer or other results. Compressed texts are
+:class:`IndexMismatchError`, never read as fewer or other results. Compressed texts are
 decompressed no further than their stored size. Every SQLite error (full disk,
 read-only file, a lock held too long, a damaged page) is raised as
-:class:`IndexError_` naming the file and the fix.
+:class:`IndexMismatchError` naming the file and the fix.
 
 Sharing (see docs/reliability.md): the file is in WAL mode, so any number of
 readers read alongside one writer, each from a snapshot (:meth:`Store.snapshot`);
@@ -28,11 +28,11 @@ and the :class:`Store` (:mod:`~dedup.index.store`).
 """
 
 from .encoding import decode_text, encode_text, row_crc, stored_text
-from .errors import IndexError_
+from .errors import IndexError_, IndexMismatchError
 from .schema import SCHEMA_VERSION, config_fingerprint
 from .store import Store
 
 __all__ = [
-    "SCHEMA_VERSION", "IndexError_", "Store", "encode_text", "decode_text", "stored_text", "config_fingerprint",
+    "SCHEMA_VERSION", "IndexMismatchError", "IndexError_", "Store", "encode_text", "decode_text", "stored_text", "config_fingerprint",
     "row_crc",
 ]

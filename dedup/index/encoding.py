@@ -8,7 +8,7 @@ import zlib
 
 import numpy as np
 
-from .errors import IndexError_
+from .errors import IndexMismatchError
 
 __all__ = ["encode_text", "stored_text", "decode_text", "row_crc", "encode_id", "to_blob", "from_blob"]
 
@@ -33,16 +33,16 @@ def stored_text(text: str, compress: bool = True) -> tuple[bytes, int]:
 def decode_text(data: bytes, compressed: bool, size: int | None = None) -> str:
     """The text that :func:`encode_text` stored; with ``size`` (its UTF-8 size, as
     :func:`stored_text` gave it), decompressed no further than that, and
-    :class:`IndexError_` for data that does not decode to exactly ``size`` bytes
+    :class:`IndexMismatchError` for data that does not decode to exactly ``size`` bytes
     (never the gigabyte a damaged 1 MB blob can expand to).
 
     Examples:
         >>> decode_text(zlib.compress(b"x" * 10**6), True, 10)
         Traceback (most recent call last):
         ...
-        dedup.index.errors.IndexError_: a stored text is damaged (it does not decode to its stored size of 10 bytes)
+        dedup.index.errors.IndexMismatchError: a stored text is damaged (it does not decode to its stored size of 10 bytes)
     """
-    bad = IndexError_(f"a stored text is damaged (it does not decode to its stored size of {size} bytes)")
+    bad = IndexMismatchError(f"a stored text is damaged (it does not decode to its stored size of {size} bytes)")
     try:
         if not compressed:
             raw = data

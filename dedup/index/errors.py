@@ -1,4 +1,4 @@
-"""The one error of the index (:class:`IndexError_`) and how SQLite's errors become it."""
+"""The one error of the index (:class:`IndexMismatchError`) and how SQLite's errors become it."""
 
 from __future__ import annotations
 
@@ -8,25 +8,30 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["IndexError_", "damaged_error", "sqlite_error", "sqlite_errors", "sqlite_gen"]
+__all__ = ["IndexMismatchError", "IndexError_", "damaged_error", "sqlite_error", "sqlite_errors", "sqlite_gen"]
 
 
-class IndexError_(ValueError):
-    """An index file that cannot be used: another version or configuration, a damaged
-    or inconsistent file, another writer holding it, or an error of SQLite itself (full
-    disk, read-only file); the message names the file and the fix."""
+class IndexMismatchError(ValueError):
+    """An index file that does not match this run and cannot be used: built with another
+    schema version or :class:`~dedup.Config`, a damaged or inconsistent file, another
+    writer holding it, or an error of SQLite itself (full disk, read-only file); the
+    message names the file and the fix. Exported as ``dedup.IndexMismatchError``."""
 
 
-def damaged_error(path: Path, what: str) -> IndexError_:
+#: Deprecated alias of :class:`IndexMismatchError` (its name before it was public).
+IndexError_ = IndexMismatchError
+
+
+def damaged_error(path: Path, what: str) -> IndexMismatchError:
     """The error for the index ``path`` found inconsistent (``what`` says how)."""
-    return IndexError_(
+    return IndexMismatchError(
         f"{path} is damaged or was edited: {what}; rebuild it from the source documents "
         f"(a new --index path, or delete this file and re-run)"
     )
 
 
-def sqlite_error(path: Path, e: sqlite3.Error) -> IndexError_:
-    """An error SQLite raised on the index ``path``, as :class:`IndexError_` naming the file and the fix.
+def sqlite_error(path: Path, e: sqlite3.Error) -> IndexMismatchError:
+    """An error SQLite raised on the index ``path``, as :class:`IndexMismatchError` naming the file and the fix.
 
     Examples:
         >>> str(sqlite_error(Path("i.sqlite"), sqlite3.OperationalError("database or disk is full")))[:60]
@@ -46,7 +51,7 @@ def sqlite_error(path: Path, e: sqlite3.Error) -> IndexError_:
         fix = "check that the directory exists and is writable"
     else:
         fix = "check the file and its disk, then re-run the same command"
-    return IndexError_(f"index {path}: SQLite error: {msg}; {fix}")
+    return IndexMismatchError(f"index {path}: SQLite error: {msg}; {fix}")
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])

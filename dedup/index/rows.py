@@ -13,12 +13,12 @@ import numpy as np
 from ..shingle import ShingleSets
 from ..templates import FAMILIES
 from .encoding import decode_text, encode_id, from_blob, row_crc, to_blob
-from .errors import IndexError_, damaged_error
+from .errors import IndexMismatchError, damaged_error
 
 __all__ = ["PARAGRAPH_COLUMNS", "doc_rows", "batch_row", "links_row", "state_rows", "check_docs", "decode_id", "decode_doc", "decode_batch", "decode_links", "decode_state"]
 
 #: Columns of a batch's stored paragraphs (the P_* columns of dedup.corpus.settings).
-PARAGRAPH_COLUMNS = 7 + len(FAMILIES)
+PARAGRAPH_COLUMNS = 8 + len(FAMILIES)
 
 
 def doc_rows(batch: int, docs: list[tuple[int, str, bytes, int, bytes]]) -> list[tuple[Any, ...]]:
@@ -68,7 +68,7 @@ def decode_doc(path: Path, compressed: bool, d: int, raw: bytes, t: bytes, s: in
         raise damaged_error(path, f"document {d} (id {i!r:.60}) does not match its checksum")
     try:
         return d, i, decode_text(t, compressed, s), r
-    except IndexError_:
+    except IndexMismatchError:
         raise damaged_error(path, f"the text of document {d} (id {i!r:.60}) does not decode to its size") from None
 
 

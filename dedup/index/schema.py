@@ -15,12 +15,12 @@ from typing import Any
 
 from ..config import Config
 from ..text import text_model
-from .errors import IndexError_, damaged_error
+from .errors import IndexMismatchError, damaged_error
 
 __all__ = ["SCHEMA_VERSION", "FINGERPRINT_FIELDS", "TABLES", "SCHEMA", "config_fingerprint", "table_names",
            "open_schema"]
 
-SCHEMA_VERSION = 8  # 8: paragraphs carry their lead key (template lines); 7: repeats carry their kind; 6: a CRC per row, text sizes, batch document ranges; 5: repeats as float64 rows; 4: edges per linking pass; 3: paragraphs per batch; 2: nodes are sets of the whole corpus
+SCHEMA_VERSION = 8  # 8: paragraphs carry their form and lead keys (fragments, template lines); 7: repeats carry their kind; 6: a CRC per row, text sizes, batch document ranges; 5: repeats as float64 rows; 4: edges per linking pass; 3: paragraphs per batch; 2: nodes are sets of the whole corpus
 
 #: Config fields that change what is stored (everything but performance knobs).
 FINGERPRINT_FIELDS = (
@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS batches (
     batch INTEGER PRIMARY KEY,
     first_doc INTEGER NOT NULL,     -- the batch holds documents first_doc .. first_doc + docs - 1
     docs INTEGER NOT NULL,
-    paragraphs BLOB NOT NULL,       -- int64 [n, 9]: doc, start, end, cut_end, tokens, node, removed, lead keys (2)
+    paragraphs BLOB NOT NULL,       -- int64 [n, 10]: doc, start, end, cut_end, tokens, node, removed, form, lead keys (2)
     first_node INTEGER NOT NULL,
     offsets BLOB NOT NULL,          -- int64 CSR offsets of the batch's node sets
     shingles BLOB NOT NULL,         -- uint32 CSR values
@@ -91,7 +91,7 @@ def open_schema(
 ) -> bool:
     """Create the tables of a new index at ``path`` (in one ``transaction()``), or check
     an existing one's (format, schema version, Unicode tables, ``cfg``, columns), raising
-    :class:`IndexError_` naming the fix; returns whether its texts are zlib-compressed."""
+    :class:`IndexMismatchError` naming the fix; returns whether its texts are zlib-compressed."""
     fp = json.dumps(config_fingerprint(cfg), sort_keys=True)
     model = json.dumps(text_model(), sort_keys=True)
     if not table_names(db):
@@ -106,7 +106,7 @@ def open_schema(
                      ("text_model", model), ("texts", "zlib" if durable else "utf-8")],
                 )
     if "meta" not in table_names(db):
-        raise IndexError_(f"{path} is a SQLite file but not a dedup index; pass a new path")
+        raise IndexMismatchError(f"{path} is a SQLite file but not a dedup index; pass a new path")
     meta = dict(db.execute("SELECT key, value FROM meta"))
     _check_identity(path, meta, fp, model)
     if meta.get("texts") not in ("zlib", "utf-8"):
@@ -121,21 +121,21 @@ def open_schema(
 def _check_identity(path: Path, meta: dict[str, str], fp: str, model: str) -> None:
     """Refuse an index of another format, schema version, Unicode tables or config."""
     if meta.get("format") != "dedup-index":
-        raise IndexError_(f"{path} is not a dedup index; pass a new path")
+        raise IndexMismatchError(f"{path} is not a dedup index; pass a new path")
     if meta.get("schema_version") != str(SCHEMA_VERSION):
-        raise IndexError_(
+        raise IndexMismatchError(
             f"{path} has index schema version {meta.get('schema_version')}, this dedup reads version "
             f"{SCHEMA_VERSION}; rebuild the index from the source documents"
         )
     if meta.get("text_model") != model:
-        raise IndexError_(
+        raise IndexMismatchError(
             f"{path} was built with other Unicode tables (NFKC / character classes):\n"
             f"  stored: {meta.get('text_model')}\n  here:   {model}\n"
             f"text would be tokenized differently; use the Python and regex versions it was built with, "
             f"or rebuild the index"
         )
     if meta.get("config") != fp:
-        raise IndexError_(
+        raise IndexMismatchError(
             f"{path} was built with a different Config:\n  stored: {meta.get('config')}\n  given:  {fp}\n"
             f"open it with the stored config, or use a new index path"
         )

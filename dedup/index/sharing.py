@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .errors import IndexError_
+from .errors import IndexMismatchError
 
 try:
     import fcntl
@@ -33,13 +33,13 @@ def lock_path(index: Path) -> Path:
 
 def acquire_lock(index: Path, timeout: float = 0.0) -> int:
     """Become the one writer of ``index``: wait up to ``timeout`` seconds for another
-    writer (in any process) to release it, then raise :class:`IndexError_`; returns the
+    writer (in any process) to release it, then raise :class:`IndexMismatchError`; returns the
     open lock file (closing it releases the lock, and so does the process's death)."""
     path = lock_path(index)
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as e:
-        raise IndexError_(
+        raise IndexMismatchError(
             f"index {index}: cannot open its writer lock {path} ({e.strerror}); "
             f"the index's directory must be writable to add documents"
         ) from None
@@ -52,7 +52,7 @@ def acquire_lock(index: Path, timeout: float = 0.0) -> int:
             if time.monotonic() >= deadline:
                 holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
                 os.close(fd)
-                raise IndexError_(
+                raise IndexMismatchError(
                     f"index {index} is being written by another process"
                     + (f" (pid {holder})" if holder.isdigit() else "")
                     + (f" and was still after {timeout:g} s" if timeout > 0 else "")

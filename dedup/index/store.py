@@ -15,7 +15,7 @@ import numpy as np
 from ..config import Config
 from ..shingle import ShingleSets
 from .encoding import encode_id
-from .errors import IndexError_, damaged_error, sqlite_error, sqlite_errors, sqlite_gen
+from .errors import IndexMismatchError, damaged_error, sqlite_error, sqlite_errors, sqlite_gen
 from .rows import (
     batch_row,
     check_docs,
@@ -54,7 +54,7 @@ class Store:
             self.close()
             if "not a database" not in str(e):
                 raise self.sqlite_error(e) from None
-            raise IndexError_(f"{self.path} is not a dedup index (SQLite says: {e}); pass a new path") from None
+            raise IndexMismatchError(f"{self.path} is not a dedup index (SQLite says: {e}); pass a new path") from None
         except BaseException:
             self.close()
             raise
@@ -69,18 +69,18 @@ class Store:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        """The open SQLite connection (:class:`IndexError_` once :meth:`close` was called)."""
+        """The open SQLite connection (:class:`IndexMismatchError` once :meth:`close` was called)."""
         if self.db is None:
-            raise IndexError_(f"index {self.path} is closed; open it again (a new Store, or Corpus(index=...))")
+            raise IndexMismatchError(f"index {self.path} is closed; open it again (a new Store, or Corpus(index=...))")
         return self.db
 
     # -- errors ------------------------------------------------------------------
-    def damaged(self, what: str) -> IndexError_:
+    def damaged(self, what: str) -> IndexMismatchError:
         """The error for an index found inconsistent (``what`` says how)."""
         return damaged_error(self.path, what)
 
-    def sqlite_error(self, e: sqlite3.Error) -> IndexError_:
-        """An error SQLite raised on this index, as :class:`IndexError_` naming the file and the fix."""
+    def sqlite_error(self, e: sqlite3.Error) -> IndexMismatchError:
+        """An error SQLite raised on this index, as :class:`IndexMismatchError` naming the file and the fix."""
         return sqlite_error(self.path, e)
 
     # -- sharing -----------------------------------------------------------------
@@ -91,7 +91,7 @@ class Store:
 
     def lock(self, timeout: float = 0.0) -> None:
         """Become this index's one writer: wait up to ``timeout`` seconds for another
-        writer (in any process) to close it, then raise :class:`IndexError_`. Held until
+        writer (in any process) to close it, then raise :class:`IndexMismatchError`. Held until
         :meth:`close`; a process that dies releases it."""
         if self._lock_fd is not None or not self.durable or not HAVE_FLOCK:
             return

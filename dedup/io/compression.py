@@ -7,7 +7,7 @@ import contextlib
 import io
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from .atomic import AtomicFile
@@ -42,20 +42,42 @@ def _compression_module(comp: str) -> Any:
     return zstandard
 
 
+class _Counted(io.RawIOBase):
+    """A binary stream that tells ``count`` how many bytes each read took from ``raw``."""
+
+    def __init__(self, raw: IO[bytes], count: Callable[[int], None]):
+        self.raw, self.count = raw, count
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        n = self.raw.readinto(b)  # type: ignore[attr-defined]
+        if n:
+            self.count(n)
+        return n
+
+
 @contextlib.contextmanager
-def open_input(path: str | os.PathLike[str]) -> Iterator[tuple[IO[bytes], str | None]]:
+def open_input(
+    path: str | os.PathLike[str], read_bytes: Callable[[int], None] | None = None
+) -> Iterator[tuple[IO[bytes], str | None]]:
     """``(binary stream, compression)`` of an input, opened once: ``-`` is standard
     input; a pipe or device is read as it comes. Compressed data (gzip, bz2, xz,
     zstd) is decompressed as it is read, told by the name's suffix or, for any
-    other name, by its first bytes."""
+    other name, by its first bytes. ``read_bytes`` is called with the number of
+    bytes of each read of the input itself (compressed bytes for compressed data)."""
     if str(path) == "-":
         raw: IO[bytes] = sys.stdin.buffer
         own = False
     else:
         raw = open(path, "rb")  # (a FIFO opens once: this is the only open)
         own = True
+    source = raw
     try:
-        if not hasattr(raw, "peek"):
+        if read_bytes is not None:
+            raw = io.BufferedReader(_Counted(raw, read_bytes))
+        elif not hasattr(raw, "peek"):
             raw = io.BufferedReader(raw)  # type: ignore[arg-type]
         comp = name_format(path)[1]
         if comp is None:
@@ -80,7 +102,7 @@ def open_input(path: str | os.PathLike[str]) -> Iterator[tuple[IO[bytes], str | 
                 f.close()
     finally:
         if own:
-            raw.close()
+            source.close()
 
 
 @contextlib.contextmanager

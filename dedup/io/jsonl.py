@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .compression import decompressed_lines, open_input
@@ -42,7 +42,8 @@ def dumps_json(obj: Any, **kwargs: Any) -> str:
 
 
 def iter_jsonl(
-    path: str | os.PathLike[str], *, skip_bad: bool = False, skipped: list[int] | None = None
+    path: str | os.PathLike[str], *, skip_bad: bool = False, skipped: list[int] | None = None,
+    read_bytes: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(line number, object)`` for the JSON objects of a JSONL file, one per non-blank line.
 
@@ -52,8 +53,9 @@ def iter_jsonl(
     is skipped (its number appended to ``skipped``) when ``skip_bad``. Invalid
     UTF-8 counts as malformed; a UTF-8 byte order mark at the start is allowed.
     Damaged or truncated compressed data raises :class:`DataError` naming the file.
+    ``read_bytes`` is told the bytes read from ``path`` as they are (see :func:`open_input`).
     """
-    with open_input(path) as (f, comp):
+    with open_input(path, read_bytes) as (f, comp):
         lineno = 0
         for lineno, raw in enumerate(decompressed_lines(f, path, comp, lambda: lineno), 1):
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
