@@ -87,7 +87,7 @@ def workers_at_once(monkeypatch):
     otherwise end before a worker has started)."""
     import dedup.corpus
 
-    monkeypatch.setattr(dedup.corpus.settings, "AWAIT_WORKERS", True)
+    monkeypatch.setattr(dedup.corpus.settings, "WORKERS_AFTER", 0)
 
 
 # map_min: every array goes to the workers as a mapped file (0) or pickled (2^40), or
@@ -462,24 +462,6 @@ def test_paragraph_evidence_is_a_lazy_immutable_sequence(monkeypatch):
     assert [(x, x.boilerplate) for x in dedup.dedupe(docs)] == [(x, x.boilerplate) for x in res]
 
 
-def test_arrays_for_workers_fall_back_to_pickling_when_the_share_dir_is_full(monkeypatch, workers_at_once):
-    """A small /dev/shm (as in containers) must not stop the corpus: arrays that cannot
-    be written are pickled to the worker instead."""
-    import dedup.corpus
-
-    def full(*a, **k):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(dedup.corpus.settings, "PARALLEL_MIN_ITEMS", 0)
-    monkeypatch.setattr(dedup.corpus.settings, "SPAWN_MIN_ITEMS", 0)
-    monkeypatch.setattr(dedup.corpus.settings, "MAP_MIN_BYTES", 0)
-    monkeypatch.setattr(dedup.corpus.transport.np, "save", full)
-    monkeypatch.setattr(dedup.corpus.transport.tempfile, "mkstemp", full)  # batches go by pipe too
-    docs, _ = synthetic_corpus(12)
-    base = [r.to_json() for r in dedup.dedupe(docs)]
-    assert [r.to_json() for r in dedup.dedupe(docs, n_jobs=2)] == base
-
-
 def test_temporary_corpus_recomputes_clusters_after_more_documents():
     """A temporary index keeps its cluster state in memory only; adding documents after
     reading results must give the clusters of everything, as one pass does."""
@@ -494,65 +476,17 @@ def test_temporary_corpus_recomputes_clusters_after_more_documents():
         assert c.summary().documents == len(docs)
 
 
-def test_objects_shipped_to_and_from_workers_as_files(tmp_path):
-    from dedup.corpus import Shipped
+def test_a_joined_array_is_joined_once():
+    from dedup.corpus import Joined
 
-    a = np.arange(100_000, dtype=np.uint64)
-    obj = (a, a[::3], np.zeros((0, 25), dtype=np.uint64), {"texts": [b"ab", "\u00e9", ""]}, 7)
-    x = Shipped.put(obj, str(tmp_path))
-    assert isinstance(x, Shipped) and len(list(tmp_path.iterdir())) == 1
-    back = Shipped.get(x)
-    assert not list(tmp_path.iterdir())  # read once, then removed
-    assert all(np.array_equal(u, v) and u.dtype == v.dtype and u.shape == v.shape for u, v in zip(back[:3], obj[:3]))
-    assert back[3:] == obj[3:]
-    assert Shipped.put(obj, None) is obj and Shipped.get(obj) is obj  # no share directory: by pipe
-    assert Shipped.put(obj, str(tmp_path / "removed")) is obj  # cannot be written: by pipe
-
-
-def test_joined_arrays_are_written_once_and_mapped_by_both_sides(tmp_path, monkeypatch):
-    import dedup.corpus
-    from dedup.corpus import Joined, Mapped
-
-    monkeypatch.setattr(dedup.corpus.settings, "MAP_MIN_BYTES", 0)
     rng = np.random.default_rng(0)
     parts = (rng.integers(0, 2**63, (5, 3), dtype=np.uint64), np.zeros((0, 3), dtype=np.uint64),
              rng.integers(0, 2**63, (7, 3), dtype=np.uint64)[::-1])  # (a view that is not contiguous)
     j = Joined(parts)
     want = np.concatenate(parts)
-    saved: dict[int, str] = {}
-    a = Mapped.put((j, 1), tmp_path / "a", saved)
-    b = Mapped.put((j, j), tmp_path / "b", saved)
-    assert len(list(tmp_path.iterdir())) == 1 and a[0] == b[0] == b[1]  # one file, whatever names it
-    for got in (Mapped.get(a)[0], Mapped.local((j,), saved)[0], Mapped.local((j,), {})[0]):
-        assert got.dtype == want.dtype and np.array_equal(got, want)
+    assert j.array() is j.array() and j.array().dtype == want.dtype and np.array_equal(j.array(), want)
     assert j.size == want.size and j.nbytes == want.nbytes
     assert Joined((parts[0],)).array() is parts[0]  # one part: no copy
-    monkeypatch.setattr(dedup.corpus.settings, "MAP_MIN_BYTES", 1 << 40)  # small: by pipe, joined
-    assert np.array_equal(Mapped.put((j,), tmp_path / "c", {})[0], want)
-
-
-def test_a_joined_array_that_cannot_be_written_goes_by_pipe_joined_once(tmp_path, monkeypatch):
-    import dedup.corpus
-    from dedup.corpus import Joined, Mapped
-
-    monkeypatch.setattr(dedup.corpus.settings, "MAP_MIN_BYTES", 0)
-    tries = []
-
-    def full(self, path):  # a full /dev/shm: part of the file written, then ENOSPC
-        tries.append(path)
-        with open(path, "wb") as f:
-            f.write(b"partial")
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(Joined, "save", full)
-    j = Joined((np.arange(6, dtype=np.uint64).reshape(3, 2), np.arange(4, dtype=np.uint64).reshape(2, 2)))
-    saved: dict = {}
-    a, b = Mapped.put((j,), tmp_path / "a", saved)[0], Mapped.put((j,), tmp_path / "b", saved)[0]
-    assert len(tries) == 1 and not list(tmp_path.iterdir())  # tried once, the partial file removed
-    assert a is b is Mapped.local((j,), saved)[0] and a.tolist() == [[0, 1], [2, 3], [4, 5], [0, 1], [2, 3]]
-    monkeypatch.setattr(np, "save", lambda path, arr, allow_pickle: full(None, path))  # a plain array: the same
-    arr = np.arange(10, dtype=np.uint64)
-    assert Mapped.put((arr,), tmp_path / "c")[0] is arr and len(tries) == 2 and not list(tmp_path.iterdir())
 
 
 def test_a_shared_step_that_fails_leaves_the_workers_usable(workers_at_once):
@@ -560,7 +494,6 @@ def test_a_shared_step_that_fails_leaves_the_workers_usable(workers_at_once):
     finished before their files go, and the next step runs as usual."""
     cuts = list(range(0, 1100, 100))
     with dedup.Corpus(n_jobs=2) as c:
-        c.workers.start()
         with pytest.raises(TypeError):
             c.workers.share(np.arange, lambda a, b: ("not a number",) if b == 1000 else (a, b), cuts)  # the last: here
         assert np.concatenate(c.workers.share(np.arange, lambda a, b: (a, b), cuts)).tolist() == list(range(1000))
@@ -575,7 +508,7 @@ def test_dedupe_lets_the_workers_go_before_the_results(monkeypatch, workers_at_o
     c = dedup.Corpus(n_jobs=2, batch_size=8)
     results = dedup.corpus.stream(c, docs)
     first = next(results)
-    assert c.workers.pool is None and c.workers.tasks == 0  # stopped once the clusters were made
+    assert not c.workers.running and c.workers.tasks == 0  # stopped once the clusters were made
     assert [first.to_json(), *(r.to_json() for r in results)] == [r.to_json() for r in dedup.dedupe(docs)]
 
 
@@ -586,8 +519,8 @@ def test_a_shared_step_covers_every_range_once_in_order(ranges, workers_at_once)
     cuts = sorted({0, *range(0, 1000, 1000 // ranges), 1000})
     with dedup.Corpus(n_jobs=2) as c:
         assert c.workers.pieces(10, 8) == 1  # small: all here
-        c.workers.start()
-        assert c.workers.started() and c.workers.pieces(1 << 20, 8) == 16
+        assert c.workers.pieces(1 << 20, 8) == 1  # no worker runs yet: not worth starting them
+        assert c.workers.pieces(1 << 23, 8) == 16
         got = c.workers.share(np.arange, lambda a, b: (a, b), cuts)
     assert len(got) >= 2 and np.concatenate(got).tolist() == list(range(1000))
     with dedup.Corpus() as c:
@@ -610,40 +543,13 @@ def test_node_store_takes_rows_across_its_parts():
     assert [got.row(i).tolist() for i in range(5)] == [[7], [1, 2], [4, 5, 6], [], [1, 2]]
 
 
-def test_a_short_input_is_not_held_up_by_a_worker_starting():
-    """The worker starts on the second batch, but batches go to it only once it has
-    started: a short input is done here, and the worker is stopped without a wait."""
+def test_a_one_batch_input_starts_no_worker():
     docs, _ = synthetic_corpus(3)
-    with dedup.Corpus(n_jobs=2, batch_size=2) as c:
+    with dedup.Corpus(n_jobs=2, batch_size=1000) as c:
         c.add(docs)
-        assert c.workers.pool is not None and c.workers.tasks == 0  # (it may have started meanwhile: nothing was given to it)
+        assert not c.workers.running and c.workers.tasks == 0
         got = [r.to_json() for r in c.results()]
     assert got == [r.to_json() for r in dedup.dedupe(docs)]
-
-
-def test_at_the_end_of_the_input_batches_no_worker_started_are_run_here(tmp_path):
-    from collections import deque
-    from concurrent.futures import Future
-
-    from dedup.corpus import BatchAnalysis, Shipped, analyze_batch, steal
-
-    batch = [("a", "A line of well over eight words, said twice here.\n" * 2)]
-    with dedup.Corpus() as c:
-
-        def kernel(b):  # (what the corpus runs on a batch in this process)
-            return analyze_batch([t for _, t in b], c.config, c.store.compressed)
-
-        running, queued = Future(), Future()
-        running.set_running_or_notify_cancel()  # (a worker has it)
-        shipped = Shipped.put(([t for _, t in batch], c.config, False), str(tmp_path))
-        pending = deque([(batch, running, None), (batch, queued, shipped), (batch, kernel(batch), None)])
-        assert steal(pending, kernel)
-        assert queued.cancelled() and not list(tmp_path.iterdir())  # its shipped batch removed
-        assert isinstance(pending[1][1], BatchAnalysis) and pending[1][1].repeats == pending[2][1].repeats
-        assert not steal(pending, kernel)  # the one a worker has started stays with it; the others are done
-        waiting = Future()
-        pending = deque([(batch, waiting, None)])  # the workers have not started (a short input)
-        assert steal(pending, kernel) and waiting.cancelled() and isinstance(pending[0][1], BatchAnalysis)
 
 
 @pytest.mark.parametrize("chunk", [2, 512])
@@ -686,7 +592,7 @@ def test_objects_made_in_bulk_are_the_dataclasses_init_would_make():
 
 _UNGUARDED = """
 import dedup, dedup.corpus
-dedup.corpus.settings.AWAIT_WORKERS = True
+dedup.corpus.settings.WORKERS_AFTER = 0
 docs = [(str(i), f"Story {i} about the thing.\\nA shared footer line for every outlet here and there.\\n") for i in range(600)]
 out = list(dedup.dedupe(docs, n_jobs=2, batch_size=64))
 print("ok", len(out), out[1].paragraphs[1].cluster)

@@ -10,7 +10,7 @@ import pytest
 
 import dedup
 from dedup.corpus.clusters import star_clusters
-from dedup.corpus.workers import Workers
+from dedup.corpus.runner import Runner
 from dedup.lsh import jaccard_pairs
 from dedup.shingle import ShingleSets
 
@@ -90,7 +90,7 @@ def test_star_clusters_are_the_same_for_any_edge_order() -> None:
     sets = ShingleSets(np.concatenate(rows), offsets, np.full(12, 30, dtype=np.int64))
     left = np.array([*range(11), 0, 3], dtype=np.int64)
     right = np.array([*range(1, 12), 5, 9], dtype=np.int64)
-    workers = Workers(1)
+    workers = Runner(1)
     a = star_clusters(sets, left, right, 12, 0.3, workers)
     for seed in range(3):
         order = np.random.default_rng(seed).permutation(len(left))

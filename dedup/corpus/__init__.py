@@ -1,7 +1,6 @@
 """The corpus driver (see :mod:`dedup.corpus.core`): documents in (:mod:`~dedup.corpus.batches`),
 the node index (:mod:`~dedup.corpus.nodes`, :mod:`~dedup.corpus.pairs`), clusters
-(:mod:`~dedup.corpus.clusters`), the workers (:mod:`~dedup.corpus.workers`,
-:mod:`~dedup.corpus.transport`) and their settings (:mod:`~dedup.corpus.settings`)."""
+(:mod:`~dedup.corpus.clusters`), the parallel runner (:mod:`~dedup.corpus.runner`, on joblib) and its settings (:mod:`~dedup.corpus.settings`)."""
 
 import sys
 import types
@@ -10,13 +9,13 @@ from typing import Any
 from . import settings
 from .batches import BatchAnalysis, analyze_batch, document
 from .core import Corpus, dedupe, stream
+from .joined import Joined
 from .nodes import KeyRuns, Nodes, NodeStore
+from .runner import Runner, keep_heap
 from .settings import P_CUT, P_DOC, P_END, P_NODE, P_REMOVED, P_START, P_TOKENS
-from .transport import Joined, Mapped, Shipped, keep_heap
-from .workers import Workers, steal
 
-__all__ = ["Corpus", "dedupe", "document", "stream", "keep_heap", "Workers", "Nodes", "NodeStore", "KeyRuns",
-           "BatchAnalysis", "analyze_batch", "steal", "Joined", "Mapped", "Shipped", "P_DOC", "P_START", "P_END",
+__all__ = ["Corpus", "dedupe", "document", "stream", "keep_heap", "Runner", "Nodes", "NodeStore", "KeyRuns",
+           "BatchAnalysis", "analyze_batch", "Joined", "P_DOC", "P_START", "P_END",
            "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED"]
 
 

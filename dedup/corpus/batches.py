@@ -1,10 +1,11 @@
-"""Documents in: one input document validated (:func:`document`), the per-batch kernel
+"""Documents in: one input document validated (:func:`document`), the input read in batches
+of valid documents with new ids (:func:`read_batches`), the per-batch kernel
 (:func:`analyze_batch`, independent of the index, so it runs in the workers) and the
 documents' stored forms (repeats as bytes, :func:`doc_texts` to read them back)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any
@@ -13,15 +14,17 @@ import numpy as np
 
 from ..collapse import REPEAT_KINDS, Repeat, analyze, cut_repeats
 from ..config import Config
-from ..index import IndexMismatchError, Store, stored_text
-from ..maker import make_repeat
-from ..lsh import set_fingerprints
-from ..shingle import ShingleSets
 from ..forms import paragraph_forms
+from ..index import IndexMismatchError, Store, stored_text
+from ..lsh import set_fingerprints
+from ..maker import make_repeat
+from ..shingle import ShingleSets
+from ..sources import fields_of
 from ..templates import paragraph_leads
 from ..text import check_text
+from .ids import InputIds
 
-__all__ = ["BatchAnalysis", "analyze_batch", "doc_texts", "repeats_blob", "document"]
+__all__ = ["BatchAnalysis", "analyze_batch", "doc_texts", "repeats_blob", "document", "read_batches"]
 
 
 @dataclass(frozen=True)
@@ -145,3 +148,23 @@ def document(pos: int, doc: object, *, base: int = 0, text_field: str = "text", 
     if not isinstance(did, str):
         raise TypeError(f"document {pos} has an id of type {type(did).__name__} ({did!r:.40}); ids must be str or int")
     return did, check_text(text, what=f"text of document {pos} (id {did!r})")
+
+
+def read_batches(docs: Iterable[object], ids: InputIds, inflight: dict[str, int], *, size: int, base: int,
+                 text_field: str, id_field: str) -> Iterator[list[tuple[str, str]]]:
+    """``docs`` as batches of up to ``size`` valid documents (see :func:`document`; those
+    without an id numbered from ``base``) with new ids (checked by ``ids``: ``inflight`` holds
+    the positions of ids read but not stored yet); a batch of skipped ids is not yielded."""
+    pos = 0
+    batch: list[tuple[str, str]] = []
+    extra = []
+    for doc in docs:
+        batch.append(document(pos, doc, base=base, text_field=text_field, id_field=id_field))
+        extra.append(fields_of(doc, text_field))
+        pos += 1
+        if len(batch) >= size:
+            if new := ids.check(batch, pos - len(batch), inflight, extra):
+                yield new
+            batch, extra = [], []
+    if batch and (new := ids.check(batch, pos - len(batch), inflight, extra)):
+        yield new

@@ -2,7 +2,7 @@
 (:func:`cluster_state`), computed from the verified node edges and the paragraph columns.
 
 Each function reads arrays and returns new ones; the only thing it shares is the work,
-through ``workers`` (:class:`~dedup.corpus.workers.Workers`: ``pieces`` and ``share``),
+through ``workers`` (:class:`~dedup.corpus.runner.Runner`: ``pieces`` and ``share``),
 which changes where it runs, never the result.
 """
 
@@ -15,16 +15,16 @@ import numpy as np
 from ..arrays import distinct_count, distinct_inverse
 from ..cluster import components
 from ..config import Config
+from ..forms import exempt
 from ..lsh import band_keys_of_sets, jaccard_pairs, unique_pairs
 from ..shingle import ShingleSets, union_rows
-from ..forms import exempt
 from ..templates import template_paragraphs
 from . import settings
+from .joined import Joined
 from .nodes import NodeStore
 from .pairs import range_pairs
+from .runner import Runner
 from .settings import P_DOC, P_FORM, P_LEAD, P_NODE, P_REMOVED, P_TOKENS
-from .transport import Joined
-from .workers import Workers
 
 __all__ = [
     "STATE_FIELDS", "REPRESENTATIVE_SHARE", "cluster_state", "state_misfit", "doc_clusters", "star_clusters",
@@ -43,7 +43,7 @@ REPRESENTATIVE_SHARE = 0.75
 
 
 def cluster_state(
-    cfg: Config, sets: NodeStore, edges: np.ndarray, paragraphs: np.ndarray, n_docs: int, workers: Workers
+    cfg: Config, sets: NodeStore, edges: np.ndarray, paragraphs: np.ndarray, n_docs: int, workers: Runner
 ) -> dict[str, np.ndarray]:
     """The clusters of the paragraphs (int64 ``[n, P_COLUMNS]``, the ``P_*`` columns) of ``n_docs``
     documents, from the verified ``edges`` between the nodes of ``sets``: the arrays named
@@ -74,7 +74,7 @@ def cluster_state(
 
 
 def stories(cfg: Config, sets: NodeStore, par: np.ndarray, cluster: np.ndarray, n_docs: int,
-            workers: Workers) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            workers: Runner) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The document clusters; per paragraph, the number of distinct document clusters
     (stories) its paragraph cluster reaches; and which paragraphs are boilerplate.
 
@@ -96,7 +96,7 @@ def stories(cfg: Config, sets: NodeStore, par: np.ndarray, cluster: np.ndarray, 
 
 
 def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray, excluded: np.ndarray,
-                 n_docs: int, workers: Workers) -> np.ndarray:
+                 n_docs: int, workers: Runner) -> np.ndarray:
     """The document cluster of each of ``n_docs`` documents: documents whose sets (the union
     of their paragraphs' node sets, ``excluded`` paragraphs left out) have Jaccard at least
     ``cfg.doc_threshold``, linked; a cluster is named by its earliest document."""
@@ -127,7 +127,7 @@ def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray
 
 
 def star_clusters(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.ndarray, n: int, threshold: float,
-                  workers: Workers) -> np.ndarray:
+                  workers: Runner) -> np.ndarray:
     """Clusters of the rows ``0..n-1`` of ``sets`` linked by the edges ``left``-``right``, each
     named by its earliest row (its representative), in which every member has Jaccard at least
     ``threshold`` with the representative.
@@ -153,7 +153,7 @@ def star_clusters(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.nda
         free = out
 
 
-def pair_jaccard(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.ndarray, workers: Workers) -> np.ndarray:
+def pair_jaccard(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.ndarray, workers: Runner) -> np.ndarray:
     """:func:`~dedup.lsh.jaccard_pairs` of the rows ``left[i]``, ``right[i]`` of ``sets``, the
     pairs split between the processes; each part takes the rows its pairs name (the
     workers' first: this process takes its own while they work)."""

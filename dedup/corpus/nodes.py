@@ -11,9 +11,9 @@ import numpy as np
 from ..arrays import ranges, run_ranks
 from ..lsh import unique_pairs
 from ..shingle import ShingleSets
+from .joined import Joined
 from .pairs import range_pairs
 from .settings import Share
-from .transport import Joined
 
 __all__ = ["NodeStore", "KeyRuns", "Nodes"]
 

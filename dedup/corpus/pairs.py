@@ -10,8 +10,8 @@ import numpy as np
 from ..arrays import chunk_bounds, run_ranks, shared_keys, top_bytes
 from ..lsh import unique_pairs, window_pairs
 from . import settings
+from .joined import Joined
 from .settings import Share
-from .transport import Joined
 
 __all__ = ["range_pairs", "bucket_pairs"]
 

@@ -3,10 +3,9 @@
 pieces the work runs.
 
 :data:`PARALLEL_MIN_ITEMS` and :data:`SPAWN_MIN_ITEMS`: how large a corpus-wide step must be
-to be shared with the workers, or to start them for it; :data:`AWAIT_WORKERS`: wait for a
-worker to start, so that even a short input reaches the workers (for tests);
-:data:`SHARE_DIR` and :data:`MAP_MIN_BYTES`: where, and from what size, arrays go to the
-workers as mapped files (``SHARE_DIR = None``: all by pipe); :data:`RANGE_PIECE`: band keys
+to be shared with the workers, or to start them for it; :data:`WORKERS_AFTER`: batches run here
+before the workers take them; :data:`SHARE_DIR` and :data:`MAP_MIN_BYTES`: where, and from what
+size, arrays go to the workers as files they map (``SHARE_DIR = None``: all pickled); :data:`RANGE_PIECE`: band keys
 sorted at once; :data:`RESULT_CHUNK`: documents per chunk of :meth:`Corpus.results`.
 """
 
@@ -18,7 +17,7 @@ from typing import Any
 
 from ..templates import FAMILIES
 
-__all__ = ["PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS", "RANGE_PIECES", "PIECES", "WORKERS_AFTER", "AWAIT_WORKERS",
+__all__ = ["PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS", "RANGE_PIECES", "PIECES", "WORKERS_AFTER",
            "RESULT_CHUNK", "RANGE_PIECE", "SHARE_DIR", "MAP_MIN_BYTES", "Share", "P_DOC", "P_START", "P_END",
            "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED", "P_FORM", "P_LEAD", "P_COLUMNS"]
 
@@ -27,28 +26,25 @@ __all__ = ["PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS", "RANGE_PIECES", "PIECES", "W
 #: or wait for one still starting.
 PARALLEL_MIN_ITEMS = 1 << 18
 SPAWN_MIN_ITEMS = 1 << 23
-#: Pieces per process of a shared corpus-wide step (see Workers.share): of the key-range
+#: Pieces per process of a shared corpus-wide step (see Runner.share): of the key-range
 #: steps (each piece reads all keys: as many as processes) and of the others (made one by one).
 RANGE_PIECES, PIECES = 1, 8
-#: Batches this process runs before it starts the workers, which it does on reading the next
-#: one. A worker takes a few tenths of a second to start: until one has, batches stay here.
+#: Batches this process runs before the workers take the others (a one-batch input starts none).
 WORKERS_AFTER = 1
-#: Wait for the workers to start before going on (tests set it, to send small inputs to them).
-AWAIT_WORKERS = False
 #: Documents per chunk of :meth:`Corpus.results`.
 RESULT_CHUNK = 512
 #: Band keys sorted at once by a key-range step (see bucket_pairs).
 RANGE_PIECE = 1 << 21
-#: Workers.share: ``share(fn, make, cuts)``.
+#: Runner.share: ``share(fn, make, cuts)``.
 Share = Callable[[Callable[..., Any], Callable[[int, int], tuple[Any, ...]], Sequence[int]], list[Any]]
 #: Columns of the per-paragraph array kept for every stored paragraph.
 #: P_FORM: the paragraph's form bits (dedup.forms); P_LEAD and on: its template-family keys
 #: (dedup.templates.lead_keys), one per family kind.
 P_DOC, P_START, P_END, P_CUT, P_TOKENS, P_NODE, P_REMOVED, P_FORM, P_LEAD = range(9)
 P_COLUMNS = P_LEAD + len(FAMILIES)
-#: Where arrays for the workers are written (memory-backed where the system has it; ``None``:
-#: nowhere, everything goes by pipe).
+#: Where arrays for the workers are written (joblib's ``temp_folder``: memory-backed where the
+#: system has it; ``None``: nowhere, everything is pickled).
 SHARE_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-#: Arrays at least this large go to the workers as mapped files, smaller ones pickled.
+#: Arrays larger than this go to the workers as mapped files (joblib's ``max_nbytes``), smaller ones pickled.
 MAP_MIN_BYTES = 1 << 20
 

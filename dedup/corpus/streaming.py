@@ -3,19 +3,33 @@ documents at a time from the stored texts and the cluster state."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from ..index import Store
 from ..arrays import distinct
+from ..index import Store
 from ..results import CorpusSummary, DocResult, ResultColumns, make_doc_result, paragraphs_view
 from ..sources import FieldSpool
 from . import settings
 from .batches import doc_texts
 from .settings import P_DOC, P_END, P_REMOVED, P_START, P_TOKENS
 
-__all__ = ["doc_results", "corpus_summary"]
+__all__ = ["doc_results", "corpus_summary", "doc_runs"]
+
+
+def doc_runs(n_docs: int, start: int = 0, docs: Iterable[int] | None = None) -> list[tuple[int, int]]:
+    """The documents from ``start`` on, or those of ``docs`` (document numbers, in their
+    order), as runs ``[first, last)`` of consecutive ones."""
+    if docs is None:
+        return [(start, n_docs)]
+    d = np.asarray(docs if isinstance(docs, np.ndarray) else list(docs), dtype=np.int64).reshape(-1)
+    if not len(d):
+        return []
+    if int(d.min()) < 0 or int(d.max()) >= n_docs:
+        raise ValueError(f"docs must be document numbers 0 .. {n_docs - 1}, got {int(d.min())} .. {int(d.max())}")
+    cut = np.flatnonzero(np.diff(d) != 1) + 1
+    return list(zip(d[np.r_[0, cut]].tolist(), (d[np.r_[cut - 1, len(d) - 1]] + 1).tolist()))
 
 
 def doc_results(store: Store, paragraphs: np.ndarray, st: dict[str, np.ndarray], fields: FieldSpool, n_docs: int,
