@@ -32,6 +32,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--before", required=True, help="a checkout of the commit to compare with")
     ap.add_argument("--label", default="before/after", help="what changed (the docs section's title)")
+    ap.add_argument("--section", default="corpus_vs", help="the docs/benchmarks.md section (and results file) to write")
     ap.add_argument("--size", type=int, default=1_000_000)
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--repeat", type=int, default=3)
@@ -62,7 +63,7 @@ def main() -> None:
             "ratio": statistics.median(ratios), "ratio_range": [ratios[0], ratios[-1]],
             "before_rss_mb": max(r["peak_rss_mb"] for r in b), "after_rss_mb": max(r["peak_rss_mb"] for r in n),
         })
-    save("corpus_vs", {"before": commit, "label": a.label, "rows": rows, "runs": {f"{k[0]}-{k[1]}": v for k, v in runs.items()},
+    save(a.section, {"before": commit, "label": a.label, "rows": rows, "runs": {f"{k[0]}-{k[1]}": v for k, v in runs.items()},
                        "machine": m})
     print(json.dumps(rows, indent=1))
     if a.no_docs:
@@ -73,7 +74,7 @@ def main() -> None:
         for r in rows
     )
     update_docs(
-        "corpus_vs",
+        a.section,
         f"""## Corpus scale before and after: {a.label}
 
 The bench_corpus_scale.py child over one synthetic file of {a.size:,} paragraphs, run alternately with
