@@ -14,9 +14,12 @@ per Arrow batch inside ``mapInArrow`` (never a Python UDF per row):
    function, so a bucket of a million footers costs a million rows, not 10^12
    pairs). Candidates are verified with the exact Jaccard of their sets.
 4. Connected components by min-label propagation with pointer jumping, one
-   join per round on the executors (no edge is collected to the driver).
-5. Document sets (the union of each document's kept, non-boilerplate
-   paragraphs), their LSH buckets, verification and components likewise.
+   join per round on the executors; a graph of at most
+   :data:`dedup.spark_stages.LOCAL_EDGES` edges is labelled in the driver instead.
+5. Stories: document sets (the union of each document's kept paragraphs), their
+   LSH buckets, verification and star clusters; boilerplate counted over the
+   stories and template families; then, if there is boilerplate, the document
+   clusters again without it (:mod:`dedup.spark_stages`).
 
 Because clusters are defined by the corpus order alone (see
 :class:`dedup.corpus.nodes.Nodes`), the result equals :func:`dedup.dedupe` over the

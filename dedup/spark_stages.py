@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame
 
 __all__ = ["csr", "binary_column", "long_lists", "jaccard_batches", "doc_set_batches", "window_pairs", "verify",
-           "components", "star", "doc_clusters", "with_boilerplate"]
+           "components", "LOCAL_EDGES", "star", "doc_clusters", "with_boilerplate"]
 
 
 def csr(arr: pa.Array) -> ShingleSets:
@@ -120,6 +120,25 @@ def verify(pairs: DataFrame, sets: DataFrame, key: str, threshold: float) -> Dat
     return sims.where(F.col("sim") >= threshold - 1e-12)
 
 
+#: Graphs of at most this many edges get their components in the driver.
+LOCAL_EDGES = 1 << 18
+
+
+def _local_components(edges: DataFrame, rows: list[Any]) -> DataFrame:
+    """Rows ``(node, label)`` of the components of the few edges ``rows`` of ``edges``."""
+    from .cluster import components as label_components
+
+    spark = edges.sparkSession
+    if not rows:
+        return spark.createDataFrame([], "node long, label long")
+    a = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    b = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+    nodes, inv = np.unique(np.concatenate((a, b)), return_inverse=True)
+    inv = inv.ravel()
+    label = nodes[label_components(len(nodes), inv[: len(a)], inv[len(a) :])]
+    return spark.createDataFrame(list(zip(nodes.tolist(), label.tolist())), "node long, label long")
+
+
 def components(edges: DataFrame, *, checkpoint: bool = True) -> DataFrame:
     """Connected components of the graph of ``edges`` (columns ``a, b``) as rows
     ``(node, label)``: every node that has an edge, labelled with the smallest node
@@ -129,10 +148,15 @@ def components(edges: DataFrame, *, checkpoint: bool = True) -> DataFrame:
     itself and its neighbours) followed by pointer jumping (a node takes its
     label's label), until no label changes; each round is a few joins on the
     executors, and the number of rounds grows with the logarithm of the
-    component diameter in practice.
+    component diameter in practice. A graph of at most :data:`LOCAL_EDGES` edges is
+    labelled in the driver instead (:func:`dedup.cluster.components`, the same labels),
+    which spares the rounds' jobs.
     """
     from pyspark.sql import functions as F
 
+    small = edges.select("a", "b").where(F.col("a") != F.col("b")).limit(LOCAL_EDGES + 1).collect()
+    if len(small) <= LOCAL_EDGES:
+        return _local_components(edges, small)
     sym = edges.select("a", "b").union(edges.select(F.col("b").alias("a"), F.col("a").alias("b")))
     sym = sym.where(F.col("a") != F.col("b")).distinct().persist()
     labels = sym.groupBy(F.col("a").alias("node")).agg(F.least(F.min("b"), F.col("a")).alias("label"))

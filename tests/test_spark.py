@@ -118,11 +118,18 @@ def test_cli_engine_spark_writes_what_the_local_engine_writes(spark, tmp_path):
     assert e.value.code == 2
 
 
-def test_crawl_like_corpus_equals_single_machine(spark):
+@pytest.mark.parametrize("local_edges", [None, 0])
+def test_crawl_like_corpus_equals_single_machine(spark, monkeypatch, local_edges):
     """Stories copied many times, template lines and a split link anchor: the two-pass
     stories, template families and forms give the local answer (the star clusters' cuts are
-    in the eval corpus test)."""
+    in the eval corpus test), with components in the driver (small graphs) or in rounds of
+    joins (``LOCAL_EDGES = 0``)."""
+    from dedup import spark_stages
+
     from .test_crawl_clusters import FOOTER, stories
+
+    if local_edges is not None:
+        monkeypatch.setattr(spark_stages, "LOCAL_EDGES", local_edges)
 
     rnd = random.Random(2)
     docs = [(f"{s}#{j}", "\n".join([p + "." for p in a[:3]] + ["It was played against", "Timnas Indonesia",
