@@ -29,6 +29,7 @@ LETTERLESS = 2
 _OPEN_END = regex.compile(r"[\p{L}\p{N},;]\s*$")
 _LOWER_START = regex.compile(r"[\p{P}\p{Z}\s]*\p{Ll}")
 _LETTER = regex.compile(r"\p{L}")
+_TAIL = 16  # characters read at a paragraph's end (or start) to tell how it ends (or starts)
 _SENTENCE_END = regex.compile(r"\p{Sentence_Terminal}[\p{Pe}\p{Pf}\p{Po}]*\s*$")
 
 
@@ -42,15 +43,19 @@ def paragraph_forms(texts: Sequence[str], starts: np.ndarray, ends: np.ndarray, 
     """
     out = np.zeros(len(starts), dtype=np.int64)
     offs, s0, e0 = doc_offsets.tolist(), starts.tolist(), ends.tolist()
+    letter, end, open_end, lower = _LETTER.search, _SENTENCE_END.search, _OPEN_END.search, _LOWER_START.match
     for d, text in enumerate(texts):
-        paras = [text[s:e] for s, e in zip(s0[offs[d] : offs[d + 1]], e0[offs[d] : offs[d + 1]])]
-        marks_ends = any(_SENTENCE_END.search(p) for p in paras)
-        for i, p in enumerate(paras):
-            if _LETTER.search(p) is None:
-                out[offs[d] + i] = LETTERLESS
-            elif marks_ends and i and _OPEN_END.search(paras[i - 1]) and (
-                    _LOWER_START.match(p) or (i + 1 < len(paras) and _LOWER_START.match(paras[i + 1]))):
-                out[offs[d] + i] = CONTINUES
+        p0, p1 = offs[d], offs[d + 1]
+        spans = list(zip(s0[p0:p1], e0[p0:p1]))
+        marks_ends = any(end(text, max(s, e - _TAIL), e) for s, e in spans)
+        heads = [lower(text, s, min(e, s + _TAIL)) is not None for s, e in spans] + [False]
+        for i, (s, e) in enumerate(spans):
+            if letter(text, s, e) is None:
+                out[p0 + i] = LETTERLESS
+            elif marks_ends and i and (heads[i] or heads[i + 1]):
+                ps, pe = spans[i - 1]
+                if open_end(text, max(ps, pe - _TAIL), pe):
+                    out[p0 + i] = CONTINUES
     return out
 
 

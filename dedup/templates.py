@@ -29,8 +29,8 @@ import regex
 
 from .arrays import distinct_count
 
-__all__ = ["FAMILIES", "TEMPLATE_TOKENS", "TEMPLATE_EDGE", "LEAD_CHARS", "lead_keys", "paragraph_leads", "edge_distance",
-           "template_paragraphs"]
+__all__ = ["FAMILIES", "TEMPLATE_TOKENS", "TEMPLATE_EDGE", "LEAD_CHARS", "lead_keys", "paragraph_leads",
+           "edge_distance", "template_paragraphs"]
 
 #: The families: (opening words that name one, how many times ``boilerplate_min`` stories
 #: it must reach), longest first. One column of :func:`lead_keys` each.
@@ -57,7 +57,7 @@ def lead_keys(paragraphs: Sequence[str], tokens: np.ndarray) -> np.ndarray:
     """
     out = np.zeros((len(paragraphs), len(FAMILIES)), dtype=np.int64)
     ok = (tokens > 1) & (tokens <= 2 * TEMPLATE_TOKENS)
-    match, seen = _LEAD.match, {}
+    match, seen, n_tokens = _LEAD.match, {}, tokens.tolist()
     for i in np.flatnonzero(ok).tolist():
         m = match(paragraphs[i], 0, LEAD_CHARS)
         if m is None:
@@ -65,7 +65,7 @@ def lead_keys(paragraphs: Sequence[str], tokens: np.ndarray) -> np.ndarray:
         words = m.groups()
         for j, (k, _) in enumerate(FAMILIES):
             lead = words[:k]
-            if tokens[i] > k and lead[-1] is not None:
+            if n_tokens[i] > k and lead[-1] is not None:
                 key = seen.get(lead)
                 if key is None:
                     b = " ".join(lead).casefold().encode("utf-8", "surrogatepass")
@@ -79,10 +79,13 @@ def paragraph_leads(texts: Sequence[str], starts: np.ndarray, ends: np.ndarray, 
                     tokens: np.ndarray) -> np.ndarray:
     """:func:`lead_keys` of the paragraphs ``texts[d][starts[i]:ends[i]]`` of a batch
     (paragraphs ``doc_offsets[d]:doc_offsets[d + 1]`` belong to text ``d``)."""
-    offs, s0, e0 = doc_offsets.tolist(), starts.tolist(), ends.tolist()
-    heads = [texts[d][s : min(e, s + LEAD_CHARS)] for d in range(len(texts))
-             for s, e in zip(s0[offs[d] : offs[d + 1]], e0[offs[d] : offs[d + 1]])]
-    return lead_keys(heads, tokens)
+    ok = np.flatnonzero((tokens > 1) & (tokens <= 2 * TEMPLATE_TOKENS))
+    doc = np.repeat(np.arange(len(texts)), np.diff(doc_offsets))[ok].tolist()
+    s0, e0 = starts[ok].tolist(), ends[ok].tolist()
+    heads = [texts[d][s : min(e, s + LEAD_CHARS)] for d, s, e in zip(doc, s0, e0)]
+    out = np.zeros((len(starts), len(FAMILIES)), dtype=np.int64)
+    out[ok] = lead_keys(heads, tokens[ok])
+    return out
 
 
 def edge_distance(doc: np.ndarray, skip: np.ndarray | None = None) -> np.ndarray:
