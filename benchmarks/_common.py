@@ -117,6 +117,17 @@ def median(xs: list[float]) -> float:
     return statistics.median(xs)
 
 
+def child_json(code: str, args: list[str], what: str) -> dict:
+    """Run ``code`` in a fresh Python process with ``args`` and return the JSON object of
+    its last output line; a failure stops the benchmark, naming ``what`` failed."""
+    import subprocess
+
+    p = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    if p.returncode:
+        raise SystemExit(f"{what} failed:\n{p.stderr}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
 def save(name: str, data: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"

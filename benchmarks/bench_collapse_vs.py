@@ -13,22 +13,16 @@ pathological inputs: 10^6 lines, a 10 MB paragraph twice, a 10^5-line body twice
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
-import sys
 import tempfile
 
-from _common import ROOT, SHARED, machine, provenance, save, update_docs
+from _common import ROOT, SHARED, child_json, machine, provenance, save, update_docs
 from bench_collapse_scale import CASES, CHILD
 
 def run(tree: str, case: str, scale: float) -> dict:
     """One case of bench_collapse_scale.py in a fresh process, ``dedup`` imported from ``tree``."""
-    code = f"ROOT = {tree!r}; SHARED = {str(SHARED)!r}\n" + CHILD
-    p = subprocess.run([sys.executable, "-c", code, case, str(scale)], capture_output=True, text=True)
-    if p.returncode:
-        raise SystemExit(f"{case} on {tree} failed:\n{p.stderr}")
-    return json.loads(p.stdout.strip().splitlines()[-1])
+    return child_json(f"ROOT = {tree!r}; SHARED = {str(SHARED)!r}\n" + CHILD, [case, str(scale)], f"{case} on {tree}")
 
 
 def main() -> None:

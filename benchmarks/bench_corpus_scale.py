@@ -22,11 +22,9 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 
-from _common import ROOT, machine, provenance, save, synthetic_docs, update_docs
+from _common import ROOT, child_json, machine, provenance, save, synthetic_docs, update_docs
 
 CHILD = r"""
 import json, resource, sys, time
@@ -76,11 +74,7 @@ def main() -> None:
                 with open(path, "w", encoding="utf-8") as f:
                     f.writelines(json.dumps(d) + "\n" for d in synthetic_docs(n))
             for rnd, j in ((rnd, j) for rnd in range(a.repeat) for j in a.jobs):
-                p = subprocess.run([sys.executable, "-c", f"ROOT = {str(ROOT)!r}\n" + CHILD, path, str(j), str(int(ev))],
-                                   capture_output=True, text=True)
-                if p.returncode:
-                    raise SystemExit(f"n={n} jobs={j} failed:\n{p.stderr}")
-                res = json.loads(p.stdout.strip().splitlines()[-1])
+                res = child_json(f"ROOT = {str(ROOT)!r}\n" + CHILD, [path, str(j), str(int(ev))], f"n={n} jobs={j}")
                 res["round"] = rnd
                 print(res, flush=True)
                 runs.append(res)

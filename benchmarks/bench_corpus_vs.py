@@ -13,19 +13,10 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 
-from _common import ROOT, machine, provenance, save, synthetic_docs, update_docs
+from _common import ROOT, child_json, machine, provenance, save, synthetic_docs, update_docs
 from bench_corpus_scale import CHILD
-
-
-def run(root: str, path: str, jobs: int) -> dict:
-    p = subprocess.run([sys.executable, "-c", f"ROOT = {root!r}\n" + CHILD, path, str(jobs), "0"],
-                       capture_output=True, text=True)
-    if p.returncode:
-        raise SystemExit(f"{root} jobs={jobs} failed:\n{p.stderr}")
-    return json.loads(p.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -49,7 +40,7 @@ def main() -> None:
         for rnd in range(a.repeat):
             for j in a.jobs:
                 for name, root in (("before", before), ("after", str(ROOT))):
-                    r = run(root, path, j)
+                    r = child_json(f"ROOT = {root!r}\n" + CHILD, [path, str(j), "0"], f"{root} jobs={j}")
                     print(name, r, flush=True)
                     runs.setdefault((name, j), []).append(r)
     m = machine()
