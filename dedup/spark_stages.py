@@ -195,10 +195,12 @@ def star(edges: DataFrame, dsets: DataFrame, threshold: float) -> DataFrame:
         out = verify(members, dsets, "doc", -1.0).where(F.col("sim") < threshold - 1e-12).select(
             F.col("a").alias("node")).persist()
         if out.limit(1).count() == 0:
+            out.unpersist()
             break
         settled.append(label.join(out, "node", "left_anti").localCheckpoint())
         edges = (edges.join(out.withColumnRenamed("node", "a"), "a", "left_semi")
                  .join(out.withColumnRenamed("node", "b"), "b", "left_semi").select("a", "b").localCheckpoint())
+        out.unpersist()  # (what depends on it is checkpointed)
         label = components(edges)
     for part in settled:
         label = label.unionByName(part)

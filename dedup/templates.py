@@ -56,9 +56,8 @@ def lead_keys(paragraphs: Sequence[str], tokens: np.ndarray) -> np.ndarray:
     (True, [0, 0])
     """
     out = np.zeros((len(paragraphs), len(FAMILIES)), dtype=np.int64)
-    ok = (tokens > 1) & (tokens <= 2 * TEMPLATE_TOKENS)
     match, seen, n_tokens = _LEAD.match, {}, tokens.tolist()
-    for i in np.flatnonzero(ok).tolist():
+    for i in _keyed(tokens).tolist():
         m = match(paragraphs[i], 0, LEAD_CHARS)
         if m is None:
             continue
@@ -75,11 +74,17 @@ def lead_keys(paragraphs: Sequence[str], tokens: np.ndarray) -> np.ndarray:
     return out
 
 
+def _keyed(tokens: np.ndarray) -> np.ndarray:
+    """The paragraphs (by their ``tokens``) that get lead keys: more than one token and at
+    most ``2 * TEMPLATE_TOKENS``."""
+    return np.flatnonzero((tokens > 1) & (tokens <= 2 * TEMPLATE_TOKENS))
+
+
 def paragraph_leads(texts: Sequence[str], starts: np.ndarray, ends: np.ndarray, doc_offsets: np.ndarray,
                     tokens: np.ndarray) -> np.ndarray:
     """:func:`lead_keys` of the paragraphs ``texts[d][starts[i]:ends[i]]`` of a batch
     (paragraphs ``doc_offsets[d]:doc_offsets[d + 1]`` belong to text ``d``)."""
-    ok = np.flatnonzero((tokens > 1) & (tokens <= 2 * TEMPLATE_TOKENS))
+    ok = _keyed(tokens)
     doc = np.repeat(np.arange(len(texts)), np.diff(doc_offsets))[ok].tolist()
     s0, e0 = starts[ok].tolist(), ends[ok].tolist()
     heads = [texts[d][s : min(e, s + LEAD_CHARS)] for d, s, e in zip(doc, s0, e0)]

@@ -80,9 +80,10 @@ def stories(cfg: Config, sets: NodeStore, par: np.ndarray, cluster: np.ndarray, 
 
     A paragraph is boilerplate when its cluster reaches ``boilerplate_min`` stories (so
     copies of one story count once), or when it belongs to a template family
-    (:mod:`dedup.templates`); never when its form exempts it (:mod:`dedup.forms`). Stories are first clustered over every kept paragraph; only
-    if some paragraph is boilerplate by that count are they clustered again without the
-    boilerplate (so that shared chrome does not join different stories)."""
+    (:mod:`dedup.templates`); never when its form exempts it (:mod:`dedup.forms`). Stories
+    are first clustered over every kept paragraph; only if some paragraph is boilerplate
+    are they clustered again without the boilerplate (so that shared chrome does not join
+    different stories)."""
     doc, node, removed = par[:, P_DOC], par[:, P_NODE], par[:, P_REMOVED].astype(bool)
     story = doc_clusters(cfg, sets, doc, node, removed, n_docs, workers)
     story_freq = distinct_count(cluster, story[doc], len(doc))
