@@ -32,7 +32,7 @@ sys.path.insert(0, ROOT)
 import dedup
 from dedup.io import iter_jsonl
 path, jobs, evidence = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
 docs = paras = removed = boiler = 0
 clusters = set()
 for r in dedup.dedupe((doc for _, doc in iter_jsonl(path)), n_jobs=jobs):
@@ -44,9 +44,9 @@ for r in dedup.dedupe((doc for _, doc in iter_jsonl(path)), n_jobs=jobs):
         boiler += sum(p.boilerplate for p in r.paragraphs)
     else:
         boiler += len(r.boilerplate)
-dt = time.perf_counter() - t
+dt, cpu = time.perf_counter() - t, time.process_time() - cpu
 rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-print(json.dumps({"paragraphs": paras, "docs": docs, "n_jobs": jobs, "evidence": evidence, "seconds": dt, "us_per_paragraph": dt / paras * 1e6,
+print(json.dumps({"paragraphs": paras, "docs": docs, "n_jobs": jobs, "evidence": evidence, "seconds": dt, "cpu_seconds": cpu, "us_per_paragraph": dt / paras * 1e6,
                   "peak_rss_mb": rss / 1024, "removed": removed, "boilerplate": boiler, "doc_clusters": len(clusters)}))
 """
 

@@ -25,9 +25,9 @@ import hashlib
 from collections.abc import Sequence
 
 import numpy as np
-import regex
 
 from .arrays import distinct_count
+from .chars import WORD, BatchChars, batch_chars
 
 __all__ = ["FAMILIES", "TEMPLATE_TOKENS", "TEMPLATE_EDGE", "LEAD_CHARS", "lead_keys", "paragraph_leads",
            "edge_distance", "template_paragraphs"]
@@ -42,9 +42,6 @@ TEMPLATE_EDGE = 1
 #: Characters of a paragraph read for its lead words.
 LEAD_CHARS = 160
 
-_LEAD = regex.compile(r"\W*(\w+)(?:\W+(\w+))?")
-
-
 def lead_keys(paragraphs: Sequence[str], tokens: np.ndarray) -> np.ndarray:
     """64-bit keys of each paragraph's families (int64 ``[n, len(FAMILIES)]``): of its first
     words (casefolded), one column per :data:`FAMILIES` entry, for paragraphs of more tokens
@@ -55,23 +52,9 @@ def lead_keys(paragraphs: Sequence[str], tokens: np.ndarray) -> np.ndarray:
     >>> keys[0].tolist() == keys[1].tolist(), keys[2].tolist()
     (True, [0, 0])
     """
-    out = np.zeros((len(paragraphs), len(FAMILIES)), dtype=np.int64)
-    match, seen, n_tokens = _LEAD.match, {}, tokens.tolist()
-    for i in _keyed(tokens).tolist():
-        m = match(paragraphs[i], 0, LEAD_CHARS)
-        if m is None:
-            continue
-        words = m.groups()
-        for j, (k, _) in enumerate(FAMILIES):
-            lead = words[:k]
-            if n_tokens[i] > k and lead[-1] is not None:
-                key = seen.get(lead)
-                if key is None:
-                    b = " ".join(lead).casefold().encode("utf-8", "surrogatepass")
-                    key = seen[lead] = int.from_bytes(hashlib.blake2b(b, digest_size=8).digest(), "little",
-                                                      signed=True) or 1
-                out[i, j] = key
-    return out
+    lens = np.fromiter(map(len, paragraphs), dtype=np.int64, count=len(paragraphs))
+    return paragraph_leads(paragraphs, np.zeros(len(lens), dtype=np.int64), lens,
+                           np.arange(len(lens) + 1, dtype=np.int64), np.asarray(tokens))
 
 
 def _keyed(tokens: np.ndarray) -> np.ndarray:
@@ -81,16 +64,58 @@ def _keyed(tokens: np.ndarray) -> np.ndarray:
 
 
 def paragraph_leads(texts: Sequence[str], starts: np.ndarray, ends: np.ndarray, doc_offsets: np.ndarray,
-                    tokens: np.ndarray) -> np.ndarray:
+                    tokens: np.ndarray, chars: BatchChars | None = None) -> np.ndarray:
     """:func:`lead_keys` of the paragraphs ``texts[d][starts[i]:ends[i]]`` of a batch
-    (paragraphs ``doc_offsets[d]:doc_offsets[d + 1]`` belong to text ``d``)."""
-    ok = _keyed(tokens)
-    doc = np.repeat(np.arange(len(texts)), np.diff(doc_offsets))[ok].tolist()
-    s0, e0 = starts[ok].tolist(), ends[ok].tolist()
-    heads = [texts[d][s : min(e, s + LEAD_CHARS)] for d, s, e in zip(doc, s0, e0)]
+    (paragraphs ``doc_offsets[d]:doc_offsets[d + 1]`` belong to text ``d``, ``tokens`` their
+    token counts; ``chars`` their :func:`~dedup.chars.batch_chars`, where already made).
+
+    A paragraph's first two words are the first two runs of word characters (``\\w``) in
+    its first :data:`LEAD_CHARS` characters, found for the whole batch at once."""
     out = np.zeros((len(starts), len(FAMILIES)), dtype=np.int64)
-    out[ok] = lead_keys(heads, tokens[ok])
+    ok = _keyed(tokens)
+    if len(ok) == 0:
+        return out
+    joined, bits, s, e = chars or batch_chars(texts, starts, ends, doc_offsets)
+    s = s[ok]
+    a1, b1, a2, b2 = (x.tolist() for x in _lead_spans(bits, s, np.minimum(e[ok], s + LEAD_CHARS)))
+    first = [joined[x:y] for x, y in zip(a1, b1)]
+    for j, (k, _) in enumerate(FAMILIES):
+        if k == 1:
+            rows, leads = ok, first
+        else:
+            two = [i for i, x in enumerate(a2) if x >= 0]
+            rows, leads = ok[two], [f"{first[i]} {joined[a2[i]:b2[i]]}" for i in two]
+        out[rows, j] = np.where(tokens[rows] > k, _keys(leads), 0)
+    out[ok[np.asarray(a1) < 0]] = 0
     return out
+
+
+def _lead_spans(bits: np.ndarray, s: np.ndarray, lim: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per window ``[s, lim)``: the span of its first word and of its second, -1 where it has
+    none."""
+    w = (bits & WORD) != 0
+    edge = np.diff(np.concatenate(([False], w, [False])).astype(np.int8))
+    run_start, run_end = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+    none = np.full(len(s), -1, dtype=np.int64)
+    if len(run_start) == 0:
+        return none, none, none, none
+    k = np.searchsorted(run_end, s, side="right")  # the first word run that ends after s
+    at, nxt = np.minimum(k, len(run_start) - 1), np.minimum(k + 1, len(run_start) - 1)
+    a1 = np.maximum(run_start[at], s)
+    one = (k < len(run_start)) & (a1 < lim)
+    two = one & (k + 1 < len(run_start)) & (run_start[nxt] < lim)
+    return (np.where(one, a1, -1), np.where(one, np.minimum(run_end[at], lim), -1),
+            np.where(two, run_start[nxt], -1), np.where(two, np.minimum(run_end[nxt], lim), -1))
+
+
+def _keys(leads: list[str]) -> np.ndarray:
+    """The 64-bit key of each lead (its words joined by a space): BLAKE2b of the casefolded
+    text, never 0; computed once per distinct lead."""
+    known: dict[str, int] = dict.fromkeys(leads)  # type: ignore[arg-type]
+    for lead in known:
+        b = lead.casefold().encode("utf-8", "surrogatepass")
+        known[lead] = int.from_bytes(hashlib.blake2b(b, digest_size=8).digest(), "little", signed=True) or 1
+    return np.fromiter(map(known.__getitem__, leads), dtype=np.int64, count=len(leads))
 
 
 def edge_distance(doc: np.ndarray, skip: np.ndarray | None = None) -> np.ndarray:
@@ -137,7 +162,8 @@ def template_paragraphs(leads: np.ndarray, tokens: np.ndarray, doc: np.ndarray, 
         stories[fam] = distinct_count(fam, story[doc[rows]], len(rows))
         family = (stories >= times * boilerplate_min) & (2 * short >= count) & (2 * at_edge >= count)
         if j:  # named by fewer words than the family before: one continuation is most of it
-            _, pair = np.unique(np.column_stack((fam, leads[rows, j - 1])), axis=0, return_inverse=True)
+            _, longer = np.unique(leads[rows, j - 1], return_inverse=True)
+            _, pair = np.unique(fam * (int(longer.max()) + 1) + longer.ravel(), return_inverse=True)
             pair = pair.ravel()
             top = np.zeros(n_fam, dtype=np.int64)
             np.maximum.at(top, fam, np.bincount(pair)[pair])

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..chars import batch_chars
 from ..collapse import REPEAT_KINDS, Repeat, analyze, cut_repeats
 from ..config import Config
 from ..forms import paragraph_forms
@@ -54,10 +55,11 @@ def analyze_batch(texts: list[str], cfg: Config, compress: bool = True) -> Batch
         raise ValueError("analyze(texts, cfg, cross=True) gave no band keys; the corpus driver needs them")
     removed = np.zeros(len(an.starts), dtype=np.int64)
     removed[[int(an.doc_offsets[d]) + r.index for d, reps in enumerate(an.repeats) for r in reps if r.kind != "inside"]] = 1
+    chars = batch_chars(texts, an.starts, an.ends, an.doc_offsets)
     return BatchAnalysis(
         cols=np.column_stack((an.starts, an.ends, an.cuts, an.tokens, removed,
-                              paragraph_forms(texts, an.starts, an.ends, an.doc_offsets),
-                              paragraph_leads(texts, an.starts, an.ends, an.doc_offsets, an.tokens))).astype(np.int64),
+                              paragraph_forms(texts, an.starts, an.ends, an.doc_offsets, chars),
+                              paragraph_leads(texts, an.starts, an.ends, an.doc_offsets, an.tokens, chars))).astype(np.int64),
         cls=an.cls,
         doc_offsets=an.doc_offsets,
         sets=an.rep_sets,

@@ -124,25 +124,28 @@ def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray
                                runs=True)
     sim = pair_jaccard(dsets, left, right, workers)
     ok = sim >= cfg.doc_threshold - 1e-12
-    return star_clusters(dsets, left[ok], right[ok], n_docs, cfg.doc_threshold * REPRESENTATIVE_SHARE, workers)
+    return star_clusters(dsets, left[ok], right[ok], n_docs, cfg.doc_threshold * REPRESENTATIVE_SHARE, workers,
+                         sim[ok])
 
 
 def star_clusters(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.ndarray, n: int, threshold: float,
-                  workers: Runner) -> np.ndarray:
+                  workers: Runner, sim: np.ndarray | None = None) -> np.ndarray:
     """Clusters of the rows ``0..n-1`` of ``sets`` linked by the edges ``left``-``right``, each
     named by its earliest row (its representative), in which every member has Jaccard at least
-    ``threshold`` with the representative.
+    ``threshold`` with the representative. ``sim``: the edges' Jaccard, where known (a member
+    linked to its representative directly is not compared again).
 
     Connected components first; members too far from their representative leave, and are
     clustered again among themselves (by the edges between them), until every member holds.
     The result depends on the edges as a set, not on their order."""
     label = components(n, left, right)
+    known = _EdgeJaccard(left, right, sim, n) if sim is not None else None
     free = np.ones(n, dtype=bool)  # rows whose cluster is not settled
     while True:
         check = np.flatnonzero(free & (label != np.arange(n)))
         if len(check) == 0:
             return label
-        sim = pair_jaccard(sets, check, label[check], workers)
+        sim = known.get(sets, check, label[check], workers) if known else pair_jaccard(sets, check, label[check], workers)
         out = np.zeros(n, dtype=bool)
         out[check[sim < threshold - 1e-12]] = True
         if not out.any():
@@ -152,6 +155,26 @@ def star_clusters(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.nda
         sub = components(n, left, right)
         label[out] = sub[out]
         free = out
+
+
+class _EdgeJaccard:
+    """The Jaccard of the pairs of rows that are edges, looked up; of the others, computed."""
+
+    def __init__(self, left: np.ndarray, right: np.ndarray, sim: np.ndarray, n: int) -> None:
+        code = np.minimum(left, right) * n + np.maximum(left, right)
+        order = np.argsort(code, kind="stable")
+        self.code, self.sim, self.n = code[order], sim[order], n
+
+    def get(self, sets: ShingleSets | NodeStore, a: np.ndarray, b: np.ndarray, workers: Runner) -> np.ndarray:
+        code = np.minimum(a, b) * self.n + np.maximum(a, b)
+        pos = np.minimum(np.searchsorted(self.code, code), max(len(self.code) - 1, 0))
+        hit = self.code[pos] == code if len(self.code) else np.zeros(len(a), dtype=bool)
+        out = np.empty(len(a), dtype=np.float64)
+        out[hit] = self.sim[pos[hit]]
+        miss = ~hit
+        if miss.any():
+            out[miss] = pair_jaccard(sets, a[miss], b[miss], workers)
+        return out
 
 
 def pair_jaccard(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.ndarray, workers: Runner) -> np.ndarray:
