@@ -53,7 +53,7 @@ def band_keys_of_sets(sets: ShingleSets, num_perm: int, seed: int, bands: int, r
     time so that only the keys, never all signatures, are held at once."""
     out = np.empty((len(sets), bands), dtype=_U)
     for i0, i1 in chunk_bounds(sets.sizes + 1, _SIG_ROWS_CHUNK):
-        sig = signatures_of_sets(sets.take(np.arange(i0, i1)), num_perm, seed)
+        sig = signatures_of_sets(sets.take(np.arange(i0, i1)), num_perm, seed, bands * rows)
         out[i0:i1] = band_keys(sig, bands, rows)
     return out
 

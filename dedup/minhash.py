@@ -45,8 +45,10 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def signatures_of_sets(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> np.ndarray:
-    """Signatures ``(len(sets), num_perm)`` ``uint32`` of CSR shingle-hash sets.
+def signatures_of_sets(sets: ShingleSets, num_perm: int = 128, seed: int = 1, columns: int | None = None) -> np.ndarray:
+    """Signatures ``(len(sets), num_perm)`` ``uint32`` of CSR shingle-hash sets; only their
+    first ``columns`` values where given (each value is one permutation's minimum, so these
+    are the same as the full signatures' first columns).
 
     Layout: permutations times the shingles of a chunk, ``(num_perm, chunk)``,
     reduced per paragraph with ``np.minimum.reduceat`` along the shingle axis
@@ -54,6 +56,10 @@ def signatures_of_sets(sets: ShingleSets, num_perm: int = 128, seed: int = 1) ->
     whatever the paragraph sizes, so a 10 MB paragraph streams through in pieces.
     """
     a, b = permutations(num_perm, seed)
+    if columns is not None:
+        if not 0 < columns <= num_perm:
+            raise ValueError(f"columns must be in 1..num_perm ({num_perm}), got {columns}")
+        a, b, num_perm = a[:columns], b[:columns], columns
     n = len(sets)
     out = np.full((n, num_perm), EMPTY, dtype=np.uint32)
     values, offsets = sets.values, sets.offsets

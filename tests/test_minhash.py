@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dedup
-from dedup.minhash import EMPTY, permutations
+from dedup.minhash import EMPTY, permutations, signatures_of_sets
 from dedup.shingle import shingle_sets, token_hash
 
 from .conftest import shared_file
@@ -161,3 +161,11 @@ def test_large_paragraph_is_chunked():
     p = " ".join(f"tok{i}" for i in range(300_000))
     sig = dedup.signatures([p, "tok1 tok2 tok3"])
     assert np.array_equal(sig[0], reference(p))
+
+
+def test_the_first_columns_of_signatures_alone_are_those_of_the_full_signatures() -> None:
+    sets = shingle_sets([f"w{i} w{i + 1} w{i * 7} and a few more words here {i % 5}" for i in range(300)] + [""])
+    full = signatures_of_sets(sets, 128, 7)
+    assert np.array_equal(signatures_of_sets(sets, 128, 7, 53 * 2), full[:, :106])
+    with pytest.raises(ValueError, match="columns"):
+        signatures_of_sets(sets, 128, 7, 129)
