@@ -16,6 +16,7 @@ import numpy as np
 
 from .additions import adds_numbers, adds_words
 from .arrays import distinct, ranges
+from .authored import keep_meant
 from .config import Config, resolve
 from .contain import contained_pairs
 from .inside import inside_cuts
@@ -59,13 +60,14 @@ class Analysis:
     repeats: tuple[tuple[Repeat, ...], ...]
 
 
-def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False) -> Analysis:
+def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False, settle: bool = True) -> Analysis:
     """Split, shingle, sign and collapse many texts (already validated ``str``) at once.
 
     Everything vectorizable runs once for the whole batch; the per-text work is
     the candidate pairs among that text's classes and the policy. ``cross=True``
     computes band keys even when ``cfg.candidates == "exact"`` (the corpus
-    driver needs them across documents).
+    driver needs them across documents). ``settle=False`` gives the cuts of one
+    pass, without collapsing each collapse again until nothing more goes.
     """
     spans = [paragraph_spans(t, cfg.mode) for t in texts]
     counts = np.fromiter((len(sp[0]) for sp in spans), dtype=np.int64, count=len(spans))
@@ -86,9 +88,9 @@ def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False) -> Analys
     out: list[tuple[Repeat, ...]] = []
     for d in range(len(texts)):
         p0, p1 = int(doc_offsets[d]), int(doc_offsets[d + 1])
-        reps = _doc_repeats(cfg, texts[d], starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
-                            cls[p0:p1], rep_sets, keys) if maybe[d] else []
-        if any(r.kind == "inside" for r in reps):
+        reps, unsettled = _doc_repeats(cfg, texts[d], starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
+                                       cls[p0:p1], rep_sets, keys) if maybe[d] else ([], False)
+        if unsettled and settle:
             reps = _settle(texts[d], reps, starts[p0:p1].tolist(), cfg)
         out.append(tuple(reps))
     return Analysis(starts, ends, cuts, doc_offsets, sets.tokens, cls, rep_sets, keys, tuple(out))
@@ -151,8 +153,10 @@ def _doc_repeats(
     batch_cls: np.ndarray,
     rep_sets: ShingleSets,
     keys: np.ndarray | None,
-) -> list[Repeat]:
-    """The policy on one text, given its paragraphs' batch classes."""
+) -> tuple[list[Repeat], bool]:
+    """The policy on one text, given its paragraphs' batch classes, and whether
+    collapsing the collapse may cut more (a cut inside a paragraph, or a lone copy
+    kept for its place, can leave a copy or a run behind)."""
     uniq, first, inv = np.unique(batch_cls, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")  # number the text's classes by first occurrence
     rank = np.empty(len(order), dtype=np.int64)
@@ -179,6 +183,8 @@ def _doc_repeats(
         return adds_numbers(copy, original) or adds_words(copy, original)
 
     dec = decide(cls, _word_weight(text, starts, ends, tokens), matches, cfg.min_tokens, new_fact)
+    found = len(dec.removed)
+    dec = keep_meant(dec, text, starts, ends, tokens, lambda i, j: matches.sim(cl_[i], cl_[j]) > 0.0)
     rem, blocks = dec.removed, dec.block
     out = [Repeat(sl[i], cl[i], sl[w], el[w], s, b, i, w, REPEAT_KINDS[k])
            for i, w, s, b, k in zip(rem, dec.witness, dec.similarity, blocks, dec.kind)]
@@ -188,7 +194,7 @@ def _doc_repeats(
     witness = np.zeros(len(doc_sets), dtype=bool)
     witness[copy[~later]] = True
     inside = _inside_repeats(text, starts, ends, cuts, holds[cls], witness[cls], set(rem), max(blocks, default=-1) + 1)
-    return sorted(out + inside, key=lambda r: r.start) if inside else out
+    return (sorted(out + inside, key=lambda r: r.start) if inside else out), bool(inside) or len(dec.removed) < found
 
 
 def _inside_repeats(text: str, starts: np.ndarray, ends: np.ndarray, cuts: np.ndarray, may: np.ndarray,
@@ -238,10 +244,10 @@ def _settle(text: str, reps: list[Repeat], para_starts: list[int], cfg: Config) 
     """``reps`` with what collapsing the collapsed text again would cut too, until
     nothing more is cut (a cut inside a paragraph can leave a copy behind)."""
     for _ in range(_MAX_PASSES):
-        more = analyze([cut_repeats(text, reps)], cfg).repeats[0]
+        more = analyze([cut_repeats(text, reps)], cfg, settle=False).repeats[0]
         if not more:
             break
-        reps = merge_later_cuts(reps, more, para_starts, max(r.block for r in reps) + 1)
+        reps = merge_later_cuts(reps, more, para_starts, max((r.block for r in reps), default=-1) + 1)
     return reps
 
 
