@@ -19,14 +19,16 @@ from .arrays import distinct, ranges
 from .authored import keep_meant
 from .config import Config, resolve
 from .contain import contained_pairs
+from .glue import LOW, glued_pairs
 from .inside import inside_cuts
 from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
 from .mix import fmix64
-from .policy import Matches, decide
+from .policy import COPY, Matches, decide
 from .repeats import REPEAT_KINDS, Block, ExplainedText, Repeat, cut_repeats
 from .settle import merge_later_cuts
 from .shingle import ShingleSets, shingle_sets
-from .text import NOSPACE, char_classes, check_text, paragraph_spans
+from .tokens import word_weight
+from .text import check_text, paragraph_spans
 
 __all__ = ["REPEAT_KINDS", "Repeat", "Block", "ExplainedText", "Analysis", "analyze", "cut_repeats", "find_repeats", "iter_repeats", "collapse", "explain"]
 
@@ -164,29 +166,38 @@ def _doc_repeats(
     cls = rank[inv.reshape(-1)]
     members = uniq[order]
     doc_sets = rep_sets.take(members)
+    low = min(LOW, cfg.threshold)  # (pairs below the threshold count only as glued copies)
     if cfg.candidates == "exact":
-        left, right, sim = exact_pairs(doc_sets, cfg.threshold)
+        left, right, sim = exact_pairs(doc_sets, low)
     else:
         if keys is None:
             raise ValueError("candidates='lsh' needs the classes' band keys; pass the keys analyze() computes")
-        left, right, sim = similar_pairs(doc_sets, keys[members], cfg.threshold, cfg.bucket_window)
+        left, right, sim = similar_pairs(doc_sets, keys[members], low, cfg.bucket_window)
+    sl, el, cl = starts.tolist(), ends.tolist(), cuts.tolist()
+    heads = first[order].tolist()
+    left, right, sim, glued = glued_pairs(left, right, sim, doc_sets.sizes, cfg.threshold,
+                                          lambda c: text[sl[heads[c]] : el[heads[c]]], cfg.shingle_size)
     copy, container, share = contained_pairs(doc_sets, cfg.containment, window=cfg.bucket_window)
     later = copy > container
     matches = Matches(cls, doc_sets.sizes > 0, left, right, sim, (copy[later], container[later], share[later]))
-    sl, el, cl = starts.tolist(), ends.tolist(), cuts.tolist()
     cl_ = cls.tolist()
 
     def new_fact(i: int, w: int) -> bool:  # (one class: the same tokens, so the same numbers and words)
         if cl_[i] == cl_[w]:
             return False
         copy, original = text[sl[i] : el[i]], text[sl[w] : el[w]]
-        return adds_numbers(copy, original) or adds_words(copy, original)
+        g = glued.get((min(cl_[i], cl_[w]), max(cl_[i], cl_[w])))
+        if g is None:
+            return adds_numbers(copy, original) or adds_words(copy, original)
+        body, body_w = (g.body_a, g.body_b) if cl_[i] < cl_[w] else (g.body_b, g.body_a)
+        return adds_numbers(copy, original) or adds_words(" ".join(body), " ".join(body_w))
 
-    dec = decide(cls, _word_weight(text, starts, ends, tokens), matches, cfg.min_tokens, new_fact)
+    dec = decide(cls, word_weight(text, starts, ends, tokens), matches, cfg.min_tokens, new_fact)
     found = len(dec.removed)
     dec = keep_meant(dec, text, starts, ends, tokens, lambda i, j: matches.sim(cl_[i], cl_[j]) > 0.0)
     rem, blocks = dec.removed, dec.block
-    out = [Repeat(sl[i], cl[i], sl[w], el[w], s, b, i, w, REPEAT_KINDS[k])
+    out = [Repeat(sl[i], cl[i], sl[w], el[w], s, b, i, w,
+                  "glued" if k == COPY and (min(cl_[i], cl_[w]), max(cl_[i], cl_[w])) in glued else REPEAT_KINDS[k])
            for i, w, s, b, k in zip(rem, dec.witness, dec.similarity, blocks, dec.kind)]
     # inside a paragraph: one that repeats its own shingles, or holds a whole earlier one
     holds = _repeats_own(doc_sets, cfg)
@@ -212,18 +223,6 @@ def _inside_repeats(text: str, starts: np.ndarray, ends: np.ndarray, cuts: np.nd
             Repeat(c.start, cl[c.index], c.witness_start, c.witness_end, 1.0, block0 + b, c.index, c.witness_index,
                    "contained")
             for b, c in enumerate(inside_cuts(text, cand, _MIN_RUN_TOKENS))]
-
-
-def _word_weight(text: str, starts: np.ndarray, ends: np.ndarray, tokens: np.ndarray) -> np.ndarray:
-    """Tokens counted as words: a letter of a script written without spaces (one
-    token each) counts half, as words there are about two letters long, so that
-    ``min_tokens`` asks for about as much text in Japanese as in Indonesian."""
-    if text.isascii() or not len(starts):
-        return tokens
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    ns = np.zeros(len(cp) + 1, dtype=np.int64)
-    np.cumsum(char_classes()[cp] == NOSPACE, out=ns[1:])
-    return tokens - (ns[ends] - ns[starts]) // 2
 
 
 #: Tokens a run of sentences needs to be cut inside a paragraph.

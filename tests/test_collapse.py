@@ -529,3 +529,19 @@ def test_a_formula_quoted_again_inside_a_sentence_stays():
     # the copy on its own line, its sentence ended, goes
     ended = text.replace("seventy times", "Seventy times")
     assert dedup.collapse(ended) == ended.replace(f"{formula}\nSeventy", "Seventy")
+
+
+def test_a_credit_glued_to_a_repeated_lead_still_goes():
+    lead = "GAZETTE.com - Ferries will run every twenty minutes during the morning rush, the operator said."
+    glued = "Photo/Jane DoeFerries will run every twenty minutes during the morning rush, the operator said."
+    text = f"{lead}\n{LONG[0]}\n{glued}\n"
+    reps = dedup.find_repeats(text)
+    assert [(r.kind, r.witness_index, r.similarity, r.measure) for r in reps] == [
+        ("glued", 0, 1.0, "Jaccard without the glued heads")]
+    assert dedup.collapse(text) == f"{lead}\n{LONG[0]}\n"
+    # the same lead with another head but no glue is another line of a list
+    other = "Harbour news - Ferries will run every twenty minutes during the morning rush, the operator said."
+    assert dedup.collapse(f"{lead}\n{LONG[0]}\n{other}\n") == f"{lead}\n{LONG[0]}\n{other}\n"
+    # and a glued copy with another number stays
+    later = glued.replace("twenty", "30")
+    assert dedup.collapse(f"{lead}\n{LONG[0]}\n{later}\n") == f"{lead}\n{LONG[0]}\n{later}\n"
