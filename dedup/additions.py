@@ -4,11 +4,13 @@ fact and is not a mere copy."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import regex
 
 from .text import TOKEN_RE, fold
 
-__all__ = ["numbers", "adds_numbers", "adds_words"]
+__all__ = ["numbers", "adds_numbers", "labels", "adds_label", "adds_words"]
 
 
 _NUMBER_RE = regex.compile(r"\p{Nd}+")
@@ -36,6 +38,33 @@ def adds_numbers(copy: str, original: str) -> bool:
         False
     """
     return not numbers(copy) <= numbers(original)
+
+
+#: A capital letter standing alone as a word: a label ("Plan B", "Type C").
+_LABEL_RE = regex.compile(r"(?<![\p{L}\p{N}\p{M}])\p{Lu}(?![\p{L}\p{N}\p{M}])")
+
+
+def labels(text: str) -> frozenset[str]:
+    """The capital letters of ``text`` that stand alone as words (NFKC first).
+
+    Examples:
+        >>> sorted(labels("Paket B: menu A, kelas VIP"))
+        ['A', 'B']
+    """
+    return frozenset(_LABEL_RE.findall(unicodedata.normalize("NFKC", text)))
+
+
+def adds_label(copy: str, original: str) -> bool:
+    """Whether ``copy`` holds a one-letter label that ``original`` does not: "Plan
+    B" after "Plan A" is another item, as another number would be.
+
+    Examples:
+        >>> adds_label("Plan B: rice, chicken and tea", "Plan A: rice, chicken and tea")
+        True
+        >>> adds_label("Rice, chicken and tea", "Plan A: rice, chicken and tea")
+        False
+    """
+    return not labels(copy) <= labels(original)
 
 
 #: Words shorter than this that a copy adds are taken for noise (a tag, an entity name).

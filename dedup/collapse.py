@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .additions import adds_numbers, adds_words
+from .additions import adds_label, adds_numbers, adds_words
 from .arrays import distinct, ranges
 from .authored import keep_meant
 from .config import Config, resolve
@@ -186,11 +186,13 @@ def _doc_repeats(
         if cl_[i] == cl_[w]:
             return False
         copy, original = text[sl[i] : el[i]], text[sl[w] : el[w]]
+        if adds_numbers(copy, original) or adds_label(copy, original):
+            return True
         g = glued.get((min(cl_[i], cl_[w]), max(cl_[i], cl_[w])))
         if g is None:
-            return adds_numbers(copy, original) or adds_words(copy, original)
+            return adds_words(copy, original)
         body, body_w = (g.body_a, g.body_b) if cl_[i] < cl_[w] else (g.body_b, g.body_a)
-        return adds_numbers(copy, original) or adds_words(" ".join(body), " ".join(body_w))
+        return adds_words(" ".join(body), " ".join(body_w))
 
     dec = decide(cls, word_weight(text, starts, ends, tokens), matches, cfg.min_tokens, new_fact)
     found = len(dec.removed)

@@ -545,3 +545,11 @@ def test_a_credit_glued_to_a_repeated_lead_still_goes():
     # and a glued copy with another number stays
     later = glued.replace("twenty", "30")
     assert dedup.collapse(f"{lead}\n{LONG[0]}\n{later}\n") == f"{lead}\n{LONG[0]}\n{later}\n"
+
+
+def test_lone_copy_with_another_letter_label_stays():
+    menu = ": fried rice, grilled chicken with honey, sour vegetable soup and sweet iced tea for the whole family"
+    plans = "".join(f"Plan {x}{menu}\n" for x in "ABC")
+    assert dedup.collapse(plans) == plans
+    again = f"Plan A{menu}\n{LONG[0]}\nPlan A{menu}\n"
+    assert dedup.collapse(again) == f"Plan A{menu}\n{LONG[0]}\n"
