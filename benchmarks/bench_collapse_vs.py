@@ -20,6 +20,7 @@ import tempfile
 from _common import ROOT, SHARED, child_json, machine, provenance, save, update_docs
 from bench_collapse_scale import CASES, CHILD
 
+
 def run(tree: str, case: str, scale: float) -> dict:
     """One case of bench_collapse_scale.py in a fresh process, ``dedup`` imported from ``tree``."""
     return child_json(f"ROOT = {tree!r}; SHARED = {str(SHARED)!r}\n" + CHILD, [case, str(scale)], f"{case} on {tree}")

@@ -5,12 +5,13 @@ fact and is not a mere copy."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 import regex
 
 from .text import TOKEN_RE, fold
 
-__all__ = ["numbers", "adds_numbers", "labels", "adds_label", "adds_words"]
+__all__ = ["numbers", "adds_numbers", "labels", "adds_label", "adds_words", "adds_fact"]
 
 
 _NUMBER_RE = regex.compile(r"\p{Nd}+")
@@ -112,3 +113,19 @@ def _within_two_edits(a: str, b: str) -> bool:
             return False
         prev = cur
     return prev[-1] <= 2
+
+
+def adds_fact(copy: str, original: str, words: tuple[Sequence[str], Sequence[str]] | None = None) -> bool:
+    """Whether ``copy`` carries a fact ``original`` lacks: a number, a one-letter label
+    or a word; ``words``, when given, are the word sequences to compare instead of the
+    texts' own (a glued copy's bodies, see :mod:`dedup.glue`).
+
+    Examples:
+        >>> adds_fact("Photo/Jane DoeThe ferry runs", "SITE - The ferry runs", (["the", "ferry", "runs"],) * 2)
+        False
+    """
+    if adds_numbers(copy, original) or adds_label(copy, original):
+        return True
+    if words is None:
+        return adds_words(copy, original)
+    return adds_words(" ".join(words[0]), " ".join(words[1]))

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .additions import adds_label, adds_numbers, adds_words
+from .additions import adds_fact
 from .arrays import distinct, ranges
 from .authored import keep_meant
 from .config import Config, resolve
 from .contain import contained_pairs
-from .glue import LOW, glued_pairs
+from .glue import LOW, bodies, glued_pairs
 from .inside import inside_cuts
 from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
 from .mix import fmix64
@@ -27,8 +27,8 @@ from .policy import COPY, Matches, decide
 from .repeats import REPEAT_KINDS, Block, ExplainedText, Repeat, cut_repeats
 from .settle import merge_later_cuts
 from .shingle import ShingleSets, shingle_sets
-from .tokens import word_weight
 from .text import check_text, paragraph_spans
+from .tokens import word_weight
 
 __all__ = ["REPEAT_KINDS", "Repeat", "Block", "ExplainedText", "Analysis", "analyze", "cut_repeats", "find_repeats", "iter_repeats", "collapse", "explain"]
 
@@ -183,23 +183,14 @@ def _doc_repeats(
     cl_ = cls.tolist()
 
     def new_fact(i: int, w: int) -> bool:  # (one class: the same tokens, so the same numbers and words)
-        if cl_[i] == cl_[w]:
-            return False
-        copy, original = text[sl[i] : el[i]], text[sl[w] : el[w]]
-        if adds_numbers(copy, original) or adds_label(copy, original):
-            return True
-        g = glued.get((min(cl_[i], cl_[w]), max(cl_[i], cl_[w])))
-        if g is None:
-            return adds_words(copy, original)
-        body, body_w = (g.body_a, g.body_b) if cl_[i] < cl_[w] else (g.body_b, g.body_a)
-        return adds_words(" ".join(body), " ".join(body_w))
+        return cl_[i] != cl_[w] and adds_fact(text[sl[i] : el[i]], text[sl[w] : el[w]], bodies(glued, cl_[i], cl_[w]))
 
     dec = decide(cls, word_weight(text, starts, ends, tokens), matches, cfg.min_tokens, new_fact)
     found = len(dec.removed)
     dec = keep_meant(dec, text, starts, ends, tokens, lambda i, j: matches.sim(cl_[i], cl_[j]) > 0.0)
     rem, blocks = dec.removed, dec.block
     out = [Repeat(sl[i], cl[i], sl[w], el[w], s, b, i, w,
-                  "glued" if k == COPY and (min(cl_[i], cl_[w]), max(cl_[i], cl_[w])) in glued else REPEAT_KINDS[k])
+                  "glued" if k == COPY and bodies(glued, cl_[i], cl_[w]) else REPEAT_KINDS[k])
            for i, w, s, b, k in zip(rem, dec.witness, dec.similarity, blocks, dec.kind)]
     # inside a paragraph: one that repeats its own shingles, or holds a whole earlier one
     holds = _repeats_own(doc_sets, cfg)

@@ -20,7 +20,7 @@ import numpy as np
 
 from .text import TOKEN_RE, fold
 
-__all__ = ["MAX_HEAD", "MIN_GLUED_WORD", "LOW", "Glued", "glued_copy", "glued_pairs"]
+__all__ = ["MAX_HEAD", "MIN_GLUED_WORD", "LOW", "Glued", "glued_copy", "glued_pairs", "bodies"]
 
 #: Tokens a head holds at most.
 MAX_HEAD = 3
@@ -114,3 +114,12 @@ def glued_pairs(
             found[(a, b)] = g
             ok[n], sims[n] = True, g.similarity
     return left[ok], right[ok], sims[ok], found
+
+
+def bodies(glued: dict[tuple[int, int], Glued], a: int, b: int) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The bodies of rows ``a`` and ``b`` (in that order) when :func:`glued_pairs`
+    found them glued copies, else ``None``."""
+    g = glued.get((a, b) if a < b else (b, a))
+    if g is None:
+        return None
+    return (g.body_a, g.body_b) if a < b else (g.body_b, g.body_a)
