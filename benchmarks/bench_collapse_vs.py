@@ -20,6 +20,7 @@ import tempfile
 from _common import ROOT, SHARED, child_json, machine, provenance, save, update_docs
 from bench_collapse_scale import CASES, CHILD
 
+
 def run(tree: str, case: str, scale: float) -> dict:
     """One case of bench_collapse_scale.py in a fresh process, ``dedup`` imported from ``tree``."""
     return child_json(f"ROOT = {tree!r}; SHARED = {str(SHARED)!r}\n" + CHILD, [case, str(scale)], f"{case} on {tree}")
@@ -47,6 +48,7 @@ def main() -> None:
     rows = []
     for case in rounds[0][1]:
         ratios = [n[case]["seconds"] / o[case]["seconds"] for o, n in rounds]
+        cpu = [n[case]["cpu_seconds"] / o[case]["cpu_seconds"] for o, n in rounds]
         rows.append({
             "case": case,
             "mb": rounds[0][1][case]["mb"],
@@ -57,6 +59,9 @@ def main() -> None:
             "ratio_median": statistics.median(ratios),
             "ratio_min": min(ratios),
             "ratio_max": max(ratios),
+            "cpu_ratio_median": statistics.median(cpu),
+            "cpu_ratio_min": min(cpu),
+            "cpu_ratio_max": max(cpu),
         })
     m = machine()
     path = save("collapse_vs", {"baseline": a.baseline, "rounds": a.rounds, "scale": a.scale, "cases": rows, "machine": m})
@@ -67,6 +72,7 @@ def main() -> None:
         table = "\n".join(
             f"| {r['case']} | {r['mb']:.1f} | {r['baseline_s']:.2f} | {r['current_s']:.2f} | "
             f"{r['ratio_median']:.2f} ({r['ratio_min']:.2f}-{r['ratio_max']:.2f}) | "
+            f"{r['cpu_ratio_median']:.2f} ({r['cpu_ratio_min']:.2f}-{r['cpu_ratio_max']:.2f}) | "
             f"{r['baseline_rss_mb']:.0f} / {r['current_rss_mb']:.0f} |"
             for r in rows
         )
@@ -75,10 +81,11 @@ def main() -> None:
             f"""## Within-document collapse against a baseline revision
 
 This tree against `{a.baseline}`, {a.rounds} alternating rounds in fresh processes (times exclude
-start-up); the ratio is current / baseline per round, median (min-max); every answer checked.
+start-up); the ratio is current / baseline per round, median (min-max), of wall time and of the
+process's CPU time (steadier when other jobs share the machine); every answer checked.
 
-| case | MB | baseline s | current s | ratio | peak RSS MB (baseline / current) |
-|---|---|---|---|---|---|
+| case | MB | baseline s | current s | ratio | CPU ratio | peak RSS MB (baseline / current) |
+|---|---|---|---|---|---|---|
 {table}
 
 {provenance(m)}

@@ -4,11 +4,14 @@ fact and is not a mere copy."""
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Sequence
+
 import regex
 
 from .text import TOKEN_RE, fold
 
-__all__ = ["numbers", "adds_numbers", "adds_words"]
+__all__ = ["numbers", "adds_numbers", "labels", "adds_label", "adds_words", "adds_fact"]
 
 
 _NUMBER_RE = regex.compile(r"\p{Nd}+")
@@ -36,6 +39,33 @@ def adds_numbers(copy: str, original: str) -> bool:
         False
     """
     return not numbers(copy) <= numbers(original)
+
+
+#: A capital letter standing alone as a word: a label ("Plan B", "Type C").
+_LABEL_RE = regex.compile(r"(?<![\p{L}\p{N}\p{M}])\p{Lu}(?![\p{L}\p{N}\p{M}])")
+
+
+def labels(text: str) -> frozenset[str]:
+    """The capital letters of ``text`` that stand alone as words (NFKC first).
+
+    Examples:
+        >>> sorted(labels("Paket B: menu A, kelas VIP"))
+        ['A', 'B']
+    """
+    return frozenset(_LABEL_RE.findall(unicodedata.normalize("NFKC", text)))
+
+
+def adds_label(copy: str, original: str) -> bool:
+    """Whether ``copy`` holds a one-letter label that ``original`` does not: "Plan
+    B" after "Plan A" is another item, as another number would be.
+
+    Examples:
+        >>> adds_label("Plan B: rice, chicken and tea", "Plan A: rice, chicken and tea")
+        True
+        >>> adds_label("Rice, chicken and tea", "Plan A: rice, chicken and tea")
+        False
+    """
+    return not labels(copy) <= labels(original)
 
 
 #: Words shorter than this that a copy adds are taken for noise (a tag, an entity name).
@@ -83,3 +113,19 @@ def _within_two_edits(a: str, b: str) -> bool:
             return False
         prev = cur
     return prev[-1] <= 2
+
+
+def adds_fact(copy: str, original: str, words: tuple[Sequence[str], Sequence[str]] | None = None) -> bool:
+    """Whether ``copy`` carries a fact ``original`` lacks: a number, a one-letter label
+    or a word; ``words``, when given, are the word sequences to compare instead of the
+    texts' own (a glued copy's bodies, see :mod:`dedup.glue`).
+
+    Examples:
+        >>> adds_fact("Photo/Jane DoeThe ferry runs", "SITE - The ferry runs", (["the", "ferry", "runs"],) * 2)
+        False
+    """
+    if adds_numbers(copy, original) or adds_label(copy, original):
+        return True
+    if words is None:
+        return adds_words(copy, original)
+    return adds_words(" ".join(words[0]), " ".join(words[1]))

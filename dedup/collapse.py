@@ -14,18 +14,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .additions import adds_numbers, adds_words
+from .additions import adds_fact
 from .arrays import distinct, ranges
+from .authored import keep_meant
 from .config import Config, resolve
 from .contain import contained_pairs
+from .glue import LOW, bodies, glued_pairs
 from .inside import inside_cuts
 from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
 from .mix import fmix64
-from .policy import Matches, decide
+from .policy import COPY, Matches, decide
 from .repeats import REPEAT_KINDS, Block, ExplainedText, Repeat, cut_repeats
 from .settle import merge_later_cuts
 from .shingle import ShingleSets, shingle_sets
-from .text import NOSPACE, char_classes, check_text, paragraph_spans
+from .text import check_text, paragraph_spans
+from .tokens import word_weight
 
 __all__ = ["REPEAT_KINDS", "Repeat", "Block", "ExplainedText", "Analysis", "analyze", "cut_repeats", "find_repeats", "iter_repeats", "collapse", "explain"]
 
@@ -59,13 +62,14 @@ class Analysis:
     repeats: tuple[tuple[Repeat, ...], ...]
 
 
-def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False) -> Analysis:
+def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False, settle: bool = True) -> Analysis:
     """Split, shingle, sign and collapse many texts (already validated ``str``) at once.
 
     Everything vectorizable runs once for the whole batch; the per-text work is
     the candidate pairs among that text's classes and the policy. ``cross=True``
     computes band keys even when ``cfg.candidates == "exact"`` (the corpus
-    driver needs them across documents).
+    driver needs them across documents). ``settle=False`` gives the cuts of one
+    pass, without collapsing each collapse again until nothing more goes.
     """
     spans = [paragraph_spans(t, cfg.mode) for t in texts]
     counts = np.fromiter((len(sp[0]) for sp in spans), dtype=np.int64, count=len(spans))
@@ -86,9 +90,9 @@ def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False) -> Analys
     out: list[tuple[Repeat, ...]] = []
     for d in range(len(texts)):
         p0, p1 = int(doc_offsets[d]), int(doc_offsets[d + 1])
-        reps = _doc_repeats(cfg, texts[d], starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
-                            cls[p0:p1], rep_sets, keys) if maybe[d] else []
-        if any(r.kind == "inside" for r in reps):
+        reps, unsettled = _doc_repeats(cfg, texts[d], starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
+                                       cls[p0:p1], rep_sets, keys) if maybe[d] else ([], False)
+        if unsettled and settle:
             reps = _settle(texts[d], reps, starts[p0:p1].tolist(), cfg)
         out.append(tuple(reps))
     return Analysis(starts, ends, cuts, doc_offsets, sets.tokens, cls, rep_sets, keys, tuple(out))
@@ -151,8 +155,10 @@ def _doc_repeats(
     batch_cls: np.ndarray,
     rep_sets: ShingleSets,
     keys: np.ndarray | None,
-) -> list[Repeat]:
-    """The policy on one text, given its paragraphs' batch classes."""
+) -> tuple[list[Repeat], bool]:
+    """The policy on one text, given its paragraphs' batch classes, and whether
+    collapsing the collapse may cut more (a cut inside a paragraph, or a lone copy
+    kept for its place, can leave a copy or a run behind)."""
     uniq, first, inv = np.unique(batch_cls, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")  # number the text's classes by first occurrence
     rank = np.empty(len(order), dtype=np.int64)
@@ -160,27 +166,31 @@ def _doc_repeats(
     cls = rank[inv.reshape(-1)]
     members = uniq[order]
     doc_sets = rep_sets.take(members)
+    low = min(LOW, cfg.threshold)  # (pairs below the threshold count only as glued copies)
     if cfg.candidates == "exact":
-        left, right, sim = exact_pairs(doc_sets, cfg.threshold)
+        left, right, sim = exact_pairs(doc_sets, low)
     else:
         if keys is None:
             raise ValueError("candidates='lsh' needs the classes' band keys; pass the keys analyze() computes")
-        left, right, sim = similar_pairs(doc_sets, keys[members], cfg.threshold, cfg.bucket_window)
+        left, right, sim = similar_pairs(doc_sets, keys[members], low, cfg.bucket_window)
+    sl, el, cl = starts.tolist(), ends.tolist(), cuts.tolist()
+    heads = first[order].tolist()
+    left, right, sim, glued = glued_pairs(left, right, sim, doc_sets.sizes, cfg.threshold,
+                                          lambda c: text[sl[heads[c]] : el[heads[c]]], cfg.shingle_size)
     copy, container, share = contained_pairs(doc_sets, cfg.containment, window=cfg.bucket_window)
     later = copy > container
     matches = Matches(cls, doc_sets.sizes > 0, left, right, sim, (copy[later], container[later], share[later]))
-    sl, el, cl = starts.tolist(), ends.tolist(), cuts.tolist()
     cl_ = cls.tolist()
 
     def new_fact(i: int, w: int) -> bool:  # (one class: the same tokens, so the same numbers and words)
-        if cl_[i] == cl_[w]:
-            return False
-        copy, original = text[sl[i] : el[i]], text[sl[w] : el[w]]
-        return adds_numbers(copy, original) or adds_words(copy, original)
+        return cl_[i] != cl_[w] and adds_fact(text[sl[i] : el[i]], text[sl[w] : el[w]], bodies(glued, cl_[i], cl_[w]))
 
-    dec = decide(cls, _word_weight(text, starts, ends, tokens), matches, cfg.min_tokens, new_fact)
+    dec = decide(cls, word_weight(text, starts, ends, tokens), matches, cfg.min_tokens, new_fact)
+    found = len(dec.removed)
+    dec = keep_meant(dec, text, starts, ends, tokens, lambda i, j: matches.sim(cl_[i], cl_[j]) > 0.0)
     rem, blocks = dec.removed, dec.block
-    out = [Repeat(sl[i], cl[i], sl[w], el[w], s, b, i, w, REPEAT_KINDS[k])
+    out = [Repeat(sl[i], cl[i], sl[w], el[w], s, b, i, w,
+                  "glued" if k == COPY and bodies(glued, cl_[i], cl_[w]) else REPEAT_KINDS[k])
            for i, w, s, b, k in zip(rem, dec.witness, dec.similarity, blocks, dec.kind)]
     # inside a paragraph: one that repeats its own shingles, or holds a whole earlier one
     holds = _repeats_own(doc_sets, cfg)
@@ -188,7 +198,7 @@ def _doc_repeats(
     witness = np.zeros(len(doc_sets), dtype=bool)
     witness[copy[~later]] = True
     inside = _inside_repeats(text, starts, ends, cuts, holds[cls], witness[cls], set(rem), max(blocks, default=-1) + 1)
-    return sorted(out + inside, key=lambda r: r.start) if inside else out
+    return (sorted(out + inside, key=lambda r: r.start) if inside else out), bool(inside) or len(dec.removed) < found
 
 
 def _inside_repeats(text: str, starts: np.ndarray, ends: np.ndarray, cuts: np.ndarray, may: np.ndarray,
@@ -206,18 +216,6 @@ def _inside_repeats(text: str, starts: np.ndarray, ends: np.ndarray, cuts: np.nd
             Repeat(c.start, cl[c.index], c.witness_start, c.witness_end, 1.0, block0 + b, c.index, c.witness_index,
                    "contained")
             for b, c in enumerate(inside_cuts(text, cand, _MIN_RUN_TOKENS))]
-
-
-def _word_weight(text: str, starts: np.ndarray, ends: np.ndarray, tokens: np.ndarray) -> np.ndarray:
-    """Tokens counted as words: a letter of a script written without spaces (one
-    token each) counts half, as words there are about two letters long, so that
-    ``min_tokens`` asks for about as much text in Japanese as in Indonesian."""
-    if text.isascii() or not len(starts):
-        return tokens
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    ns = np.zeros(len(cp) + 1, dtype=np.int64)
-    np.cumsum(char_classes()[cp] == NOSPACE, out=ns[1:])
-    return tokens - (ns[ends] - ns[starts]) // 2
 
 
 #: Tokens a run of sentences needs to be cut inside a paragraph.
@@ -238,10 +236,10 @@ def _settle(text: str, reps: list[Repeat], para_starts: list[int], cfg: Config) 
     """``reps`` with what collapsing the collapsed text again would cut too, until
     nothing more is cut (a cut inside a paragraph can leave a copy behind)."""
     for _ in range(_MAX_PASSES):
-        more = analyze([cut_repeats(text, reps)], cfg).repeats[0]
+        more = analyze([cut_repeats(text, reps)], cfg, settle=False).repeats[0]
         if not more:
             break
-        reps = merge_later_cuts(reps, more, para_starts, max(r.block for r in reps) + 1)
+        reps = merge_later_cuts(reps, more, para_starts, max((r.block for r in reps), default=-1) + 1)
     return reps
 
 

@@ -14,7 +14,8 @@ from typing import Any
 __all__ = ["REPEAT_KINDS", "MEASURES", "Repeat", "Block", "ExplainedText", "cut_repeats"]
 
 #: What :attr:`Repeat.similarity` measures for each :attr:`Repeat.kind`.
-MEASURES = {"copy": "Jaccard", "contained": "containment", "inside": "same sentences"}
+MEASURES = {"copy": "Jaccard", "contained": "containment", "inside": "same sentences",
+            "glued": "Jaccard without the glued heads"}
 #: The values of :attr:`Repeat.kind`, in the order their codes are stored.
 REPEAT_KINDS = tuple(MEASURES)
 
@@ -25,14 +26,16 @@ class Repeat:
 
     ``[start, end)`` is the removed span of the input (the paragraph and its line
     terminator); ``[witness_start, witness_end)`` is the kept earlier paragraph it
-    repeats; ``similarity`` is the exact Jaccard of their shingle sets; ``block``
+    repeats; ``similarity`` measures how alike they are (see ``kind``); ``block``
     numbers the repeated run it belongs to; ``index``/``witness_index`` are the
     two paragraphs' positions among the paragraphs of the text. ``kind`` says
     what decided: ``"copy"`` (``similarity`` is the Jaccard of the two
     paragraphs), ``"contained"`` (``similarity`` is the share of the removed
-    paragraph's shingles found in the longer witness) or ``"inside"`` (a run of
+    paragraph's shingles found in the longer witness), ``"inside"`` (a run of
     sentences inside paragraph ``index``, equal sentence by sentence to a run of
-    the kept text; ``similarity`` is 1.0).
+    the kept text; ``similarity`` is 1.0) or ``"glued"`` (a copy with a credit or
+    prefix glued to its head, see :mod:`dedup.glue`; ``similarity`` is the
+    Jaccard of the two paragraphs without their heads).
     """
 
     start: int

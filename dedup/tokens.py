@@ -8,7 +8,7 @@ import numpy as np
 
 from .text import MARK, NOSPACE, SEP, WORD, char_classes
 
-__all__ = ["codepoints", "token_spans"]
+__all__ = ["codepoints", "token_spans", "word_weight"]
 
 
 def codepoints(s: str) -> np.ndarray:
@@ -53,3 +53,15 @@ def token_spans(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     nxt = np.searchsorted(breaks, starts, side="right")
     ends = np.where(nxt < len(breaks), breaks[np.minimum(nxt, len(breaks) - 1)], n)
     return starts.astype(np.int64), (ends - starts).astype(np.int64)
+
+
+def word_weight(text: str, starts: np.ndarray, ends: np.ndarray, tokens: np.ndarray) -> np.ndarray:
+    """Tokens counted as words: a letter of a script written without spaces (one
+    token each) counts half, as words there are about two letters long, so that
+    ``min_tokens`` asks for about as much text in Japanese as in Indonesian."""
+    if text.isascii() or not len(starts):
+        return tokens
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    ns = np.zeros(len(cp) + 1, dtype=np.int64)
+    np.cumsum(char_classes()[cp] == NOSPACE, out=ns[1:])
+    return tokens - (ns[ends] - ns[starts]) // 2

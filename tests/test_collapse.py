@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dedup
+from dedup.authored import goes_on, template_siblings
 
 from .conftest import shared_file
 
@@ -151,8 +152,18 @@ def test_repeat_free_text_unchanged(paras, term):
 
 
 def _brute_force_removed(text: str, cfg: dedup.Config) -> list[int]:
-    """The policy read literally, over all pairs with exact Jaccard (quadratic)."""
+    """The policy read literally, over all pairs with exact Jaccard (quadratic),
+    on the text and then on its collapse until nothing more goes."""
+    alive = list(range(len(dedup.split_paragraphs(text, cfg))))
     ps = [p.text for p in dedup.split_paragraphs(text, cfg)]
+    while True:
+        gone = {alive[i] for i in _brute_force_pass([ps[i] for i in alive], cfg)}
+        if not gone:
+            return sorted(set(range(len(ps))) - set(alive))
+        alive = [i for i in alive if i not in gone]
+
+
+def _brute_force_pass(ps: list[str], cfg: dedup.Config) -> list[int]:
     sets = [set(dedup.shingles(p, cfg)) for p in ps]
     toks = [len(dedup.tokenize(p)) for p in ps]
 
@@ -168,10 +179,14 @@ def _brute_force_removed(text: str, cfg: dedup.Config) -> list[int]:
     def new_number(i):
         return bool(set(re.findall(r"\d+", dedup.normalize(ps[i]))) - set(re.findall(r"\d+", dedup.normalize(ps[wit[i]]))))
 
+    lone: list[int] = []
+
     def close():
         keep = not any(toks[i] >= cfg.min_tokens for i in run) or (len(run) == 1 and new_number(run[0]))
         for i in run:
             status[i] = "kept" if keep else "removed"
+        if len(run) == 1 and not keep:
+            lone.append(run[0])
         run.clear()
 
     for j in range(n):
@@ -195,7 +210,32 @@ def _brute_force_removed(text: str, cfg: dedup.Config) -> list[int]:
         status[j] = "pending"
         run.append(j)
     close()
+    _keep_meant_lone_copies(ps, toks, status, wit, lone, lambda i, j: sim(i, j) >= cfg.threshold)
     return [i for i in range(n) if status[i] == "removed"]
+
+
+def _keep_meant_lone_copies(ps, toks, status, wit, lone, is_copy):
+    """Lone copies in running text or in a template list stay (dedup.authored, read literally)."""
+
+    def near(i, step, skip):
+        j = i + step
+        while 0 <= j < len(ps) and (status[j] != "kept" or not toks[j] or j == skip):
+            j += step
+        return j if 0 <= j < len(ps) else -1
+
+    def in_list(i, other):
+        return any(j >= 0 and not is_copy(i, j) and template_siblings(ps[i], ps[j])
+                   for j in (near(i, -1, other), near(i, 1, other)))
+
+    changed = True
+    while changed:
+        changed = False
+        for i in lone:
+            if status[i] != "removed":
+                continue
+            nxt, w = near(i, 1, -1), wit[i]
+            if (nxt >= 0 and near(i, -1, -1) != w and goes_on(ps[i], ps[nxt])) or (in_list(i, w) and in_list(w, i)):
+                status[i], changed = "kept", True
 
 
 @given(documents(), st.sampled_from(["lsh", "exact"]))
@@ -464,3 +504,52 @@ def test_a_table_of_contents_and_its_headings_both_stay():
     assert dedup.collapse(t + "\n" + t) == t + "\n\n"  # the whole page twice: the second copy goes (blank lines stay)
     listed = "Daftar isi:\n" + "\n".join(heads) + "\n" + body[0] + "\n" + "\n".join(heads) + "\n"
     assert dedup.collapse(listed) == "Daftar isi:\n" + "\n".join(heads) + "\n" + body[0] + "\n"  # a list repeated as a run
+
+
+LITANY = [f"{head} be to God as many as the stars in the sky and the grains of sand on the shore."
+          for head in ("Glory", "Praise", "Thanks", "Honour")]
+
+
+def test_a_litany_line_said_twice_stays():
+    said_twice = [*LITANY[:2], LITANY[1], *LITANY[2:]]  # one line of a template list twice
+    text = "Recite after the prayer:\n" + "\n".join(said_twice) + "\n"
+    assert dedup.collapse(text) == text
+    # a line repeated away from any list still goes
+    lone = f"{LITANY[0]}\n{LONG[0]}\n{LITANY[0]}\n"
+    assert dedup.collapse(lone) == f"{LITANY[0]}\n{LONG[0]}\n"
+    # and so does a whole list repeated as a run
+    assert dedup.collapse("\n".join(LITANY * 2) + "\n") == "\n".join(LITANY) + "\n"
+
+
+def test_a_formula_quoted_again_inside_a_sentence_stays():
+    formula = "God is enough for us, the best of guardians and the best of helpers."
+    text = "\n".join([formula, LONG[0], "Whoever says on the day of the feast:", formula,
+                      "seventy times is kept from harm for the rest of the year."]) + "\n"
+    assert dedup.collapse(text) == text
+    # the copy on its own line, its sentence ended, goes
+    ended = text.replace("seventy times", "Seventy times")
+    assert dedup.collapse(ended) == ended.replace(f"{formula}\nSeventy", "Seventy")
+
+
+def test_a_credit_glued_to_a_repeated_lead_still_goes():
+    lead = "GAZETTE.com - Ferries will run every twenty minutes during the morning rush, the operator said."
+    glued = "Photo/Jane DoeFerries will run every twenty minutes during the morning rush, the operator said."
+    text = f"{lead}\n{LONG[0]}\n{glued}\n"
+    reps = dedup.find_repeats(text)
+    assert [(r.kind, r.witness_index, r.similarity, r.measure) for r in reps] == [
+        ("glued", 0, 1.0, "Jaccard without the glued heads")]
+    assert dedup.collapse(text) == f"{lead}\n{LONG[0]}\n"
+    # the same lead with another head but no glue is another line of a list
+    other = "Harbour news - Ferries will run every twenty minutes during the morning rush, the operator said."
+    assert dedup.collapse(f"{lead}\n{LONG[0]}\n{other}\n") == f"{lead}\n{LONG[0]}\n{other}\n"
+    # and a glued copy with another number stays
+    later = glued.replace("twenty", "30")
+    assert dedup.collapse(f"{lead}\n{LONG[0]}\n{later}\n") == f"{lead}\n{LONG[0]}\n{later}\n"
+
+
+def test_lone_copy_with_another_letter_label_stays():
+    menu = ": fried rice, grilled chicken with honey, sour vegetable soup and sweet iced tea for the whole family"
+    plans = "".join(f"Plan {x}{menu}\n" for x in "ABC")
+    assert dedup.collapse(plans) == plans
+    again = f"Plan A{menu}\n{LONG[0]}\nPlan A{menu}\n"
+    assert dedup.collapse(again) == f"Plan A{menu}\n{LONG[0]}\n"
