@@ -61,17 +61,18 @@ def html_written(path: str) -> str:
     return f"wrote the HTML report to {path} (open {Path(path).resolve().as_uri()} in a browser)"
 
 
-def _head(f: IO[str], title: str) -> None:
+def _head(f: IO[str], title: str, single: bool = False) -> None:
     t = html.escape(title, quote=True)
     f.write(
         f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         f"<meta http-equiv='Content-Security-Policy' content=\"{_CSP}\">"
         f"<meta name='viewport' content='width=device-width,initial-scale=1'><title>{t}</title>"
-        f"<style>{_asset('report.css')}</style></head><body>\n<header><h1>{t}</h1><nav>"
+        f"<style>{_asset('report.css')}</style></head><body>\n<header><h1>{t}</h1>"
     )
-    f.write("".join(f"<a href='#{k}' data-view='{k}'>{v}</a>" for k, v in _NAV))
-    f.write("</nav><div class='legend'>")
-    f.write("".join(f"<span><i class='sw {k}'></i>{html.escape(v)}</span>" for k, v in _LEGEND))
+    if not single:
+        f.write("<nav>" + "".join(f"<a href='#{k}' data-view='{k}'>{v}</a>" for k, v in _NAV) + "</nav>")
+    f.write("<div class='legend'>")
+    f.write("".join(f"<span><i class='sw {k}'></i>{html.escape(v)}</span>" for k, v in _LEGEND[: 2 if single else None]))
     f.write(
         "</div></header>\n<main id='app'><noscript>This report needs JavaScript (it is inline: nothing is "
         "downloaded). The JSON Lines report (--report) holds the same findings.</noscript></main>\n"
@@ -116,7 +117,7 @@ def write_text_html(
     the text with every removed span struck through beside the kept copy it repeats;
     ``name`` is the document's name on the page."""
     data = ReportData()
-    _head(f, title)
+    _head(f, title, single=True)
     f.write(script_json(data.add_text(name, ex.text, ex.repeats, ex.collapsed)))
     meta = data.meta(title, resolve(config).shingle_size)
     meta["single"] = True

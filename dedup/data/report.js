@@ -119,7 +119,7 @@
   }
   function badges(d) {
     const b = [];
-    if (d.rm) b.push(el("span", { class: "badge removed" }, `${plural(d.rm.length, "repeat")} removed (${plural(d.rc, "character")})`));
+    if (d.rm) b.push(el("span", { class: "badge removed" }, `${plural(d.rm.length, "repeated paragraph")} removed (${plural(d.rc, "character")})`));
     if (isDup(d)) b.push(el("span", { class: "badge dup" }, isRep(d) ? `kept copy of ${plural(C[d.cl].size - 1, "near-duplicate")}` : "near-duplicate of " + C[d.cl].rep));
     if (d.bp) b.push(el("span", { class: "badge boiler" }, plural(d.bp.length, "boilerplate line")));
     return b;
@@ -150,6 +150,11 @@
     return svg;
   }
   function overview() {
+    if (M.single) {
+      app.append(el("p", { class: "meta" }, `${plural(M.repeats, "repeated paragraph")} removed: ${fmt(M.removed_chars)} of ${plural(M.chars, "character")} (${pct(M.removed_chars, M.chars)}).`));
+      docView(0);
+      return;
+    }
     const lineDocs = M.with_boilerplate;
     app.append(el("div", { class: "cards" },
       card(fmt(M.documents), "documents", `${fmt(D.length)} with something found, ${fmt(M.quiet.length)} with nothing`
@@ -158,7 +163,6 @@
       card(fmt(M.duplicates), "duplicate documents", `near-duplicates of ${plural(C.length, "kept document")} (clusters of 2 or more)`),
       card(fmt(L.length), "boilerplate lines", `distinct lines, found in ${plural(lineDocs, "document")}`)));
     app.append(el("h2", {}, "Documents by what was found in them (click a bar to list them)"), chart());
-    if (M.single) { docView(0); return; }
     const big = C.map((c, k) => k).sort((a, b) => C[b].size - C[a].size || a - b).slice(0, 5);
     app.append(el("h2", {}, "Largest near-duplicate clusters ", el("a", { href: "#clusters" }, "(all)")), clusterTable(big));
     const top = L.map((x, k) => k).sort((a, b) => L[b].docs - L[a].docs || a - b).slice(0, 5);
@@ -299,13 +303,13 @@
   function lineTable(ks) {
     return el("table", { id: "lines" }, el("tr", {}, el("th", {}, "line"), el("th", { class: "n" }, "documents"),
       el("th", { class: "n" }, "different stories"), el("th", {}, "first seen in"), el("th", {}, "examples")),
-      ks.map((k) => { const x = L[k]; return el("tr", {}, el("td", {}, x.text), el("td", { class: "n" }, fmt(x.docs)), el("td", { class: "n" }, fmt(x.stories)),
+      ks.map((k) => { const x = L[k]; return el("tr", {}, el("td", {}, x.text), el("td", { class: "n" }, fmt(x.docs)), el("td", { class: "n" }, x.stories < M.boilerplate_min ? el("span", { title: "boilerplate by its form: lines of this shape recur under many stories" }, fmt(x.stories) + " (by its form)") : fmt(x.stories)),
         el("td", {}, anyDoc(x.fd, x.first)), el("td", {}, x.ex.map((i, j) => [j ? ", " : "", docLink(i)]))); }));
   }
   function boilerView(q) {
     const order = L.map((x, k) => k).sort((a, b) => L[b].docs - L[a].docs || a - b), p = +q.get("p") || 0;
     app.append(el("h2", {}, plural(L.length, "boilerplate line")),
-      el("p", { class: "meta" }, `A line is boilerplate when it recurs under at least ${M.boilerplate_min || "several"} different stories (near-duplicate documents count as one story): footers, share links, ads. "Documents" counts every document holding it.`),
+      el("p", { class: "meta" }, `A line is boilerplate when it recurs under at least ${M.boilerplate_min || "several"} different stories (near-duplicate documents count as one story): footers, share links, ads; or when lines of its form (such as "Reporter: NAME" or a dateline) do, though each differs. "Documents" counts every document holding it.`),
       pager(order.length, p, (n) => { location.hash = "boilerplate?p=" + n; }), lineTable(order.slice(p * PAGE, (p + 1) * PAGE)));
   }
   function route() {
