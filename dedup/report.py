@@ -74,7 +74,7 @@ def _head(f: IO[str], title: str, single: bool = False) -> None:
     f.write("<div class='legend'>")
     f.write("".join(f"<span><i class='sw {k}'></i>{html.escape(v)}</span>" for k, v in _LEGEND[: 2 if single else None]))
     f.write(
-        "</div></header>\n<main id='app'><noscript>This report needs JavaScript (it is inline: nothing is "
+        "</div></header>\n<svg id='svg-ns' hidden></svg><main id='app'><noscript>This report needs JavaScript (it is inline: nothing is "
         "downloaded). The JSON Lines report (--report) holds the same findings.</noscript></main>\n"
         "<script type='application/json' id='dedup-docs'>["
     )

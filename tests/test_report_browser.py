@@ -175,8 +175,7 @@ def test_document_view_strikes_removals_and_links_its_witness(browser, page, tmp
 def test_ids_and_text_stay_text(browser, page):
     b = browser
     raw = page.read_text(encoding="utf-8")
-    assert "<img" not in raw and "</script><script>window" not in raw and "http://" not in raw.replace(
-        "http://www.w3.org/2000/svg", "")
+    assert "<img" not in raw and "</script><script>window" not in raw and "http" not in raw.split("<body>")[1]
     show(b, page, "#docs?q=emoji", ".row > a")
     assert b.eval("document.querySelector('.row > a').textContent") == EVIL_ID
     b.eval("document.querySelector('.row > a').click()")

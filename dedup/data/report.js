@@ -130,7 +130,7 @@
       ["dup", "in a near-duplicate cluster", D.filter(isDup).length, "#4a7cc0"],
       ["boiler", "with boilerplate lines", M.with_boilerplate, "#c90"],
       [null, "nothing found", M.quiet.length, "#aaa"]];
-    const ns = "http://www.w3.org/2000/svg", W = 640, H = 26 * rows.length + 10, X = 190, max = Math.max(1, M.documents);
+    const ns = document.getElementById("svg-ns").namespaceURI, W = 640, H = 26 * rows.length + 10, X = 190, max = Math.max(1, M.documents);
     const svg = document.createElementNS(ns, "svg");
     svg.setAttribute("width", W); svg.setAttribute("height", H); svg.setAttribute("role", "img");
     svg.setAttribute("aria-label", "documents by what was found in them");
