@@ -68,7 +68,7 @@ def measure(name: str, docs: list[tuple[str, str]], repeat: int) -> tuple[dict, 
             "report_bytes": size, "write_seconds": median(times)}, page
 
 
-def open_times(page: str, tmp: Path) -> dict:
+def open_times(page: str, tmp: Path, name: str) -> dict:
     """Milliseconds to open the page (script done) and to show a search's results in chromium."""
     import sys
 
@@ -78,9 +78,9 @@ def open_times(page: str, tmp: Path) -> dict:
     exe = find_browser()
     if exe is None:
         return {}
-    path = tmp / "report.html"
+    path = tmp / f"{name}.html"
     path.write_text(page, encoding="utf-8")
-    with Browser(exe, tmp / "profile") as b:
+    with Browser(exe, tmp / f"profile-{name}") as b:
         opens = []
         for k in range(3):  # (a query string makes each a fresh load)
             t = time.perf_counter()
@@ -98,6 +98,12 @@ def open_times(page: str, tmp: Path) -> dict:
     return {"open_ms": round(1000 * opened), "search_ms": round(1000 * searched), "js_heap_mb": heap and round(heap / 2**20)}
 
 
+def ratios(rows: list[dict]) -> str:
+    """The range of the report / input ratios, in words."""
+    lo, hi = (f"{f(r['report_bytes'] / r['input_text_bytes'] for r in rows):.2f}" for f in (min, max))
+    return f"{lo}×" if lo == hi else f"{lo}–{hi}×"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="200 and 1,000 documents; results to *_quick.json")
@@ -110,10 +116,10 @@ def main() -> None:
     sets = [(src.name, base), (f"{src.name} grown to {1000 if a.quick else 10_000:,}", grown(base, 1000 if a.quick else 10_000))]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, docs in sets:
+        for k, (name, docs) in enumerate(sets):
             row, page = measure(name, docs, 1 if a.quick else 3)
             if not a.quick:
-                row.update(open_times(page, Path(tmp)))
+                row.update(open_times(page, Path(tmp), f"set{k}"))
             rows.append(row)
             print(json.dumps(row))
     m = machine()
@@ -132,20 +138,21 @@ def main() -> None:
 
 `write_html` (what `dedup corpus ... --report-html PATH` runs) on the shared eval corpus and on
 10^4 documents made from it (each document copied with one word in 25 changed: most documents
-fall into near-duplicate clusters). "Embedded": documents with a finding, whose text the page
+fall into near-duplicate clusters; copies far apart in the file gain little from gzip). "Embedded": documents with a finding, whose text the page
 holds (the others are counted, and searchable by id). "Write": the median of three runs, the
 corpus already clustered. "Open": chromium (headless, this machine) from navigation until the
 overview is drawn, the median of three loads; "search": from a search being typed until its (empty) result list is drawn,
-over every embedded text (150 ms of it is the pause the page waits for typing to stop).
+over every embedded text (150 ms of it is the pause the page waits for typing to stop). The
+2-core machine was shared with other jobs while measured: the times vary up to 2× between runs.
 
 {chr(10).join(lines)}
 
-**Size bound**: the page is the UTF-8 text of the embedded documents, each once, plus 26 kB
-(style and script) and about 150 bytes per embedded document (its id, its removals and boilerplate
-lines as offsets, the JSON escapes of its quotes and line breaks): {max(r['report_bytes'] / r['input_text_bytes'] for r in rows):.2f}× the input's text at
-most here. It grows linearly with the corpus; a page of a few 10^4 documents (tens of MB) opens in
-seconds, and the documents are drawn 50 at a time whatever the size. For larger corpora read the JSON
-Lines report (`--report`: offsets, no text) or run the report on a sample.
+**Size bound**: the page is 26 kB (style and script), the figures, clusters and boilerplate lines
+as JSON, and the embedded documents' records (text, id, removals and boilerplate lines as offsets,
+each document once) as gzip (level 1) in base64: {ratios(rows)} the input's text here. It grows linearly with the corpus, and at worst (text gzip cannot shrink) base64 makes it
+about 1.4× the input's text. Whatever the size, documents are drawn 50 at a time; a page of a few
+10^4 documents (tens of MB) opens in seconds. For larger corpora read the JSON Lines report
+(`--report`: offsets, no text) or make the page from a sample.
 
 {provenance(m)}
 """)

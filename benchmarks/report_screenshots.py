@@ -98,8 +98,9 @@ def main() -> None:
         page = Path(tmp) / "report.html"
         page.write_text(f.getvalue(), encoding="utf-8")
         b.open(page.as_uri())
-        doc = b.eval("JSON.parse(document.getElementById('dedup-docs').textContent).findIndex(d => d.rm && d.cl !== undefined)")
-        cluster = b.eval("JSON.parse(document.getElementById('dedup-meta').textContent).clusters.findIndex(c => c.m.length > 2)")
+        b.wait("!!document.querySelector('.cards')")
+        doc = b.eval("dedupReport.docs.findIndex(d => d.rm && d.cl !== undefined)")
+        cluster = b.eval("dedupReport.meta.clusters.findIndex(c => c.m.length > 2)")
         for name, hash_, ready in VIEWS:
             hash_ = hash_ or {"document": f"#doc/{doc}", "cluster": f"#cluster/{cluster}"}.get(name, "")
             b.eval(f"location.hash = {hash_!r}")

@@ -2,7 +2,8 @@
 
 The page needs no network (its Content-Security-Policy forbids any): the style and
 a small script are inline, and the findings are embedded as JSON (see
-:mod:`dedup.report_data`), which the script renders a page at a time: an overview
+:mod:`dedup.report_data`; the documents' records gzipped, :class:`Packed`), which the
+script renders a page at a time: an overview
 with a chart, the documents (filtered by what happened to them, searched by id or
 text), each document with its removals struck through beside the kept copy, the
 near-duplicate document clusters with the words that differ highlighted, and the
@@ -11,8 +12,12 @@ boilerplate lines. Text and ids reach the page only as JSON and are shown as tex
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import os
+import re
+import zlib
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -24,7 +29,7 @@ from .repeats import ExplainedText
 from .report_data import ReportData
 from .results import CorpusSummary, DocResult
 
-__all__ = ["write_html", "write_text_html", "script_json", "html_written"]
+__all__ = ["write_html", "write_text_html", "script_json", "html_written", "read_html_data", "Packed"]
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 _NAV = (("overview", "Overview"), ("docs", "Documents"), ("clusters", "Duplicate documents"),
@@ -54,6 +59,42 @@ def script_json(obj: Any) -> str:
     return s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+class Packed:
+    """A text stream gzipped and base64-encoded into ``f`` as it is written (the page's
+    script unpacks it with the browser's ``DecompressionStream``): about half the JSON's
+    size, and nothing in it can end the ``<script>`` element."""
+
+    def __init__(self, f: IO[str]):
+        self.f = f
+        self.z = zlib.compressobj(1, zlib.DEFLATED, 31)  # (gzip, its time stamp 0: deterministic; level 1: fast)
+        self.rest = b""
+
+    def write(self, s: str) -> None:
+        self.emit(self.z.compress(s.encode("utf-8")))
+
+    def emit(self, b: bytes) -> None:
+        b = self.rest + b
+        n = len(b) // 3 * 3
+        self.f.write(base64.b64encode(b[:n]).decode("ascii"))
+        self.rest = b[n:]
+
+    def close(self) -> None:
+        self.emit(self.z.flush())
+        self.f.write(base64.b64encode(self.rest).decode("ascii"))
+        self.rest = b""
+
+
+def read_html_data(page: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The records and the figures a report page embeds (``page`` is its HTML text):
+    what its script draws, as Python objects."""
+    docs = re.search(r"<script type='application/octet-stream' id='dedup-docs'>([^<]*)</script>", page)
+    meta = re.search(r"<script type='application/json' id='dedup-meta'>([^<]*)</script>", page)
+    if docs is None or meta is None:
+        raise ValueError("not a dedup HTML report: it has no embedded findings (dedup-docs, dedup-meta)")
+    text = zlib.decompress(base64.b64decode(docs.group(1)), 31).decode("utf-8")
+    return json.loads(text), json.loads(meta.group(1))
+
+
 def html_written(path: str) -> str:
     """The words telling where the HTML report went, with the address to open."""
     if path == "-" or not os.path.isfile(path):
@@ -76,12 +117,12 @@ def _head(f: IO[str], title: str, single: bool = False) -> None:
     f.write(
         "</div></header>\n<svg id='svg-ns' hidden></svg><main id='app'><noscript>This report needs JavaScript (it is inline: nothing is "
         "downloaded). The JSON Lines report (--report) holds the same findings.</noscript></main>\n"
-        "<script type='application/json' id='dedup-docs'>["
+        "<script type='application/octet-stream' id='dedup-docs'>"
     )
 
 
 def _tail(f: IO[str], meta: dict[str, Any]) -> None:
-    f.write("]</script>\n<script type='application/json' id='dedup-meta'>")
+    f.write("</script>\n<script type='application/json' id='dedup-meta'>")
     f.write(script_json(meta))
     f.write(f"</script>\n<script>{_asset('report.js')}</script>\n</body></html>\n")
 
@@ -97,12 +138,14 @@ def write_html(
     and boilerplate threshold). Returns the number of documents embedded."""
     data = ReportData()
     _head(f, title)
-    sep = ""
+    packed, sep = Packed(f), "["
     for r in results:
         rec = data.add(r)
         if rec is not None:
-            f.write(sep + script_json(rec))
+            packed.write(sep + dumps_json(rec, separators=(",", ":")))
             sep = ",\n"
+    packed.write("[]" if sep == "[" else "]")
+    packed.close()
     cfg = resolve(config)
     meta = data.meta(title, cfg.shingle_size, summary.documents if summary is not None else None)
     meta.update(boilerplate_min=cfg.boilerplate_min, doc_threshold=cfg.doc_threshold)
@@ -118,7 +161,9 @@ def write_text_html(
     ``name`` is the document's name on the page."""
     data = ReportData()
     _head(f, title, single=True)
-    f.write(script_json(data.add_text(name, ex.text, ex.repeats, ex.collapsed)))
+    packed = Packed(f)
+    packed.write("[" + dumps_json(data.add_text(name, ex.text, ex.repeats, ex.collapsed), separators=(",", ":")) + "]")
+    packed.close()
     meta = data.meta(title, resolve(config).shingle_size)
     meta["single"] = True
     _tail(f, meta)

@@ -1,10 +1,22 @@
 "use strict";
 // dedup's HTML report: renders the embedded JSON a page at a time. Text reaches the
 // page only through text nodes (never as markup).
-(function () {
-  const D = JSON.parse(document.getElementById("dedup-docs").textContent);
+async function unpack(id) { // gzip, then base64 (the Python side's Packed)
+  const bin = atob(document.getElementById(id).textContent), bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return JSON.parse(await new Response(stream).text());
+}
+(async function () {
+  const app = document.getElementById("app");
+  if (typeof DecompressionStream === "undefined") {
+    app.textContent = "This browser cannot unpack the report (it needs DecompressionStream: Chrome 80, Firefox 113, Safari 16.4 or later).";
+    return;
+  }
+  const D = await unpack("dedup-docs");
   const M = JSON.parse(document.getElementById("dedup-meta").textContent);
-  const C = M.clusters, L = M.lines, app = document.getElementById("app");
+  const C = M.clusters, L = M.lines;
+  window.dedupReport = { docs: D, meta: M };
   const PAGE = 50, DIFFS = 10, CTX = 12;
   const KIND = ["Jaccard", "containment", "same sentences"];
 
