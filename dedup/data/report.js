@@ -47,6 +47,12 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
     boiler: ["with boilerplate lines", (d) => !!d.bp],
   };
 
+  const SORTS = {
+    input: ["in input order", null],
+    removed: ["most characters removed first", (d) => d.rc || 0],
+    boiler: ["most boilerplate lines first", (d) => (d.bp || []).length],
+  };
+
   // ---- similarity and differing words (on the collapsed texts, as the clustering sees them)
   const kept = [], sets = [], low = [];
   function collapsed(i) {
@@ -121,9 +127,9 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
   const tokens = (i) => collapsed(i).split(/\s+/).filter(Boolean);
 
   // ---- views
-  function pager(total, page, go) {
-    const pages = Math.max(1, Math.ceil(total / PAGE));
-    const from = total ? page * PAGE + 1 : 0, to = Math.min(total, (page + 1) * PAGE);
+  function pager(total, page, go, size = PAGE) {
+    const pages = Math.max(1, Math.ceil(total / size));
+    const from = total ? page * size + 1 : 0, to = Math.min(total, (page + 1) * size);
     return el("div", { class: "pager" },
       el("button", { type: "button", class: "prev", ...(page > 0 ? {} : { disabled: "" }), on: { click: () => go(page - 1) } }, "← previous"),
       `${fmt(from)}–${fmt(to)} of ${fmt(total)} (page ${fmt(page + 1)} of ${fmt(pages)})`,
@@ -181,17 +187,20 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
     app.append(el("h2", {}, "Most frequent boilerplate lines ", el("a", { href: "#boilerplate" }, "(all)")), lineTable(top));
   }
   function docsView(q) {
-    const state = { f: FILTERS[q.get("f")] ? q.get("f") : "all", q: q.get("q") || "", p: +q.get("p") || 0 };
+    const state = { f: FILTERS[q.get("f")] ? q.get("f") : "all", q: q.get("q") || "", p: +q.get("p") || 0, s: SORTS[q.get("s")] ? q.get("s") : "input" };
     const list = el("div", { id: "results" });
-    const save = () => history.replaceState(null, "", "#docs?" + new URLSearchParams({ f: state.f, q: state.q, p: state.p }));
+    const save = () => history.replaceState(null, "", "#docs?" + new URLSearchParams({ f: state.f, q: state.q, s: state.s, p: state.p }));
     const sel = el("select", { id: "filter", "aria-label": "filter", on: { change: () => { state.f = sel.value; state.p = 0; save(); draw(); } } },
       Object.keys(FILTERS).map((k) => el("option", { value: k }, "Documents " + FILTERS[k][0])));
     sel.value = state.f;
+    const order = el("select", { id: "sort", "aria-label": "order", on: { change: () => { state.s = order.value; state.p = 0; save(); draw(); } } },
+      Object.keys(SORTS).map((k) => el("option", { value: k }, SORTS[k][0])));
+    order.value = state.s;
     let timer = 0;
     const box = el("input", { type: "search", id: "search", placeholder: "search ids and text", "aria-label": "search",
       on: { input: () => { clearTimeout(timer); timer = setTimeout(() => { state.q = box.value; state.p = 0; save(); draw(); }, 150); } } });
     box.value = state.q;
-    app.append(el("div", { class: "controls" }, sel, box), list);
+    app.append(el("div", { class: "controls" }, sel, order, box), list);
     function draw() {
       const needle = state.q.trim().toLowerCase(), keep = FILTERS[state.f][1], hits = [];
       for (let i = 0; i < D.length; i++) {
@@ -202,6 +211,7 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
         }
         hits.push(i);
       }
+      if (SORTS[state.s][1]) hits.sort((a, b) => SORTS[state.s][1](D[b]) - SORTS[state.s][1](D[a]) || a - b);
       state.p = Math.min(state.p, Math.max(0, Math.ceil(hits.length / PAGE) - 1));
       list.replaceChildren();
       const go = (p) => { state.p = p; save(); draw(); window.scrollTo(0, 0); };
@@ -293,11 +303,14 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
   function clusterView(k, q) {
     const c = C[k];
     if (!c) { app.append(el("p", { class: "empty" }, "No such cluster in this report.")); return; }
-    const others = c.m.filter((i) => i !== c.rd), p = +q.get("p") || 0;
+    const sim = new Map(c.m.map((i) => [i, i === c.rd ? 1 : simToRep(i)]));
+    const others = c.m.filter((i) => i !== c.rd).sort((a, b) => (sim.get(a) ?? 2) - (sim.get(b) ?? 2) || a - b);
+    const p = +q.get("p") || 0;
     app.append(el("h2", {}, `Cluster of ${plural(c.size, "near-duplicate document")}`),
-      el("p", { class: "meta" }, "Kept document (the earliest): ", anyDoc(c.rd, c.rep), c.m.length < c.size ? `; ${plural(c.size - c.m.length, "member")} not in this input` : ""));
-    const rows = c.m.map((i) => {
-      const s = i === c.rd ? 1 : simToRep(i);
+      el("p", { class: "meta" }, "Kept document (the earliest): ", anyDoc(c.rd, c.rep), c.m.length < c.size ? `; ${plural(c.size - c.m.length, "member")} not in this input` : "",
+        ". The others follow, least similar first."));
+    const rows = (c.rd >= 0 ? [c.rd] : []).concat(others).map((i) => {
+      const s = sim.get(i);
       return el("tr", {}, el("td", {}, docLink(i)), el("td", {}, i === c.rd ? "kept" : "near-duplicate"),
         el("td", { class: "n" }, s === null ? "?" : s.toFixed(3)), el("td", { class: "n" }, fmt(D[i].text.length)));
     });
@@ -306,7 +319,7 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
     if (c.rd < 0) return;
     const base = tokens(c.rd), shown = others.slice(p * DIFFS, (p + 1) * DIFFS);
     app.append(el("h2", {}, "Words that differ from the kept document"));
-    if (others.length > DIFFS) app.append(pager(others.length, p, (n) => { location.hash = `cluster/${k}?p=${n}`; }));
+    if (others.length > DIFFS) app.append(pager(others.length, p, (n) => { location.hash = `cluster/${k}?p=${n}`; }, DIFFS));
     for (const i of shown) {
       const ops = diff(base, tokens(i)), n = ops.filter((o) => o[0]).length;
       app.append(el("div", { class: "diff", "data-doc": i }, el("div", { class: "meta" }, docLink(i), ` — ${plural(n, "word")} differ${n === 1 ? "s" : ""}`), diffView(ops)));
