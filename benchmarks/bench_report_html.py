@@ -4,7 +4,7 @@ changed, so that most fall into near-duplicate clusters); with chromium, also th
 page takes to open and to answer a search.
 
     python benchmarks/bench_report_html.py
-    python benchmarks/bench_report_html.py --quick   # 200 + 1,000 documents, no browser, no docs update
+    python benchmarks/bench_report_html.py --quick   # 100 and 500 documents, no browser, no docs update
 """
 
 from __future__ import annotations
@@ -106,14 +106,14 @@ def ratios(rows: list[dict]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="200 and 1,000 documents; results to *_quick.json")
+    ap.add_argument("--quick", action="store_true", help="100 and 500 documents; results to *_quick.json")
     ap.add_argument("--no-docs", action="store_true")
     a = ap.parse_args()
     src = SHARED / "eval" / "corpus.jsonl"
     if not src.exists():
         raise SystemExit(f"{src} not found: this benchmark needs ../shared/eval")
-    base = read_docs(src, 200 if a.quick else None)
-    sets = [(src.name, base), (f"{src.name} grown to {1000 if a.quick else 10_000:,}", grown(base, 1000 if a.quick else 10_000))]
+    base, n = read_docs(src, 100 if a.quick else None), 500 if a.quick else 10_000
+    sets = [(src.name, base), (f"{src.name} grown to {n:,}", grown(base, n))]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for k, (name, docs) in enumerate(sets):

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .repeats import Repeat
-from .results import DocResult
+from .results import DocResult, ParagraphInfo
 
 __all__ = ["ReportData", "utf16_offsets", "EXAMPLES"]
 
@@ -96,6 +96,7 @@ class ReportData:
         return rec
 
     def count(self, text: str, collapsed: str, repeats: int) -> None:
+        """Count one document in the corpus figures."""
         self.n_docs += 1
         self.chars += len(text)
         self.removed_chars += len(text) - len(collapsed)
@@ -111,13 +112,13 @@ class ReportData:
             self.duplicates += 1
         return int(c["n"])
 
-    def line_of(self, r: DocResult, p: Any, i: int) -> int:
+    def line_of(self, r: DocResult, p: ParagraphInfo, i: int) -> int:
         """The number of paragraph ``p``'s boilerplate line (``r``, document ``i``, is one of its examples)."""
         line = self.lines.get(p.cluster)
         if line is None:
             text = " ".join(r.text[p.start : p.end].split())
             line = self.lines[p.cluster] = {
-                "n": len(self.lines), "text": text[:300], "docs": p.doc_frequency, "stories": p.story_frequency,
+                "n": len(self.lines), "text": text if len(text) <= 300 else text[:299] + "…", "docs": p.doc_frequency, "stories": p.story_frequency,
                 "first": p.first_doc, "ex": [], "seen": 0,
             }
         line["seen"] += 1
