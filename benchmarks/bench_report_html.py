@@ -46,7 +46,7 @@ def grown(docs: list[tuple[str, str]], n: int, seed: int = 0) -> list[tuple[str,
         for did, text in docs:
             if len(out) >= n:
                 break
-            changed = WORD.sub(lambda m: f"x{k}{m.group()}" if rnd.random() < 0.04 else m.group(), text)
+            changed = WORD.sub(lambda m, k=k: f"x{k}{m.group()}" if rnd.random() < 0.04 else m.group(), text)
             out.append((f"{did}-copy{k}", changed))
     return out
 

@@ -291,6 +291,7 @@ def _collapse(a: argparse.Namespace, cfg: Config) -> int:
         name = "standard input" if a.input == "-" else os.path.basename(a.input)
         with AtomicFile(a.report_html, errors="xmlcharrefreplace") as hf:
             write_text_html(hf, ex, name=name, title=f"dedup report: {name}", config=cfg)
-        print(f"dedup: removed {len(ex.repeats)} repeats ({len(ex.text) - len(ex.collapsed)} characters); "
+        n = len(ex.repeats)
+        print(f"dedup: removed {n} repeat{'' if n == 1 else 's'} ({len(ex.text) - len(ex.collapsed)} characters); "
               + html_written(a.report_html), file=sys.stderr)
     return 0
