@@ -128,6 +128,9 @@ def test_overview_and_a_filtered_searched_list(browser, page, tmp_path):
     b.eval("{ const s = document.getElementById('filter'); s.value = 'dup'; s.dispatchEvent(new Event('change')) }")
     rows = b.wait("document.querySelectorAll('.row').length === 2 && [...document.querySelectorAll('.row > a')].map(a => a.textContent)")
     assert rows == ["doc-0", "doc-0-copy"] and "f=dup" in b.eval("location.hash")
+    b.eval("{ const s = document.getElementById('sort'); s.value = 'removed'; s.dispatchEvent(new Event('change')) }")
+    rows = b.wait("document.querySelector('#sort').value === 'removed' && [...document.querySelectorAll('.row > a')].map(a => a.textContent)")
+    assert rows == ["doc-0-copy", "doc-0"]  # (the copy's changed words make its repeats longer)
     b.eval("{ const s = document.getElementById('filter'); s.value = 'all'; s.dispatchEvent(new Event('change')) }")
     b.eval("document.getElementById('search').focus()")
     b.call("Input.insertText", text="w3p1t")  # typed: a word of doc-3's text
