@@ -138,6 +138,10 @@ def test_overview_and_a_filtered_searched_list(browser, page, tmp_path):
     assert ids == ["doc-3"]
     shot = b.screenshot(tmp_path / "list.png")
     assert pixels_like(shot, (0xFD, 0xE2, 0xE2)) > 300, "the removal badge is not drawn"
+    b.eval("{ const q = document.getElementById('search'); q.value = '& <b>bold'; q.dispatchEvent(new Event('input')) }")
+    b.wait("document.querySelectorAll('.row').length === 1 && location.hash.includes('%26')")
+    b.eval("location.hash = 'overview'; location.hash = 'docs?' + new URLSearchParams({q: '& <b>bold'})")
+    b.wait("document.querySelectorAll('.row').length === 1 && document.getElementById('search').value === '& <b>bold'")
     b.eval("{ const q = document.getElementById('search'); q.value = 'PLAIN'; q.dispatchEvent(new Event('input')) }")
     b.wait("document.getElementById('results').innerText.includes('1 document with nothing found also matches: plain')")
     assert b.errors == []

@@ -247,17 +247,20 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
     (d.bp || []).forEach((b) => marks.push([b[0], b[1], 1, b]));
     marks.sort((a, b) => a[0] - b[0] || a[2] - b[2]);
     const out = el("div", { class: "t" });
-    let pos = 0;
+    let pos = 0, last = null;
     for (const [s0, e, kind, x] of marks) {
-      if (e <= pos) continue;
+      if (e <= pos) {
+        if (kind === 2 && last && !last.id) last.id = "w" + s0; // (a kept copy inside a line marked already)
+        continue;
+      }
       const s = Math.max(s0, pos);
       if (s > pos) out.append(d.text.slice(pos, s));
       const t = d.text.slice(s, e).replace(/\r?\n$/, "");
-      if (kind === 0) out.append(el("span", { class: "removed" }, t), why(d, x));
-      else if (kind === 2) out.append(el("span", { class: "kept", id: "w" + s0 }, t));
+      if (kind === 0) out.append(last = el("span", { class: "removed" }, t), why(d, x));
+      else if (kind === 2) out.append(last = el("span", { class: "kept", id: "w" + s0 }, t));
       else {
         const line = L[x[2]];
-        out.append(el("span", { class: "boiler", title: `boilerplate: in ${plural(line.docs, "document")}, under ${plural(line.stories, "different story", "different stories")}` }, t));
+        out.append(last = el("span", { class: "boiler", title: `boilerplate: in ${plural(line.docs, "document")}, under ${plural(line.stories, "different story", "different stories")}` }, t));
       }
       pos = e;
       const nl = /^\r?\n/.exec(d.text.slice(pos, pos + 2));  // (a block ends its line already)
@@ -338,7 +341,7 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
       pager(order.length, p, (n) => { location.hash = "boilerplate?p=" + n; }), lineTable(order.slice(p * PAGE, (p + 1) * PAGE)));
   }
   function route() {
-    const h = decodeURIComponent(location.hash.slice(1)) || "overview", at = h.indexOf("?");
+    const h = location.hash.slice(1) || "overview", at = h.indexOf("?");
     const path = (at < 0 ? h : h.slice(0, at)).split("/"), q = new URLSearchParams(at < 0 ? "" : h.slice(at + 1));
     app.replaceChildren();
     document.querySelectorAll("nav a").forEach((a) => a.classList.toggle("on", a.dataset.view === path[0] ||
