@@ -14,7 +14,7 @@ import pytest
 
 import dedup
 from dedup.cli import main
-from dedup.report import write_html
+from dedup.report import read_html_data, write_html
 
 from .cdp import BROWSERS, Browser, find_browser
 
@@ -194,17 +194,29 @@ def test_ids_and_text_stay_text(browser, page):
     assert b.eval("typeof window.pwned") == "undefined" and b.eval("document.querySelectorAll('img, b').length") == 0
 
 
-def test_collapse_report_html_for_one_document(browser, tmp_path, capsys):
-    b = browser
+def one_page(tmp_path: Path) -> tuple[Path, Path, str]:
+    src, page = tmp_path / "in.txt", tmp_path / "one.html"
     para = "A paragraph long enough to count, with well over eight words in it."
-    src, out, page = tmp_path / "in.txt", tmp_path / "out.txt", tmp_path / "one.html"
     src.write_text(f"Title line\n{para}\nMiddle line of its own here\n{para}\n", encoding="utf-8")
+    return src, page, para
+
+
+def test_collapse_report_html_is_checked_written_and_named(tmp_path, capsys):
+    src, page, para = one_page(tmp_path)
+    out = tmp_path / "out.txt"
     assert main(["collapse", str(src), "-o", str(out), "--report-html", str(page)]) == 0
     err = capsys.readouterr().err
-    assert f"wrote the HTML report to {page} (open {page.as_uri()} in a browser)" in err
-    show(b, page, "", "#doc .removed")
-    assert b.eval("document.querySelector('#doc .t .removed').textContent") == para
-    assert b.eval("document.querySelector('nav')") is None and b.errors == []
+    assert "removed 1 repeat (" in err and f"wrote the HTML report to {page} (open {page.as_uri()} in a browser)" in err
+    docs, meta = read_html_data(page.read_text(encoding="utf-8"))
+    assert [d["id"] for d in docs] == ["in.txt"] and meta["single"] and meta["repeats"] == 1
     with pytest.raises(SystemExit) as e:  # an output that is the input is refused before anything is written
         main(["collapse", str(src), "-o", str(out), "--report-html", str(src)])
     assert e.value.code == 2 and src.read_text(encoding="utf-8").startswith("Title line")
+
+
+def test_collapse_report_html_renders_one_document(browser, tmp_path):
+    src, page, para = one_page(tmp_path)
+    assert main(["collapse", str(src), "-o", str(tmp_path / "out.txt"), "--report-html", str(page)]) == 0
+    show(browser, page, "", "#doc .t .removed")
+    assert browser.eval("document.querySelector('#doc .t .removed').textContent") == para
+    assert browser.eval("document.querySelector('nav')") is None and browser.errors == []
