@@ -220,3 +220,13 @@ def test_collapse_report_html_renders_one_document(browser, tmp_path):
     show(browser, page, "", "#doc .t .removed")
     assert browser.eval("document.querySelector('#doc .t .removed').textContent") == para
     assert browser.eval("document.querySelector('nav')") is None and browser.errors == []
+
+
+def test_corpus_report_html_is_named_on_the_last_line(tmp_path, capsys):
+    src, out, page = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "r.html"
+    src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in corpus_docs()), encoding="utf-8")
+    assert main(["corpus", str(src), "-o", str(out), "--report-html", str(page), "--boilerplate-min", "3"]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"dedup: wrote the HTML report to {page} (open {page.as_uri()} in a browser)")
+    docs, meta = read_html_data(page.read_text(encoding="utf-8"))
+    assert len(docs) == 8 and meta["documents"] == 9 and meta["quiet"] == ["plain"] and meta["duplicates"] == 1
