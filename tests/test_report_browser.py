@@ -167,6 +167,7 @@ def test_document_view_strikes_removals_and_links_its_witness(browser, page, tmp
     show(b, page, "#docs?q=doc-0-copy", ".row > a")
     b.eval("document.querySelector('.row > a').click()")
     b.wait("!!document.querySelector('#doc .removed')")
+    assert "1 of 1 in the list" in b.eval("document.getElementById('steps').textContent")
     meta = b.eval("document.querySelector('#doc .meta').innerText")
     assert "Near-duplicate of doc-0 (similarity 0." in meta and "4 paragraphs removed" in meta
     assert b.eval("document.querySelector('#doc .why').textContent").startswith("same as the kept paragraph above")

@@ -53,6 +53,8 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
     boiler: ["most boilerplate lines first", (d) => (d.bp || []).length],
   };
 
+  let browsing = null; // the last list drawn: the document view steps through it
+
   // ---- similarity and differing words (on the collapsed texts, as the clustering sees them)
   const kept = [], sets = [], low = [];
   function collapsed(i) {
@@ -211,6 +213,7 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
         }
         hits.push(i);
       }
+      browsing = { hits, back: location.hash };
       if (SORTS[state.s][1]) hits.sort((a, b) => SORTS[state.s][1](D[b]) - SORTS[state.s][1](D[a]) || a - b);
       state.p = Math.min(state.p, Math.max(0, Math.ceil(hits.length / PAGE) - 1));
       list.replaceChildren();
@@ -290,7 +293,14 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
         firsts.length ? "; first seen in " : "", firsts.slice(0, 3).map((x, k) => [k ? ", " : "", anyDoc(x.fd, x.first)])));
     }
     if (!notes.length) notes.push(el("div", {}, "Nothing was removed from this document."));
-    app.append(el("div", { class: "doc", id: "doc" }, el("h2", {}, d.id, badges(d)), el("div", { class: "meta" }, notes), body(d)));
+    app.append(el("div", { class: "doc", id: "doc" }, steps(i), el("h2", {}, d.id, badges(d)), el("div", { class: "meta" }, notes), body(d)));
+  }
+  function steps(i) { // previous / next in the list the document was opened from
+    const at = browsing && !M.single ? browsing.hits.indexOf(i) : -1;
+    if (at < 0) return null;
+    const h = browsing.hits, link = (k, label) => k >= 0 && k < h.length ? el("a", { href: "#doc/" + h[k], class: "step" }, label) : el("span", { class: "gap" }, label);
+    return el("div", { class: "pager", id: "steps" }, link(at - 1, "← previous"), ` ${fmt(at + 1)} of ${fmt(h.length)} in `,
+      el("a", { href: "#" + browsing.back.replace(/^#/, "") }, "the list"), " ", link(at + 1, "next →"), el("span", { class: "gap" }, " (keys ← →)"));
   }
   function clusterTable(ks) {
     return el("table", {}, el("tr", {}, el("th", {}, "kept document"), el("th", { class: "n" }, "documents"), el("th", {}, "beginning")),
@@ -356,5 +366,12 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
     document.body.dataset.view = path[0];
   }
   window.addEventListener("hashchange", route);
+  window.addEventListener("keydown", (e) => {
+    const steps = document.querySelectorAll("#steps a.step"), t = e.target.tagName;
+    if (t === "INPUT" || t === "SELECT" || e.altKey || e.ctrlKey || e.metaKey || !steps.length) return;
+    const want = e.key === "ArrowLeft" ? "←" : e.key === "ArrowRight" ? "→" : null;
+    const a = want && [...steps].find((x) => x.textContent.includes(want));
+    if (a) { e.preventDefault(); location.hash = a.getAttribute("href"); }
+  });
   route();
 }());
