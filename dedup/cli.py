@@ -35,6 +35,7 @@ from .io import (
     dumps_json,
     read_text,
 )
+from .report import html_written, write_text_html
 from .runs import signals_as_interrupts
 
 __all__ = ["main"]
@@ -92,6 +93,10 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(usage_error=c.error)
     c.add_argument("-o", "--output", help="write the collapsed text here (atomically) instead of stdout")
     c.add_argument("--report", help="write the removals as JSON here (atomically); - for stderr")
+    c.add_argument(
+        "--report-html", metavar="PATH",
+        help="also write a self-contained HTML page here: the text with each removal struck through beside the kept copy",
+    )
     c.add_argument("--encoding", type=_encoding, default="utf-8", help="input and output encoding (default %(default)s)")
     c.add_argument(
         "--errors", default="strict", choices=["strict", "replace"], help="on undecodable input (default %(default)s)"
@@ -145,7 +150,11 @@ def _corpus_parser(sub: Any) -> None:
         help="also write a JSON Lines report here: a summary line, then one line per document with removals, "
         "a document cluster or boilerplate paragraphs (their offsets, not the text); none by default",
     )
-    k.add_argument("--report-html", help="also write a self-contained HTML report here")
+    k.add_argument(
+        "--report-html", metavar="PATH",
+        help="also write a self-contained HTML report here (overview, documents to filter and search, "
+        "near-duplicate clusters, boilerplate lines; no network needed)",
+    )
     _corpus_run_args(k)
 
 
@@ -251,9 +260,12 @@ def _fail(msg: str) -> int:
 
 
 def _collapse(a: argparse.Namespace, cfg: Config) -> int:
-    outputs = [(opt, path) for opt, path in (("-o", a.output), ("--report", a.report)) if path and path != "-"]
+    given = (("-o", a.output), ("--report", a.report), ("--report-html", a.report_html))
+    outputs = [(opt, path) for opt, path in given if path and path != "-"]
     # standard input redirected from a file (`< in.txt`) is that file: -o in.txt would replace it
     stdin = [("standard input", "/dev/stdin")] if os.path.exists("/dev/stdin") else []
+    if a.report_html == "-" and a.output in (None, "-"):
+        raise UsageError("--report-html - and the collapsed text would both go to standard output; give -o FILE")
     check_paths(stdin if a.input == "-" else [("input", a.input)], outputs)
     for _, path in outputs:
         check_output_file(path)
@@ -275,4 +287,11 @@ def _collapse(a: argparse.Namespace, cfg: Config) -> int:
         else:
             with AtomicFile(a.report) as f:
                 f.write(rep + "\n")
+    if a.report_html:
+        name = "standard input" if a.input == "-" else os.path.basename(a.input)
+        with AtomicFile(a.report_html, errors="xmlcharrefreplace") as hf:
+            write_text_html(hf, ex, name=name, title=f"dedup report: {name}", config=cfg)
+        n = len(ex.repeats)
+        print(f"dedup: removed {n} repeat{'' if n == 1 else 's'} ({len(ex.text) - len(ex.collapsed)} characters); "
+              + html_written(a.report_html), file=sys.stderr)
     return 0

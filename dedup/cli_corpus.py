@@ -33,7 +33,7 @@ from .io import (
     write_txt_dir,
 )
 from .progress import ByteBar, Spinner, on_terminal, progress
-from .report import write_html
+from .report import html_written, write_html
 from .report_json import doc_line, summary_line
 from .results import DocResult
 from .sources import FieldSpool
@@ -182,7 +182,7 @@ def run_corpus(a: argparse.Namespace, cfg: Config) -> int:
             tally = _write(a, cfg, kind, out_kind, compression, reader, progress(mine(), a.quiet, "writing", n_out), rf)
         if a.report_html:
             with AtomicFile(a.report_html, errors="xmlcharrefreplace") as hf:  # (a lone surrogate: an invalid reference)
-                write_html(hf, mine(), summary, title=f"dedup report: {', '.join(a.inputs)}")
+                write_html(hf, mine(), summary, title=f"dedup report: {', '.join(a.inputs)}", config=cfg)
     if spool is not None:
         spool.close()
     if not a.quiet:
@@ -194,6 +194,8 @@ def run_corpus(a: argparse.Namespace, cfg: Config) -> int:
             file=sys.stderr,
         )
         print(tally.line(a), file=sys.stderr)
+        if a.report_html:
+            print(f"dedup: {html_written(a.report_html)}", file=sys.stderr)
     return 0
 
 
