@@ -4,8 +4,9 @@
    killed with SIGKILL at points of its run (after some batches are stored, with every
    batch stored, while the output is written), then the same command run again; its
    output and report are compared byte for byte with an uninterrupted run's, and the
-   temporary directories the killed run left (``/tmp``, ``/dev/shm``: ``dedup-KIND-PID-*``)
-   are counted after the re-run. Each kill point with 1 and 2 processes.
+   temporary directories the killed run left (``/tmp``, ``/dev/shm``: ``dedup-KIND-PID-*``,
+   and the folders of arrays joblib shared with its workers) are counted after the
+   re-run. Each kill point with 1 and 2 processes.
 2. Signals: SIGTERM and SIGHUP in mid-run: exit code 130, no output, nothing left.
 3. Tampering: edits of a finished index (each table and column: rows deleted or
    renumbered, blobs cut, extended or with a byte changed, checksums, meta and schema),
@@ -64,13 +65,24 @@ def run(cmd: list[str]) -> subprocess.CompletedProcess:
 
 
 def leftovers(pid: int) -> list[str]:
-    """The temporary directories of process ``pid`` (see dedup.runs.OwnedDir)."""
+    """The temporary directories of process ``pid``: its own (see dedup.runs.OwnedDir) and
+    the folders of arrays joblib shared with its workers (``joblib_memmapping_folder_PID_*``)."""
     out = []
     for where in (tempfile.gettempdir(), SHM):
         if where is None:
             continue
-        out += [os.path.join(where, n) for n in os.listdir(where) if n.startswith("dedup-") and f"-{pid}-" in n]
+        out += [os.path.join(where, n) for n in os.listdir(where)
+                if (n.startswith("dedup-") and f"-{pid}-" in n) or n.startswith(f"joblib_memmapping_folder_{pid}_")]
     return out
+
+
+def left_after(pid: int, wait: float = 10.0) -> list[str]:
+    """``leftovers(pid)`` still there after up to ``wait`` seconds (joblib's resource
+    tracker removes its folders by itself once the process is gone)."""
+    deadline = time.monotonic() + wait
+    while (left := leftovers(pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
 
 
 def children(pid: int) -> list[int]:
@@ -153,7 +165,7 @@ def kill_case(work: Path, src: Path, base: dict[str, bytes], point: str, n_jobs:
     same = r.returncode == 0 and out.read_bytes() == base["out"] and (work / "out.jsonl.report.json").read_bytes() == base["report"]
     return {
         "point": point, "n_jobs": n_jobs, "index": with_index, "killed": killed, "partial_output_after_kill": partial,
-        "left_by_kill": len(left_by_kill), "left_after_rerun": len(leftovers(p.pid)), "rerun_exit": r.returncode,
+        "left_by_kill": len(left_by_kill), "left_after_rerun": len(left_after(p.pid)), "rerun_exit": r.returncode,
         "same_bytes": same, "workers_at_kill": len(workers), "workers_left": len(alive_after(workers)), "tmp_files_after_rerun": sorted(n for n in os.listdir(work) if n.endswith(".tmp")),
         "rerun_stderr": r.stderr[-500:] if r.returncode else "",
     }
@@ -174,7 +186,7 @@ def signal_case(work: Path, src: Path, sig: int, n_jobs: int, batch: int) -> dic
     return {
         "signal": signal.Signals(sig).name, "n_jobs": n_jobs, "sent": sent, "exit": p.returncode,
         "said": err.strip()[-200:], "files": sorted(n for n in os.listdir(work) if not n.startswith("idx.sqlite")),
-        "left": len(leftovers(p.pid)),
+        "left": len(left_after(p.pid)),
     }
 
 

@@ -175,3 +175,52 @@ def test_a_second_command_line_writer_gets_a_clear_error_not_a_traceback(tmp_pat
     assert not out.exists()
     assert main(["corpus", str(src), "-o", str(out), "--index", str(idx), "-q"]) == 0  # once it has closed
     assert len(out.read_text().splitlines()) == 20
+
+
+def _batches(path) -> int:
+    """The batches committed to the index at ``path`` (a read-only connection; 0 before it exists)."""
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return con.execute("SELECT COUNT(*) FROM batches").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+def test_two_command_line_writers_in_real_processes(tmp_path):
+    """Two `dedup corpus --index` processes on one index: the first, fed through a pipe,
+    is held mid-add (batches committed, more input to come); the second exits 1 with a
+    clear error naming the first's pid, writes nothing, and the first then finishes."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    lines = [json.dumps({"id": d, "text": t}) + "\n" for d, t in _docs()[:20]]
+    src, idx = tmp_path / "in.jsonl", tmp_path / "idx.sqlite"
+    src.write_text("".join(lines))
+
+    def cmd(inp, out):
+        return [sys.executable, "-m", "dedup", "corpus", str(inp), "-o", str(tmp_path / out), "--index", str(idx),
+                "--batch-size", "4", "-q"]
+
+    first = subprocess.Popen(cmd("-", "o1.jsonl"), stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    first.stdin.write("".join(lines[:10]).encode())
+    first.stdin.flush()
+    deadline = time.monotonic() + 120
+    while _batches(idx) < 1 and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # (until it has committed a batch: it holds the lock, and waits for its input)
+    assert first.poll() is None and _batches(idx) >= 1
+    second = subprocess.run(cmd(src, "o2.jsonl"), capture_output=True, text=True, timeout=120)
+    assert second.returncode == 1, second.stderr
+    assert second.stderr.startswith(f"dedup: error: index {idx} is being written by another process (pid {first.pid})")
+    assert "Traceback" not in second.stderr and not (tmp_path / "o2.jsonl").exists()
+    _, err = first.communicate("".join(lines[10:]).encode(), timeout=120)
+    assert first.returncode == 0, err.decode()
+    assert subprocess.run(cmd(src, "o2.jsonl"), capture_output=True, timeout=120).returncode == 0  # once it is done
+    one = (tmp_path / "o1.jsonl").read_bytes()
+    assert one == (tmp_path / "o2.jsonl").read_bytes() and len(one.splitlines()) == 20

@@ -5,8 +5,10 @@ a damaged or edited index is refused (benchmarks/bench_reliability.py, real proc
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -107,6 +109,30 @@ def test_sqlite_errors_name_the_index_and_the_fix_and_a_disk_full_run_is_re_run(
             list(c.results())
 
 
+def test_a_run_failed_on_a_read_only_index_is_re_run_to_the_same_results(tmp_path):
+    """The index's disk turns read-only mid-add (SQLite's query_only: the same
+    SQLITE_READONLY a read-only file or filesystem gives): a clear error naming the
+    index and the fix; the index keeps its whole batches, and the same input again
+    (the disk writable) gives an uninterrupted run's results."""
+    docs, _ = synthetic_corpus(12)
+    every = [r.to_json() for r in dedup.dedupe(docs)]
+    path = tmp_path / "idx.sqlite"
+    with dedup.Corpus(index=path, batch_size=4) as c:
+        def turning_read_only():
+            for i, d in enumerate(docs):
+                if i == 9:
+                    c.store.db.execute("PRAGMA query_only = 1")
+                yield d
+
+        with pytest.raises(IndexMismatchError, match=f"index {path}: SQLite error: attempt to write a readonly "
+                                                     "database; make the file and its directory writable"):
+            c.add(turning_read_only())
+    with dedup.Corpus(index=path, batch_size=4) as c:
+        assert 0 < c.n_docs < len(docs) and c.n_docs % 4 == 0  # (whole batches)
+        c.add(docs)
+        assert [r.to_json() for r in c.results(docs=c.input_docs)] == every
+
+
 def test_a_killed_run_s_directories_are_removed_by_the_next_run_only(tmp_path):
     code = ("import os, dedup.runs as r; d = r.OwnedDir('share', {0!r}); open(os.path.join(d.name, 'x'), 'w');"
             "print(d.name, flush=True); os._exit(0)")  # (dies without cleaning up)
@@ -125,12 +151,22 @@ def test_a_killed_run_s_directories_are_removed_by_the_next_run_only(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def reliability():
-    """benchmarks/bench_reliability.py --quick: kills, signals and tampering, real processes."""
-    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_reliability.py"), "--quick"],
-                       capture_output=True, text=True, cwd=ROOT, timeout=900)
-    assert p.returncode == 0, p.stderr[-3000:]
-    return json.loads((ROOT / "benchmarks" / "results" / "reliability_quick.json").read_text())
+def reliability(tmp_path_factory):
+    """benchmarks/bench_reliability.py --quick: kills, signals and tampering, real processes.
+    Run once per session: xdist workers share its result through their common temporary
+    directory, under a lock (else each worker running one of these tests runs it again)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # (this session's, common to its workers)
+    done = shared / "reliability_quick.json"
+    with open(shared / "reliability_quick.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_reliability.py"), "--quick"],
+                               capture_output=True, text=True, cwd=ROOT, timeout=900)
+            assert p.returncode == 0, p.stderr[-3000:]
+            shutil.copyfile(ROOT / "benchmarks" / "results" / "reliability_quick.json", done)
+    return json.loads(done.read_text())
 
 
 def test_kill_9_at_any_point_then_the_same_command_writes_the_same_bytes(reliability):
@@ -142,6 +178,7 @@ def test_kill_9_at_any_point_then_the_same_command_writes_the_same_bytes(reliabi
         assert c["rerun_exit"] == 0 and c["same_bytes"], c
         assert c["left_after_rerun"] == 0, c  # the temporary index and shared-memory files of the killed run: gone
         assert c["workers_left"] == 0, c  # its worker processes end by themselves
+        assert c["tmp_files_after_rerun"] == [], c  # its output's temporary file: removed by the re-run
     assert any(c["left_by_kill"] for c in cases) and any(c["workers_at_kill"] for c in cases)  # (something to end)
 
 
