@@ -185,7 +185,7 @@ def signal_case(work: Path, src: Path, sig: int, n_jobs: int, batch: int) -> dic
     _, err = p.communicate()
     return {
         "signal": signal.Signals(sig).name, "n_jobs": n_jobs, "sent": sent, "exit": p.returncode,
-        "said": err.strip()[-200:], "files": sorted(n for n in os.listdir(work) if not n.startswith("idx.sqlite")),
+        "said": err.strip()[-2000:], "files": sorted(n for n in os.listdir(work) if not n.startswith("idx.sqlite")),
         "left": len(left_after(p.pid)),
     }
 

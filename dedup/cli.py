@@ -22,7 +22,7 @@ from . import __version__
 from .cli_corpus import run_corpus
 from .collapse import explain
 from .config import Config
-from .corpus import keep_heap
+from .corpus import keep_heap, quiet_interrupts
 from .io import (
     FORMATS,
     MANIFEST,
@@ -237,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if a.command == "corpus":
             keep_heap()  # this process is ours: let its allocator reuse freed memory (see keep_heap)
-            with signals_as_interrupts():  # SIGTERM, SIGHUP: cleaned up as Ctrl-C is
+            with signals_as_interrupts(), quiet_interrupts():  # SIGTERM, SIGHUP: cleaned up as Ctrl-C is
                 return run_corpus(a, cfg)
         return _collapse(a, cfg)
     except UsageError as e:

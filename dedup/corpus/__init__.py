@@ -11,10 +11,10 @@ from .batches import BatchAnalysis, analyze_batch, document
 from .core import Corpus, dedupe, stream
 from .joined import Joined
 from .nodes import KeyRuns, Nodes, NodeStore
-from .runner import Runner, keep_heap
+from .runner import Runner, keep_heap, quiet_interrupts
 from .settings import P_CUT, P_DOC, P_END, P_NODE, P_REMOVED, P_START, P_TOKENS
 
-__all__ = ["Corpus", "dedupe", "document", "stream", "keep_heap", "Runner", "Nodes", "NodeStore", "KeyRuns",
+__all__ = ["Corpus", "dedupe", "document", "stream", "keep_heap", "quiet_interrupts", "Runner", "Nodes", "NodeStore", "KeyRuns",
            "BatchAnalysis", "analyze_batch", "Joined", "P_DOC", "P_START", "P_END",
            "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED"]
 

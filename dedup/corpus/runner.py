@@ -6,11 +6,13 @@ or the step is small."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
@@ -21,7 +23,7 @@ from joblib.externals.loky import get_reusable_executor
 from . import settings
 from .joined import Joined
 
-__all__ = ["Runner", "keep_heap", "in_worker"]
+__all__ = ["Runner", "keep_heap", "in_worker", "quiet_interrupts"]
 
 
 def keep_heap() -> None:
@@ -38,6 +40,29 @@ def keep_heap() -> None:
         libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: keep up to 1 GB of freed heap
     except (OSError, AttributeError):  # not glibc (musl has no mallopt)
         pass
+
+
+@contextlib.contextmanager
+def quiet_interrupts() -> Iterator[None]:
+    """Within the block, an interrupted run (Ctrl-C, or a signal raised as one) stops its
+    workers without loky's noise: the traceback its manager thread prints when the tasks it
+    was handing out are cancelled, and joblib's warning that they were. Other threads'
+    errors and other warnings go on as before. For a command line, which then prints one
+    line of its own."""
+    before = threading.excepthook
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if args.thread is not None and args.thread.name == "ExecutorManagerThread" and args.exc_type is KeyError:
+            return
+        before(args)
+
+    threading.excepthook = hook
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*tasks which were still being processed", category=UserWarning)
+            yield
+    finally:
+        threading.excepthook = before
 
 
 def in_worker(parent: int, fn: Callable[..., Any], *args: Any) -> Any:
