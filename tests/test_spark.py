@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 
@@ -13,6 +14,10 @@ import dedup
 from .conftest import shared_file
 from .test_corpus import line_variants, synthetic_corpus
 
+#: The test session's JVM: short runs of many small jobs, so the client compiler only (no C2
+#: compiles competing for the two cores) and the serial collector: about half the JVM's CPU.
+TEST_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
 
 @pytest.fixture(scope="module")
 def spark():
@@ -21,7 +26,10 @@ def spark():
         pytest.skip("no Java runtime on PATH: Spark tests need one (apt install default-jre-headless)")
     from dedup.spark import local_session
 
-    s = local_session(2, memory="2g")
+    with pytest.MonkeyPatch.context() as mp:  # (only while the JVM starts; a user's own setting wins)
+        if "PYSPARK_SUBMIT_ARGS" not in os.environ:
+            mp.setenv("PYSPARK_SUBMIT_ARGS", f'--driver-java-options "{TEST_JVM}" pyspark-shell')
+        s = local_session(2, memory="2g")
     s.sparkContext.setLogLevel("ERROR")
     yield s
 
