@@ -11,12 +11,8 @@ import pytest
 
 import dedup
 
-from .conftest import shared_file
+from .conftest import TEST_JVM, shared_file
 from .test_corpus import line_variants, synthetic_corpus
-
-#: The test session's JVM: short runs of many small jobs, so the client compiler only (no C2
-#: compiles competing for the two cores) and the serial collector: about half the JVM's CPU.
-TEST_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 @pytest.fixture(scope="module")
