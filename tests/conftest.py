@@ -7,6 +7,9 @@ from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+#: The JVM options of the tests' Spark sessions: short runs of many small jobs, so the client
+#: compiler only (no C2 compiles competing for the two cores) and the serial collector.
+TEST_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 # Deterministic property tests: the same examples in every run and on every machine.
 settings.register_profile(

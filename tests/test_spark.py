@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 
@@ -10,7 +11,7 @@ import pytest
 
 import dedup
 
-from .conftest import shared_file
+from .conftest import TEST_JVM, shared_file
 from .test_corpus import line_variants, synthetic_corpus
 
 
@@ -21,7 +22,10 @@ def spark():
         pytest.skip("no Java runtime on PATH: Spark tests need one (apt install default-jre-headless)")
     from dedup.spark import local_session
 
-    s = local_session(2, memory="2g")
+    with pytest.MonkeyPatch.context() as mp:  # (only while the JVM starts; a user's own setting wins)
+        if "PYSPARK_SUBMIT_ARGS" not in os.environ:
+            mp.setenv("PYSPARK_SUBMIT_ARGS", f'--driver-java-options "{TEST_JVM}" pyspark-shell')
+        s = local_session(2, memory="2g")
     s.sparkContext.setLogLevel("ERROR")
     yield s
 
