@@ -37,7 +37,7 @@ def main() -> None:
         path = os.path.join(tmp, "docs.jsonl")
         with open(path, "w", encoding="utf-8") as f:
             f.writelines(json.dumps(d) + "\n" for d in synthetic_docs(a.size))
-        for rnd in range(a.repeat):
+        for _ in range(a.repeat):
             for j in a.jobs:
                 for name, root in (("before", before), ("after", str(ROOT))):
                     r = child_json(f"ROOT = {root!r}\n" + CHILD, [path, str(j), "0"], f"{root} jobs={j}")

@@ -239,7 +239,7 @@ def test_missing_directory_names_the_path_given_not_a_temporary_file(tmp_path, a
     assert p.returncode == 1 and "no/where/r.html" in p.stderr.decode() and ".tmp" not in p.stderr.decode()
     assert not (tmp_path / "out.jsonl").exists()  # found before anything was read or written
     with pytest.raises(OSError) as e:  # a write failing inside the block names the output too
-        with AtomicFile(tmp_path / "out.txt") as f:
+        with AtomicFile(tmp_path / "out.txt"):
             raise OSError(28, "No space left on device")
     assert e.value.filename == str(tmp_path / "out.txt")
 

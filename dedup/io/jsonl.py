@@ -57,7 +57,7 @@ def iter_jsonl(
     """
     with open_input(path, read_bytes) as (f, comp):
         lineno = 0
-        for lineno, raw in enumerate(decompressed_lines(f, path, comp, lambda: lineno), 1):
+        for lineno, raw in enumerate(decompressed_lines(f, path, comp, lambda: lineno), 1):  # noqa: B023 (the line reached so far, read when the data breaks)
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():
