@@ -184,7 +184,7 @@ CASES: list[Case] = [
     Case("index: not SQLite", {"in.jsonl": jsonl(rec("x")), "idx": bytes(range(256)) * 8},
          corpus("in.jsonl", "out.jsonl", "--index", "{d}/idx"), 1, "idx"),
     Case("index: a directory", lambda d: ((d / "in.jsonl").write_bytes(jsonl(rec("x"))), (d / "idx").mkdir()),
-         corpus("in.jsonl", "out.jsonl", "--index", "{d}/idx"), 1, "idx"),
+         corpus("in.jsonl", "out.jsonl", "--index", "{d}/idx"), 2, "--index"),
     Case("value: --n-jobs 0", {"in.jsonl": jsonl(rec("x"))}, corpus("in.jsonl", "out.jsonl", "--n-jobs", "0"), 2,
          "--n-jobs"),
     Case("value: --batch-size 0", {"in.jsonl": jsonl(rec("x"))}, corpus("in.jsonl", "out.jsonl", "--batch-size", "0"),
