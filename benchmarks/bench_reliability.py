@@ -14,10 +14,17 @@
    *refused* (IndexMismatchError naming the file), *harmless* (the same results: a table the
    index does not read, cluster state removed and recomputed) or *accepted* (other
    results, or another exception): the goal is none accepted.
+4. Bad inputs: the cases of ``bad_input_cases.py`` (wrong types, undecodable bytes, lone
+   surrogates, separators, huge and malformed inputs, devices, FIFOs, symlinks and
+   colliding paths as outputs, bad values, an index that is not SQLite), each run through
+   ``dedup.cli.main`` in this process (see ``bad_inputs.py``); a case passes on the exit
+   code expected of it with a correct result or an error naming the value or file, no
+   traceback, the inputs unchanged and nothing left behind by an error.
 
     python benchmarks/bench_reliability.py
     python benchmarks/bench_reliability.py --quick
     python benchmarks/bench_reliability.py --docs   # docs/reliability.md's counts from results/reliability.json
+    python benchmarks/bench_reliability.py --bad-inputs   # part 4 only, merged into results/reliability.json
 
 The full run writes its counts into docs/reliability.md (between the markers
 ``<!-- BEGIN reliability-counts -->`` and ``<!-- END reliability-counts -->``).
@@ -41,6 +48,7 @@ from pathlib import Path
 
 from _common import RESULTS, ROOT, machine, save, synthetic_docs, today
 from _common import command as run_command
+from bad_inputs import run_cases, summary
 
 import dedup
 from dedup.index import IndexMismatchError
@@ -359,6 +367,7 @@ def counts_markdown(res: dict) -> str:
         f"- **Tampering edits refused: {t['refused']} of {t['edits']}**; harmless (the same results): "
         f"{t['harmless']} ({', '.join(harmless) or 'none'}); accepted (other results or an unclear error): "
         f"**{t['accepted']}**.",
+        *bad_inputs_markdown(res.get("bad_inputs")),
         "",
         *rows,
         "",
@@ -366,6 +375,30 @@ def counts_markdown(res: dict) -> str:
         "",
         *(f"- {c['edit']}: {c['why'].split(';')[0].splitlines()[0][:140].rstrip(':')}" for c in refused),
     ])
+
+
+def bad_inputs_markdown(b: dict | None) -> list[str]:
+    """The bad-inputs lines of the counts block (none before that part ran)."""
+    if not b:
+        return []
+    by = ", ".join(f"{o}: {n}" for o, n in sorted(b["by_outcome"].items()))
+    failed = [c["case"] for c in b["cases"] if not c["passed"]]
+    return [
+        f"- **Bad inputs tried: {b['tried']}, passed: {b['passed']}** ({by}; `{b['command']}`, {b['date']}); a case "
+        f"passes on its expected exit code with a correct result (0) or a `dedup: error:` (1) or usage (2) message "
+        f"naming the value or file, no traceback, its inputs unchanged and nothing left by an error"
+        + (f"; failed: {', '.join(failed)}." if failed else "."),
+        "",
+        "| bad input | exit | first line of the error (the case's directory shown as DIR) |",
+        "|---|---|---|",
+        *(f"| {c['case']} | {c['exit']}{'' if c['passed'] else ' FAILED'} | "
+          f"{c['error_line'][:150].replace('|', '/') or '(exit 0: result checked)'} |" for c in b["cases"]),
+    ]
+
+
+def bad_inputs_part(quick: bool) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-bad-inputs-") as tmp:
+        return {"date": today(), "command": run_command(), **summary(run_cases(Path(tmp), quick=quick))}
 
 
 def update_doc(res: dict) -> None:
@@ -380,9 +413,16 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--docs", action="store_true", help="only rewrite docs/reliability.md's counts from the last full run")
     ap.add_argument("--paragraphs", type=int, default=20000, help="input paragraphs of the killed runs")
+    ap.add_argument("--bad-inputs", action="store_true",
+                    help="run only the bad inputs (part 4), merge them into results/reliability.json, update the docs")
     args = ap.parse_args()
-    if args.docs:
-        update_doc(json.loads((RESULTS / "reliability.json").read_text(encoding="utf-8")))
+    if args.docs or args.bad_inputs:
+        res = json.loads((RESULTS / "reliability.json").read_text(encoding="utf-8"))
+        if args.bad_inputs:
+            res["bad_inputs"] = bad_inputs_part(quick=False)
+            save("reliability", res)
+            print(f"bad inputs: {res['bad_inputs']['passed']} of {res['bad_inputs']['tried']} passed")
+        update_doc(res)
         return
     paragraphs = 1500 if args.quick else args.paragraphs
     batch = 8
@@ -414,6 +454,7 @@ def main() -> None:
         (work / "tamper").mkdir()
         good, ref, n_good = build_index(work / "tamper", 400 if args.quick else 1500)
         tamper = [tamper_case(good, ref, k, fn, work / "tamper") for k, fn in tamper_edits(n_good).items()]
+    bad = bad_inputs_part(args.quick)
     survived = [k for k in kills if k["killed"] and k["same_bytes"] and not k["partial_output_after_kill"]
                 and k["left_after_rerun"] == 0]
     outcome = {o: sum(t["outcome"] == o for t in tamper) for o in ("refused", "harmless", "accepted", "not applicable")}
@@ -423,11 +464,13 @@ def main() -> None:
                   "cases": kills},
         "signals": signals,
         "tampering": {"edits": len(tamper), **outcome, "cases": tamper},
+        "bad_inputs": bad,
     }
     path = save("reliability_quick" if args.quick else "reliability", result)
     if not args.quick:
         update_doc(result)
-    print(f"kills: {len(survived)} of {len(kills)} survived; tampering: {outcome}; wrote {path}")
+    print(f"kills: {len(survived)} of {len(kills)} survived; tampering: {outcome}; "
+          f"bad inputs: {bad['passed']} of {bad['tried']} passed; wrote {path}")
 
 
 if __name__ == "__main__":

@@ -212,8 +212,10 @@ def _sqlite_message(e: sqlite3.Error, index: str | None) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (a usage error exits 2 via ``SystemExit``)."""
     p = _parser()
-    a = p.parse_args(argv)
+    a, unknown = p.parse_known_args(argv)
     usage = a.usage_error  # the subcommand's parser: its usage goes with the error
+    if unknown:
+        usage(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         cfg = _config(a)
     except ValueError as e:

@@ -55,6 +55,8 @@ def check_corpus_paths(a: argparse.Namespace, kind: str, out_kind: str, files: l
     else:
         outputs.append(("-o", a.output))
     outputs += [(opt, path) for opt, path in (("--report", a.report), ("--report-html", a.report_html)) if path]
+    if a.index and os.path.isdir(a.index):
+        raise UsageError(f"--index {a.index} is a directory; give the index a file path (such as {Path(a.index) / 'index.sqlite'})")
     if out_kind == "txt" and a.index and os.path.abspath(a.index) == os.path.abspath(a.output):
         raise UsageError(f"--index {a.index} is the output directory -o {a.output}; give the index another path")
     check_paths(inputs, outputs, output_dir=("-o", a.output) if out_kind == "txt" else None)

@@ -55,8 +55,10 @@ def doc_id(a: argparse.Namespace, rec: dict[str, Any], where: str) -> str:
     did = str(did)
     if has_surrogate(did):
         raise DataError(
-            f"{where}: the id {did!r:.60} holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which no "
-            f"UTF-8 file or index can store; fix the id (for a .txt input: rename the file to valid UTF-8)"
+            f"{where}: the id {did!r:.60} holds a lone surrogate (an unpaired \\ud800-\\udfff escape, or a file "
+            f"name that is not UTF-8): dedup corpus refuses it before writing anything, since .txt outputs (file "
+            f"names) and Parquet outputs cannot hold it (JSONL and the index could); fix the id or name another "
+            f"field with --id-field (a .txt input: rename the file to valid UTF-8)"
         )
     return did
 

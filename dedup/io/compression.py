@@ -150,7 +150,8 @@ def decompressed_lines(f: IO[bytes], path: str | os.PathLike[str], comp: str | N
             if comp is None or isinstance(e, (MemoryError, DataError)):
                 raise
             raise DataError(
-                f"{path}: the {comp} data is damaged or truncated after line {at()} ({type(e).__name__}: {e}); "
+                f"{path}: the {comp} data is damaged or truncated {f'after line {at()}' if at() else 'before its first line'} "
+                f"({type(e).__name__}: {e}); "
                 f"fix or fetch the file again (test it with {_TESTER[comp]} {path})"
             ) from None
         yield line

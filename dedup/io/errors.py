@@ -33,7 +33,7 @@ def describe_os_error(e: OSError) -> str:
         errno.EROFS: "that filesystem is read-only: write elsewhere",
         errno.ENOENT: "check the path",
         errno.ENOTDIR: "a part of the path is a file, not a directory: check the path",
-        errno.EISDIR: "it is a directory: give a file path",
+        errno.EISDIR: "give the path of a file, not of a directory",
         errno.EIO: "the disk reported an input/output error: check it, or write elsewhere",
     }
     what = e.strerror or str(e)

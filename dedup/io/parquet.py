@@ -78,6 +78,12 @@ def write_parquet(
             nonlocal writer, schema
             try:
                 table = pa.Table.from_pylist(buf, schema=schema)
+            except UnicodeEncodeError as e:
+                raise DataError(
+                    f"{path}: rows {n - len(buf) + 1}-{n}: a string holds a lone surrogate ({e.object[e.start:e.end]!r}, "
+                    f"an unpaired \\ud800-\\udfff escape), which Parquet cannot store; fix the input, or write JSONL "
+                    f"(which keeps it as an escape)"
+                ) from None
             except (pa.ArrowException, TypeError, ValueError) as e:
                 raise DataError(
                     f"{path}: rows {n - len(buf) + 1}-{n} do not fit the Parquet schema of the rows before "
