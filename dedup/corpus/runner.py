@@ -46,10 +46,13 @@ def keep_heap() -> None:
 def quiet_interrupts() -> Iterator[None]:
     """Within the block, an interrupted run (Ctrl-C, or a signal raised as one) stops its
     workers without loky's noise: the traceback its manager thread prints when the tasks it
-    was handing out are cancelled, and joblib's warning that they were. Other threads'
-    errors and other warnings go on as before. For a command line, which then prints one
-    line of its own."""
+    was handing out are cancelled, joblib's warning that they were, and the warning of
+    loky's resource tracker (a process it starts, told through ``PYTHONWARNINGS``) about a
+    shared folder removed before it got to it. Other threads' errors and other warnings go
+    on as before. For a command line, which then prints one line of its own."""
     before = threading.excepthook
+    env = os.environ.get("PYTHONWARNINGS")
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, (env, "ignore:resource_tracker:UserWarning")))
 
     def hook(args: threading.ExceptHookArgs) -> None:
         if args.thread is not None and args.thread.name == "ExecutorManagerThread" and args.exc_type is KeyError:
@@ -63,6 +66,10 @@ def quiet_interrupts() -> Iterator[None]:
             yield
     finally:
         threading.excepthook = before
+        if env is None:
+            os.environ.pop("PYTHONWARNINGS", None)
+        else:
+            os.environ["PYTHONWARNINGS"] = env
 
 
 def in_worker(parent: int, fn: Callable[..., Any], *args: Any) -> Any:
