@@ -71,7 +71,9 @@ def iter_jsonl(
                     if skipped is not None:
                         skipped.append(lineno)
                     continue
-                raise DataError(f"{path}:{lineno}: malformed JSONL line ({e}); fix it or pass --skip-bad") from None
+                why = (f"not UTF-8 at byte {e.start}; JSON Lines is always UTF-8, --encoding and --errors are for .txt "
+                       "input" if isinstance(e, UnicodeDecodeError) else str(e))
+                raise DataError(f"{path}:{lineno}: malformed JSONL line ({why}); fix it or pass --skip-bad") from None
             yield lineno, obj
 
 
