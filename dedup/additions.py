@@ -56,16 +56,21 @@ def labels(text: str) -> frozenset[str]:
 
 
 def adds_label(copy: str, original: str) -> bool:
-    """Whether ``copy`` holds a one-letter label that ``original`` does not: "Plan
-    B" after "Plan A" is another item, as another number would be.
+    """Whether ``copy`` has another one-letter label in place of one of ``original``'s:
+    "Plan B" after "Plan A" is another item, as another number would be. A letter where
+    the original has none is not a label but a word ("A storm ..." after "The storm ...",
+    "Photo: A. Rahman").
 
     Examples:
         >>> adds_label("Plan B: rice, chicken and tea", "Plan A: rice, chicken and tea")
         True
         >>> adds_label("Rice, chicken and tea", "Plan A: rice, chicken and tea")
         False
+        >>> adds_label("A storm closed the harbour", "The storm closed the harbour")
+        False
     """
-    return not labels(copy) <= labels(original)
+    mine, theirs = labels(copy), labels(original)
+    return bool(mine - theirs) and bool(theirs - mine)
 
 
 #: Words shorter than this that a copy adds are taken for noise (a tag, an entity name).

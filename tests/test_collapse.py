@@ -553,3 +553,15 @@ def test_lone_copy_with_another_letter_label_stays():
     assert dedup.collapse(plans) == plans
     again = f"Plan A{menu}\n{LONG[0]}\nPlan A{menu}\n"
     assert dedup.collapse(again) == f"Plan A{menu}\n{LONG[0]}\n"
+
+
+def test_a_capital_letter_where_the_original_has_none_is_a_word_not_a_label():
+    storm = "storm closed the old harbour on Monday and all boats stayed in port"
+    assert [r.kind for r in dedup.find_repeats(f"The {storm}\nA {storm}\n")] == ["copy"]
+    menu = "rice, chicken and tea with a side of soup for lunch"
+    ferry = "The ferry will run every hour from the old quay next spring"
+    glory = "Glory be to God as many as the stars in the sky tonight."
+    text = "".join(f"{x}\n" for x in (f"Plan A: {menu}", f"The {storm}", glory, ferry, f"A {storm}",
+                                      f"Plan A: {menu}", glory, f"Plan B: {menu}", f"Photo/Jane Doe{ferry}"))
+    once = dedup.collapse(text)
+    assert dedup.collapse(once) == once and f"Plan B: {menu}\n" in once
