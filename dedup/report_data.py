@@ -22,7 +22,7 @@ __all__ = ["ReportData", "utf16_offsets", "EXAMPLES"]
 #: Example documents kept per boilerplate line.
 EXAMPLES = 5
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_KINDS = {"copy": 0, "contained": 1, "inside": 2}
+_KINDS = {"copy": 0, "contained": 1, "inside": 2, "glued": 3}
 
 
 def utf16_offsets(text: str, offsets: Iterable[int]) -> list[int]:

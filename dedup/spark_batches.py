@@ -87,7 +87,8 @@ def _paragraph_structs(texts: Sequence[str], an: Analysis) -> pa.Array:
     """One struct per paragraph (the ``paras`` fields of :data:`ANALYZED`)."""
     import pyarrow as pa
 
-    assert an.keys is not None
+    if an.keys is None:
+        raise ValueError("analyze(texts, cfg, cross=True) gave no band keys; the Spark driver needs them")
     fp = set_fingerprints(an.rep_sets).view(np.int64)
     removed = np.zeros(len(an.starts), dtype=bool)
     for d, reps in enumerate(an.repeats):

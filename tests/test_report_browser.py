@@ -231,3 +231,23 @@ def test_corpus_report_html_is_named_on_the_last_line(tmp_path, capsys):
         f"dedup: wrote the HTML report to {page} (open {page.as_uri()} in a browser)")
     docs, meta = read_html_data(page.read_text(encoding="utf-8"))
     assert len(docs) == 8 and meta["documents"] == 9 and meta["quiet"] == ["plain"] and meta["duplicates"] == 1
+
+
+def test_a_glued_copy_is_named_as_one(browser, tmp_path):
+    kept = "GAZETTE.com - Ferries will run every twenty minutes during the morning rush, the operator said."
+    glued = "Photo/Jane DoeFerries will run every twenty minutes during the morning rush, the operator said."
+    src, page = tmp_path / "g.txt", tmp_path / "g.html"
+    src.write_text(f"{kept}\nThe council met on Tuesday and voted to open a night market next month.\n{glued}\n",
+                   encoding="utf-8")
+    assert main(["collapse", str(src), "-o", str(tmp_path / "out.txt"), "--report-html", str(page)]) == 0
+    docs, _ = read_html_data(page.read_text(encoding="utf-8"))
+    assert [r[5] for r in docs[0]["rm"]] == [3]  # the kind: glued
+    show(browser, page, "", "#doc .t .removed")
+    assert "glued to its start" in browser.eval("document.querySelector('#doc .t .why').textContent")
+
+
+def test_an_address_naming_no_filter_sort_or_page_shows_the_whole_list(browser, page):
+    show(browser, page, "#docs?f=constructor&s=__proto__&p=-3", "#filter")
+    rows = browser.wait("document.querySelectorAll('.row').length > 0 && document.querySelectorAll('.row').length")
+    assert rows == 8 and browser.eval("document.getElementById('filter').value") == "all"
+    assert browser.errors == []

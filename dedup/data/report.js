@@ -18,7 +18,7 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
   const C = M.clusters, L = M.lines;
   window.dedupReport = { docs: D, meta: M };
   const PAGE = 50, DIFFS = 10, CTX = 12;
-  const KIND = ["Jaccard", "containment", "same sentences"];
+  const KIND = ["Jaccard", "containment", "same sentences", "Jaccard without the glued words"];
 
   function el(tag, props, ...kids) {
     const e = document.createElement(tag);
@@ -33,6 +33,7 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
   }
   const fmt = (n) => Number(n).toLocaleString("en");
   const plural = (n, one, many) => fmt(n) + " " + (n === 1 ? one : many || one + "s");
+  const page = (q) => Math.max(0, Math.floor(+q.get("p")) || 0);  // a page number from the address, never negative
   const clip = (s, n) => { s = s.replace(/\s+/g, " ").trim(); return s.length <= n ? s : s.slice(0, n - 1) + "…"; };
   const pct = (a, b) => b ? (100 * a / b).toFixed(a && a < b / 1000 ? 3 : 1) + "%" : "0%";
   const docLink = (i, label) => el("a", { href: "#doc/" + i }, label === undefined ? D[i].id : label);
@@ -189,7 +190,8 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
     app.append(el("h2", {}, "Most frequent boilerplate lines ", el("a", { href: "#boilerplate" }, "(all)")), lineTable(top));
   }
   function docsView(q) {
-    const state = { f: FILTERS[q.get("f")] ? q.get("f") : "all", q: q.get("q") || "", p: +q.get("p") || 0, s: SORTS[q.get("s")] ? q.get("s") : "input" };
+    const state = { f: Object.prototype.hasOwnProperty.call(FILTERS, q.get("f")) ? q.get("f") : "all", q: q.get("q") || "", p: page(q),
+      s: Object.prototype.hasOwnProperty.call(SORTS, q.get("s")) ? q.get("s") : "input" };
     const list = el("div", { id: "results" });
     const save = () => history.replaceState(null, "", "#docs?" + new URLSearchParams({ f: state.f, q: state.q, s: state.s, p: state.p }));
     const sel = el("select", { id: "filter", "aria-label": "filter", on: { change: () => { state.f = sel.value; state.p = 0; save(); draw(); } } },
@@ -233,6 +235,7 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
   function why(d, r) {
     const [, , ws, we, sim, kind, run] = r;
     const text = kind === 2 ? "repeats sentences of the kept text above" :
+      kind === 3 ? `the kept paragraph above with a credit or site name glued to its start (Jaccard ${sim.toFixed(2)} without the glued words)` :
       kind === 1 ? `contained in a longer kept paragraph above (${pct(sim, 1)} of its ${M.shingle}-word sequences are there)` :
       sim >= 0.9995 ? "same as the kept paragraph above" : `nearly the same as the kept paragraph above (Jaccard ${sim.toFixed(2)})`;
     const go = el("a", { href: "#doc/" + d.i, on: { click: (e) => { e.preventDefault(); flash("w" + ws); } } }, "show it");
@@ -308,7 +311,7 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
         el("td", {}, clip(D[C[k].rd >= 0 ? C[k].rd : C[k].m[0]].text.slice(0, 300), 120)))));
   }
   function clustersView(q) {
-    const order = C.map((c, k) => k).sort((a, b) => C[b].size - C[a].size || a - b), p = +q.get("p") || 0;
+    const order = C.map((c, k) => k).sort((a, b) => C[b].size - C[a].size || a - b), p = page(q);
     app.append(el("h2", {}, `${plural(C.length, "cluster")} of near-duplicate documents`),
       el("p", { class: "meta" }, `Documents whose ${M.shingle}-word sequences are at least ${M.doc_threshold} alike (--doc-threshold) form a cluster; it keeps its earliest document and --drop-duplicates leaves out the others.`),
       pager(order.length, p, (n) => { location.hash = "clusters?p=" + n; }), clusterTable(order.slice(p * PAGE, (p + 1) * PAGE)));
@@ -318,7 +321,7 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
     if (!c) { app.append(el("p", { class: "empty" }, "No such cluster in this report.")); return; }
     const sim = new Map(c.m.map((i) => [i, i === c.rd ? 1 : simToRep(i)]));
     const others = c.m.filter((i) => i !== c.rd).sort((a, b) => (sim.get(a) ?? 2) - (sim.get(b) ?? 2) || a - b);
-    const p = +q.get("p") || 0;
+    const p = page(q);
     app.append(el("h2", {}, `Cluster of ${plural(c.size, "near-duplicate document")}`),
       el("p", { class: "meta" }, "Kept document (the earliest): ", anyDoc(c.rd, c.rep), c.m.length < c.size ? `; ${plural(c.size - c.m.length, "member")} not in this input` : "",
         ". The others follow, least similar first."));
@@ -345,7 +348,7 @@ async function unpack(id) { // gzip, then base64 (the Python side's Packed)
         el("td", {}, anyDoc(x.fd, x.first)), el("td", {}, x.ex.map((i, j) => [j ? ", " : "", docLink(i)]))); }));
   }
   function boilerView(q) {
-    const order = L.map((x, k) => k).sort((a, b) => L[b].docs - L[a].docs || a - b), p = +q.get("p") || 0;
+    const order = L.map((x, k) => k).sort((a, b) => L[b].docs - L[a].docs || a - b), p = page(q);
     app.append(el("h2", {}, plural(L.length, "boilerplate line")),
       el("p", { class: "meta" }, `A line is boilerplate when it recurs under at least ${M.boilerplate_min || "several"} different stories (near-duplicate documents count as one story): footers, share links, ads; or when lines of its form (such as "Reporter: NAME" or a dateline) do, though each differs. "Documents" counts every document holding it.`),
       pager(order.length, p, (n) => { location.hash = "boilerplate?p=" + n; }), lineTable(order.slice(p * PAGE, (p + 1) * PAGE)));
