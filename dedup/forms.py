@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import regex
 
 from .chars import CLOSE, LEADING, LETTER, LOWER, OPEN_END, SPACE, TERMINAL, BatchChars, batch_chars
 
@@ -30,7 +29,6 @@ LETTERLESS = 2
 
 _TAIL = 16  # characters read at a paragraph's end (or start) to tell how it ends (or starts)
 _COLS = np.arange(_TAIL)
-_LETTER = regex.compile(r"\p{L}")
 
 
 def paragraph_forms(texts: Sequence[str], starts: np.ndarray, ends: np.ndarray, doc_offsets: np.ndarray,
@@ -54,11 +52,11 @@ def paragraph_forms(texts: Sequence[str], starts: np.ndarray, ends: np.ndarray, 
     out = np.zeros(n, dtype=np.int64)
     if n == 0:
         return out
-    joined, bits, s, e = chars or batch_chars(texts, starts, ends, doc_offsets)
+    _, bits, s, e = chars or batch_chars(texts, starts, ends, doc_offsets)
     open_end, sentence_end = _tails(bits, s, e)
     head, has_letter = _heads(bits, s, e)
     for i in np.flatnonzero(~has_letter & (e - s > _TAIL)).tolist():  # a long start without letters
-        has_letter[i] = _LETTER.search(joined, int(s[i]), int(e[i])) is not None
+        has_letter[i] = bool((bits[s[i] : e[i]] & LETTER).any())
     doc = np.repeat(np.arange(len(doc_offsets) - 1), np.diff(doc_offsets))
     idx = np.arange(n)
     first, last = idx == doc_offsets[doc], idx == doc_offsets[doc + 1] - 1
