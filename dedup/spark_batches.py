@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .chars import batch_chars
 from .collapse import Analysis, Repeat, analyze, cut_repeats
 from .config import Config
 from .forms import paragraph_forms
@@ -93,14 +94,15 @@ def _paragraph_structs(texts: Sequence[str], an: Analysis) -> pa.Array:
     removed = np.zeros(len(an.starts), dtype=bool)
     for d, reps in enumerate(an.repeats):
         removed[[int(an.doc_offsets[d]) + r.index for r in reps if r.kind != "inside"]] = True
+    chars = batch_chars(texts, an.starts, an.ends, an.doc_offsets)
     return pa.StructArray.from_arrays(
         [
             pa.array(an.starts.astype(np.int64)),
             pa.array(an.ends.astype(np.int64)),
             pa.array(an.tokens.astype(np.int64)),
             pa.array(removed),
-            pa.array(paragraph_forms(texts, an.starts, an.ends, an.doc_offsets)),
-            long_lists(paragraph_leads(texts, an.starts, an.ends, an.doc_offsets, an.tokens)),
+            pa.array(paragraph_forms(texts, an.starts, an.ends, an.doc_offsets, chars)),
+            long_lists(paragraph_leads(texts, an.starts, an.ends, an.doc_offsets, an.tokens, chars)),
             pa.array(fp[an.cls, 0]),
             pa.array(fp[an.cls, 1]),
             binary_column(an.rep_sets.take(an.cls)),
