@@ -1,29 +1,34 @@
-"""What a near copy adds to the paragraph it copies: a number, or a word that is not a
-typo of, glued to or part of one of the original's. A copy that adds one carries another
-fact and is not a mere copy."""
+"""What a near copy adds to the paragraph it copies: a number, a one-letter label, a
+word that is not a typo of, glued to or part of one of the original's, or (in scripts
+written without spaces) a run of two or more letters in place of the original's. A copy
+that adds one carries another fact and is not a mere copy."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
 
+import numpy as np
 import regex
 
-from .text import TOKEN_RE, fold
+from .text import NOSPACE, NOSPACE_SCRIPTS, TOKEN_RE, char_classes, fold
 
-__all__ = ["numbers", "adds_numbers", "labels", "adds_label", "adds_words", "adds_fact"]
+__all__ = ["numbers", "adds_numbers", "labels", "adds_label", "adds_words", "adds_letters", "adds_fact"]
 
 
-_NUMBER_RE = regex.compile(r"\p{Nd}+")
+#: Digit runs, and runs of letters that are numerals (三, 十, 億: Numeric_Type=Numeric).
+_NUMBER_RE = regex.compile(r"\p{Nd}+|\p{Numeric_Type=Numeric}+")
 
 
 def numbers(text: str) -> frozenset[str]:
-    """The digit runs of ``fold(text)`` (NFKC maps full-width digits to ASCII):
-    what :func:`adds_numbers` compares.
+    """The digit runs and numeral-letter runs of ``fold(text)`` (NFKC maps full-width
+    digits to ASCII): what :func:`adds_numbers` compares.
 
     Examples:
         >>> sorted(numbers("Pukul 15.30, Rp２０"))
         ['15', '20', '30']
+        >>> sorted(numbers("第三回"))
+        ['三']
     """
     return frozenset(_NUMBER_RE.findall(fold(text)))
 
@@ -41,8 +46,10 @@ def adds_numbers(copy: str, original: str) -> bool:
     return not numbers(copy) <= numbers(original)
 
 
-#: A capital letter standing alone as a word: a label ("Plan B", "Type C").
-_LABEL_RE = regex.compile(r"(?<![\p{L}\p{N}\p{M}])\p{Lu}(?![\p{L}\p{N}\p{M}])")
+#: A capital letter standing alone as a word: a label ("Plan B", "Type C"); letters of
+#: scripts without spaces may touch it ("セットB").
+_NEAR = rf"[[\p{{L}}\p{{N}}\p{{M}}]--[{NOSPACE_SCRIPTS}]]"
+_LABEL_RE = regex.compile(rf"(?<!{_NEAR})\p{{Lu}}(?!{_NEAR})", flags=regex.V1)
 
 
 def labels(text: str) -> frozenset[str]:
@@ -51,6 +58,8 @@ def labels(text: str) -> frozenset[str]:
     Examples:
         >>> sorted(labels("Paket B: menu A, kelas VIP"))
         ['A', 'B']
+        >>> sorted(labels("ランチセットＢ"))
+        ['B']
     """
     return frozenset(_LABEL_RE.findall(unicodedata.normalize("NFKC", text)))
 
@@ -120,9 +129,52 @@ def _within_two_edits(a: str, b: str) -> bool:
     return prev[-1] <= 2
 
 
+#: Two or more letters of a script without spaces that a copy has in place of (or
+#: besides) the original's are a word (a name, a place); one letter alone is a typo.
+_MIN_NEW_LETTERS = 2
+
+
+def _codes(text: str) -> np.ndarray:
+    """Code points of ``text`` between two sentinels (0), as ``int64``."""
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int64)
+    return np.concatenate([[0], cp, [0]])
+
+
+def adds_letters(copy: str, original: str) -> bool:
+    """Whether ``copy`` changes two or more letters in a row of a script written without
+    spaces (Han, kana, Thai, ...) in ``original``: another name or word ("新宿店" for
+    "渋谷店"), not a typo. Read on the folded texts, without aligning them (linear time):
+    a change of ``n`` letters makes ``n + 1`` character pairs in a row that the original
+    never has, so a run of three or more such pairs around two or more such letters is
+    one. Two edits one letter apart read as one change of three letters.
+
+    Examples:
+        >>> adds_letters("新宿店：営業時間は十時から", "渋谷店：営業時間は十時から")
+        True
+        >>> adds_letters("渋谷店：営業時間は十時まら", "渋谷店：営業時間は十時から")
+        False
+    """
+    mine = fold(copy)
+    if mine.isascii():
+        return False
+    a, b = _codes(mine), _codes(fold(original))
+    new = ~np.isin((a[:-1] << 21) | a[1:], (b[:-1] << 21) | b[1:])  # pair k is chars k, k + 1
+    if new.sum() < _MIN_NEW_LETTERS + 1:
+        return False
+    edge = np.diff(np.concatenate([[0], new.view(np.int8), [0]]))
+    s, e = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)  # runs of new pairs [s, e)
+    keep = e - s >= _MIN_NEW_LETTERS + 1
+    if not keep.any():
+        return False
+    letters = np.zeros(len(a) + 1, dtype=np.int64)
+    np.cumsum(char_classes()[a] == NOSPACE, out=letters[1:])  # (the sentinels are separators)
+    inner = letters[e[keep]] - letters[s[keep] + 1]  # the letters inside a run: chars s+1 .. e-1
+    return bool((inner >= _MIN_NEW_LETTERS).any())
+
+
 def adds_fact(copy: str, original: str, words: tuple[Sequence[str], Sequence[str]] | None = None) -> bool:
-    """Whether ``copy`` carries a fact ``original`` lacks: a number, a one-letter label
-    or a word; ``words``, when given, are the word sequences to compare instead of the
+    """Whether ``copy`` carries a fact ``original`` lacks: a number, a one-letter label,
+    a word, or letters of a script without spaces; ``words``, when given, are the word sequences to compare instead of the
     texts' own (a glued copy's bodies, see :mod:`dedup.glue`).
 
     Examples:
@@ -131,6 +183,6 @@ def adds_fact(copy: str, original: str, words: tuple[Sequence[str], Sequence[str
     """
     if adds_numbers(copy, original) or adds_label(copy, original):
         return True
-    if words is None:
-        return adds_words(copy, original)
-    return adds_words(" ".join(words[0]), " ".join(words[1]))
+    if words is not None:
+        copy, original = " ".join(words[0]), " ".join(words[1])
+    return adds_words(copy, original) or adds_letters(copy, original)

@@ -225,7 +225,8 @@ _MIN_RUN_TOKENS = 12
 def _repeats_own(sets: ShingleSets, cfg: Config) -> np.ndarray:
     """Which rows repeat enough of their own shingles to hold a run of
     ``_MIN_RUN_TOKENS`` tokens twice."""
-    return np.maximum(sets.tokens - cfg.shingle_size + 1, 0) - sets.sizes >= _MIN_RUN_TOKENS - cfg.shingle_size + 1
+    k = cfg.shingle_size if sets.widths is None else sets.widths
+    return np.maximum(sets.tokens - k + 1, 0) - sets.sizes >= _MIN_RUN_TOKENS - k + 1
 
 
 #: Collapses of a collapse at most (each one cuts more text, so there are few).

@@ -82,6 +82,10 @@ class Config:
         seed: seed of the MinHash permutations, exactly as datasketch uses it.
         shingle_size: words per shingle; a paragraph with fewer words is one
             shingle of all its words.
+        nospace_shingle_size: letters per shingle in a paragraph written mostly in a
+            script without spaces (Han, kana, Thai, ...), where each letter is one
+            token: about one word there, so a copy with a few letters edited keeps
+            as many of its shingles as a copy with a word edited does elsewhere.
         threshold: two paragraphs match when the exact Jaccard similarity of
             their shingle sets is at least this.
         bands, rows: LSH banding; derived from ``threshold``, ``num_perm`` and
@@ -122,6 +126,7 @@ class Config:
     num_perm: int = 128
     seed: int = 1
     shingle_size: int = 3
+    nospace_shingle_size: int = 2
     threshold: float = 0.75
     bands: int | None = None
     rows: int | None = None
@@ -142,6 +147,7 @@ class Config:
             ("num_perm", 1, 1 << 16),
             ("seed", 0, (1 << 32) - 1),
             ("shingle_size", 1, 64),
+            ("nospace_shingle_size", 1, 64),
             ("min_tokens", 1, 1 << 30),
             ("bucket_window", 1, 1 << 20),
             ("boilerplate_min", 2, 1 << 30),

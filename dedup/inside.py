@@ -111,7 +111,8 @@ def _runs(
     def follows(w: tuple[int, int, int, int], prev: tuple[int, int, int, int]) -> bool:
         if w[0] == prev[0]:
             return w[1] == prev[1] + 1
-        return w[0] > prev[0] != index and w[1] == 0 and prev[1] == n_sent[prev[0]] - 1
+        # from the last sentence of one earlier paragraph to the first of a later one, not of this one
+        return index not in (w[0], prev[0]) and w[0] > prev[0] and w[1] == 0 and prev[1] == n_sent[prev[0]] - 1
 
     def close() -> None:
         if not run:

@@ -16,11 +16,11 @@ import numpy as np
 from .arrays import chunk_bounds, distinct, ranges
 from .config import Config, resolve
 from .mix import M32, M64, fmix64, fmix64_int
-from .text import fold, normalize, tokenize
+from .text import NOSPACE, char_classes, fold, normalize, tokenize
 from .tokens import codepoints, token_spans
 
 __all__ = ["union_rows", "ShingleSets", "shingles", "shingle_hash", "token_hash", "shingle_sets", "token_spans", "codepoints",
-           "UNION_CHUNK"]
+           "UNION_CHUNK", "shingle_width"]
 
 _CHAR_KEY = 0x9E3779B97F4A7C15
 _LEN_KEY = 0xD6E8FEB86659FD93
@@ -70,9 +70,9 @@ def shingle_hash(shingle: Sequence[str]) -> int:
 def shingles(paragraph: str, config: Config | None = None) -> list[tuple[str, ...]]:
     """The distinct shingles of a paragraph, in order of first occurrence.
 
-    Word ``shingle_size``-grams of :func:`~dedup.text.tokenize`; a paragraph with
-    fewer words is one shingle of all of them; one with no words at all (``***``)
-    is one shingle of its normalized text; an empty one has none.
+    Token :func:`shingle_width`-grams of :func:`~dedup.text.tokenize`; a paragraph
+    with fewer tokens is one shingle of all of them; one with no words at all
+    (``***``) is one shingle of its normalized text; an empty one has none.
 
     Examples:
         >>> shingles("Ya, Pak. Ya!")
@@ -81,8 +81,10 @@ def shingles(paragraph: str, config: Config | None = None) -> list[tuple[str, ..
         [('ya',)]
         >>> shingles(" * * * ")
         [('* * *',)]
+        >>> shingles("東京都")
+        [('東', '京'), ('京', '都')]
     """
-    k = resolve(config).shingle_size
+    cfg = resolve(config)
     if not isinstance(paragraph, str):
         paragraph = getattr(paragraph, "text", paragraph)
         if not isinstance(paragraph, str):
@@ -91,9 +93,24 @@ def shingles(paragraph: str, config: Config | None = None) -> list[tuple[str, ..
     if not toks:
         n = normalize(paragraph)
         return [(n,)] if n else []
+    cls = char_classes()
+    k = shingle_width(len(toks), sum(int(cls[ord(t[0])] == NOSPACE) for t in toks), cfg)
     if len(toks) < k:
         return [tuple(toks)]
     return list(dict.fromkeys(tuple(toks[i : i + k]) for i in range(len(toks) - k + 1)))
+
+
+def shingle_width(tokens: int, nospace: int, config: Config | None = None) -> int:
+    """Tokens per shingle of a paragraph of ``tokens`` tokens, ``nospace`` of them
+    letters of a script written without spaces: ``nospace_shingle_size`` when those
+    are more than half, else ``shingle_size``.
+
+    Examples:
+        >>> shingle_width(10, 3), shingle_width(10, 6)
+        (3, 2)
+    """
+    cfg = resolve(config)
+    return cfg.nospace_shingle_size if 2 * nospace > tokens else cfg.shingle_size
 
 
 @dataclass(frozen=True)
@@ -101,12 +118,14 @@ class ShingleSets:
     """Shingle-hash sets of many paragraphs in CSR form.
 
     Row ``i`` is ``values[offsets[i]:offsets[i + 1]]``: sorted, unique ``uint32``.
-    ``tokens[i]`` is the paragraph's number of word tokens.
+    ``tokens[i]`` is the paragraph's number of word tokens, ``widths[i]`` the tokens
+    per shingle it was cut into (``None`` where the rows are not paragraphs).
     """
 
     values: np.ndarray
     offsets: np.ndarray
     tokens: np.ndarray
+    widths: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -127,7 +146,8 @@ class ShingleSets:
         offsets = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
         idx = ranges(self.offsets[rows], sizes)
-        return ShingleSets(self.values[idx], offsets, self.tokens[rows])
+        return ShingleSets(self.values[idx], offsets, self.tokens[rows],
+                           None if self.widths is None else self.widths[rows])
 
 
 def union_rows(sets: ShingleSets, rows: np.ndarray, groups: np.ndarray, n_groups: int) -> ShingleSets:
@@ -181,8 +201,9 @@ def _span_hashes(cp: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.nda
     return out
 
 
-def _token_stream(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Token hashes and their row, in row order, plus word-token counts per row.
+def _token_stream(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Token hashes and their row, in row order, plus word-token counts per row and
+    how many of those are letters of a script without spaces.
 
     Rows without any word token but with visible text get one token: their
     normalized text (``tokens`` stays 0 for them).
@@ -198,6 +219,7 @@ def _token_stream(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     nul = np.flatnonzero(cp == 0)
     rows = np.searchsorted(nul, starts).astype(np.int64)
     counts = np.bincount(rows, minlength=n).astype(np.int64)
+    nospace = np.bincount(rows, weights=char_classes()[cp[starts]] == NOSPACE, minlength=n).astype(np.int64)
     empty = np.flatnonzero(counts == 0)
     if len(empty):
         fb = [normalize(texts[i]) for i in empty.tolist()]
@@ -210,7 +232,7 @@ def _token_stream(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
             rows = np.concatenate((rows, empty[keep]))
             order = np.argsort(rows, kind="stable")
             hashes, rows = hashes[order], rows[order]
-    return hashes, rows, counts
+    return hashes, rows, counts, nospace
 
 
 def shingle_sets(texts: Sequence[str], config: Config | None = None) -> ShingleSets:
@@ -224,17 +246,19 @@ def shingle_sets(texts: Sequence[str], config: Config | None = None) -> ShingleS
         >>> int(s.row(0)[0]) == shingle_hash(("ya",))
         True
     """
-    k = resolve(config).shingle_size
+    cfg = resolve(config)
     texts = list(texts)
     n = len(texts)
     if n == 0:
         z = np.zeros(0, dtype=np.int64)
-        return ShingleSets(np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64), z)
-    h, rows, counts = _token_stream(texts)
+        return ShingleSets(np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64), z, z)
+    h, rows, counts, nospace = _token_stream(texts)
     m = np.bincount(rows, minlength=n).astype(np.int64)  # tokens incl. fallback
     tok_off = np.cumsum(m) - m
-    nsh = np.where(m >= k, m - k + 1, np.minimum(m, 1))
-    width = np.where(m >= k, k, m)
+    kk = np.where(2 * nospace > counts, cfg.nospace_shingle_size, cfg.shingle_size).astype(np.int64)
+    k = int(kk.max())
+    nsh = np.where(m >= kk, m - kk + 1, np.minimum(m, 1))
+    width = np.where(m >= kk, kk, m)
     total = int(nsh.sum())
     excl = np.cumsum(nsh) - nsh
     row_of = np.repeat(np.arange(n, dtype=np.int64), nsh)
@@ -256,4 +280,4 @@ def shingle_sets(texts: Sequence[str], config: Config | None = None) -> ShingleS
     sizes = np.bincount((keys >> _U(32)).astype(np.int64), minlength=n)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
-    return ShingleSets(values, offsets, counts)
+    return ShingleSets(values, offsets, counts, kk)

@@ -30,6 +30,7 @@ __all__ = [
     "WORD",
     "NOSPACE",
     "MARK",
+    "NOSPACE_SCRIPTS",
     "text_model",
 ]
 
@@ -37,11 +38,11 @@ __all__ = [
 #: FS/GS/RS (``\x1c``-``\x1e``), NEL (U+0085), LINE and PARAGRAPH SEPARATOR.
 LINE_TERMINATORS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
-# Scripts written without spaces between words: each letter is a token there, so
-# shingles become character n-grams.
-_NOSPACE = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
-_S = rf"[[\p{{L}}\p{{N}}]&&[{_NOSPACE}]]"  # a letter or number of a no-space script
-_W = rf"[[\p{{L}}\p{{N}}]--[{_NOSPACE}]]"  # any other letter or number
+#: Scripts written without spaces between words (``regex`` property terms, to put in
+#: a character class): each of their letters is a token, so shingles are character n-grams.
+NOSPACE_SCRIPTS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
+_S = rf"[[\p{{L}}\p{{N}}]&&[{NOSPACE_SCRIPTS}]]"  # a letter or number of a no-space script
+_W = rf"[[\p{{L}}\p{{N}}]--[{NOSPACE_SCRIPTS}]]"  # any other letter or number
 #: A token: one letter of a no-space script with the marks after it, or a run of
 #: other letters, numbers and marks (``\p{M}`` keeps Indic words whole).
 TOKEN_RE = regex.compile(rf"{_S}\p{{M}}*|[{_W}\p{{M}}]+", flags=regex.V1)

@@ -5,6 +5,8 @@ repetition the author meant, and credits glued to a copy."""
 
 from __future__ import annotations
 
+import pytest
+
 import dedup
 
 from .test_collapse import LONG
@@ -220,3 +222,37 @@ def test_a_capital_letter_where_the_original_has_none_is_a_word_not_a_label():
                                       f"Plan A: {menu}", glory, f"Plan B: {menu}", f"Photo/Jane Doe{ferry}"))
     once = dedup.collapse(text)
     assert dedup.collapse(once) == once and f"Plan B: {menu}\n" in once
+
+
+def test_a_sentence_said_twice_after_a_container_is_cut_in_one_pass():
+    # a sentence said twice back to back, after a paragraph that ends with it, a later
+    # container of that one, and a near copy of the container: the first pass cuts all
+    a = "The harbour office opened a second ticket counter on the east pier. "
+    b = "Ferries to the islands leave every two hours from early morning until dusk. "
+    c = "Passengers were asked to arrive thirty minutes before departure. "
+    text = "\n".join([a + b, c + b + a, c + a + b, b + b]) + "\n"
+    once = dedup.collapse(text)
+    assert once == "\n".join([a + b, c + b + a]) + "\n"
+    assert dedup.collapse(once) == once
+
+
+JA_LINE = "東京都は本日、新しい交通計画を発表し、来年春から駅前の路線バスの運行本数を増やすと明らかにした。"
+JA_OTHER = "市内の小学校では今週から冬休みの宿題として地域の歴史を調べる課題が配られている。"
+
+
+def test_a_japanese_copy_with_scattered_typos_goes():
+    typo = JA_LINE.replace("計画", "計劃").replace("運行", "運航")  # two one-letter edits
+    assert dedup.collapse(f"{JA_LINE}\n{JA_OTHER}\n{typo}\n") == f"{JA_LINE}\n{JA_OTHER}\n"
+
+
+@pytest.mark.parametrize("first,later", [
+    ("渋谷店：営業時間は午前十時から午後九時まで、定休日は毎週水曜日です。",
+     "新宿店：営業時間は午前十時から午後九時まで、定休日は毎週水曜日です。"),  # another place
+    ("ランチセットＡ：ご飯、味噌汁、焼き魚、漬物、デザートが付いてきます。",
+     "ランチセットＢ：ご飯、味噌汁、焼き魚、漬物、デザートが付いてきます。"),  # another label
+    ("第三回の説明会は市民会館の大ホールで午後から開かれ、申し込みは不要です。",
+     "第四回の説明会は市民会館の大ホールで午後から開かれ、申し込みは不要です。"),  # another numeral
+])
+def test_a_japanese_near_copy_with_another_name_label_or_numeral_stays(first, later):
+    text = f"{first}\n{JA_OTHER}\n{later}\n"
+    assert dedup.collapse(text) == text
