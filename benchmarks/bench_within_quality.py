@@ -15,9 +15,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
-import random
 import time
 
 import regex
