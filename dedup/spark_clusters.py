@@ -63,11 +63,12 @@ def doc_clusters(p: DataFrame, nodes: DataFrame, docs: DataFrame, cfg: Config, e
     )
 
 
-def with_boilerplate(p: DataFrame, story: DataFrame, cfg: Config) -> DataFrame:
+def with_boilerplate(p: DataFrame, story: DataFrame, docs: DataFrame, cfg: Config) -> DataFrame:
     """``p`` with ``story_frequency`` (distinct stories of the paragraph's cluster) and
-    ``boilerplate`` (in ``boilerplate_min`` stories, or a template family's member, see
-    :mod:`dedup.templates`, unless its form exempts it, see :mod:`dedup.forms`); ``story``
-    gives each document's story as ``(doc, story)``."""
+    ``boilerplate`` (in ``boilerplate_min`` stories not about one topic, see :mod:`dedup.topics`,
+    or a template family's member, see :mod:`dedup.templates`, unless its form exempts it,
+    see :mod:`dedup.forms`); ``story`` gives each document's story as ``(doc, story)``;
+    ``docs`` the documents' texts."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -81,7 +82,10 @@ def with_boilerplate(p: DataFrame, story: DataFrame, cfg: Config) -> DataFrame:
     )
     p = p.join(freq, "cluster").withColumn(
         "exempt", (2 * F.col("cont") >= F.col("csize")) | (F.col("form").bitwiseAND(LETTERLESS) != 0)
-    ).withColumn("by_count", (F.col("story_frequency") >= cfg.boilerplate_min) & ~F.col("exempt"))
+    ).withColumn("by_count", (F.col("story_frequency") >= cfg.boilerplate_min) & ~F.col("exempt")).persist()
+    topical = _topical(p, docs)
+    if topical:
+        p = p.withColumn("by_count", F.col("by_count") & ~F.col("cluster").isin(topical))
     # a document's edge, not counting the paragraphs boilerplate by their count
     keep = (~F.col("by_count")).cast("long")
     rank = F.sum(keep).over(Window.partitionBy("doc").orderBy("index").rowsBetween(Window.unboundedPreceding, 0))
@@ -93,6 +97,41 @@ def with_boilerplate(p: DataFrame, story: DataFrame, cfg: Config) -> DataFrame:
         p.withColumn("boilerplate", F.col("by_count") | (template & ~F.col("exempt")))
         .drop("edge", "story", "csize", "cont", "exempt", "by_count")
     )
+
+
+def _topical(p: DataFrame, docs: DataFrame) -> list[int]:
+    """The clusters of the ``by_count`` paragraphs of ``p`` whose stories are about one topic
+    (:func:`dedup.topics.topical_clusters` over the documents :func:`dedup.topics.topic_docs`
+    picks: a bounded number, whose texts and counted spans come to the driver)."""
+    import numpy as np
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    from .topics import BASE_STORIES, TOPIC_STORIES, topical_clusters, words_of
+
+    firsts = p.where("by_count").groupBy("cluster", "story").agg(F.min("doc").alias("doc")).withColumn(
+        "r", F.row_number().over(Window.partitionBy("cluster").orderBy("doc"))
+    ).where(F.col("r") <= TOPIC_STORIES).select("cluster", "doc").collect()
+    if not firsts:
+        return []
+    per: dict[int, list[int]] = {}
+    for r in sorted(firsts, key=lambda r: (r["cluster"], r["doc"])):
+        per.setdefault(int(r["cluster"]), []).append(int(r["doc"]))
+    stories = p.select("story").distinct()
+    n = stories.count()
+    if n > BASE_STORIES:
+        at = {int(i) + 1 for i in np.linspace(0, n - 1, BASE_STORIES).round()}
+        stories = stories.withColumn("r", F.row_number().over(Window.orderBy("story"))).where(F.col("r").isin(sorted(at)))
+    base = sorted(int(r["story"]) for r in stories.collect())
+    want = sorted({*base, *(d for ds in per.values() for d in ds)})
+    wanted = p.sparkSession.createDataFrame([(d,) for d in want], "doc long")
+    texts = {int(r["doc"]): r["text"] for r in docs.join(F.broadcast(wanted), "doc").select("doc", "text").collect()}
+    spans: dict[int, list[tuple[int, int]]] = {d: [] for d in want}
+    counted = p.join(F.broadcast(wanted), "doc").where(~F.col("removed") & ~F.col("by_count"))
+    for r in counted.select("doc", "start", "end").collect():
+        spans[int(r["doc"])].append((int(r["start"]), int(r["end"])))
+    words = {d: words_of(texts[d], spans[d]) for d in want}
+    return sorted(topical_clusters({c: np.array(ds) for c, ds in per.items()}, np.array(base), words.__getitem__))
 
 
 def _template_column(rows: DataFrame, boilerplate_min: int, max_tokens: int, max_edge: int) -> Any:

@@ -92,7 +92,7 @@ def _document_clusters(p: DataFrame, nodes: DataFrame, docs: DataFrame, cfg: Con
     from pyspark.sql import functions as F
 
     story = doc_clusters(p, nodes, docs, cfg, None).withColumnRenamed("dcluster", "story").persist()
-    p = with_boilerplate(p, story, cfg).persist()
+    p = with_boilerplate(p, story, docs, cfg).persist()
     if p.where("boilerplate").limit(1).count():
         dc = doc_clusters(p, nodes, docs, cfg, "boilerplate")
     else:

@@ -124,8 +124,8 @@ def test_cli_engine_spark_writes_what_the_local_engine_writes(spark, tmp_path):
 
 @pytest.mark.parametrize("local_edges", [None, 0])
 def test_crawl_like_corpus_equals_single_machine(spark, monkeypatch, local_edges):
-    """Stories copied many times, template lines and a split link anchor: the two-pass
-    stories, template families and forms give the local answer (the star clusters' cuts are
+    """Stories copied many times, template lines, a split link anchor and a quote re-used by
+    follow-ups on one event: the two-pass stories, template families, forms and topics give the local answer (the star clusters' cuts are
     in the eval corpus test), with components in the driver (small graphs) or in rounds of
     joins (``LOCAL_EDGES = 0``)."""
     from dedup import spark_stages
@@ -139,10 +139,13 @@ def test_crawl_like_corpus_equals_single_machine(spark, monkeypatch, local_edges
     docs = [(f"{s}#{j}", "\n".join([p + "." for p in a[:3]] + ["It was played against", "Timnas Indonesia",
                                     "on the day.", f"Watch also: {' '.join(rnd.sample(a[0].split(), 5))}", FOOTER]))
             for j in range(3) for s, a in enumerate(stories(n=6))]
+    quote = "The court sentenced the former official to sixteen years in prison for the bribes he took"
+    docs += [(f"f{j}", "\n".join(a[:3] + [quote] + a[3:])) for j, a in enumerate(stories(n=1, seed=9 + j)[0]
+                                                                              for j in range(3))]
     cfg = dedup.Config(boilerplate_min=3)
     got = spark_results(spark, docs, cfg)
     want = list(dedup.dedupe(docs, cfg))
     assert_same(got, want)
     flags = {r.text.splitlines()[i]: p.boilerplate for r in want for i, p in enumerate(r.paragraphs)}
-    assert flags[FOOTER] and not flags["Timnas Indonesia"]
+    assert flags[FOOTER] and not flags["Timnas Indonesia"] and not flags[quote]
     assert all(f for line, f in flags.items() if line.startswith("Watch also"))

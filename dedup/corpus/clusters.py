@@ -8,6 +8,7 @@ which changes where it runs, never the result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,12 +20,13 @@ from ..forms import exempt
 from ..lsh import band_keys_of_sets, jaccard_pairs, unique_pairs
 from ..shingle import ShingleSets, union_rows
 from ..templates import template_paragraphs
+from ..topics import topic_docs, topical_clusters, words_of
 from . import settings
 from .joined import Joined
 from .nodes import NodeStore
 from .pairs import range_pairs
 from .runner import Runner
-from .settings import P_DOC, P_FORM, P_LEAD, P_NODE, P_REMOVED, P_TOKENS
+from .settings import P_DOC, P_END, P_FORM, P_LEAD, P_NODE, P_REMOVED, P_START, P_TOKENS
 
 __all__ = [
     "STATE_FIELDS", "REPRESENTATIVE_SHARE", "cluster_state", "state_misfit", "doc_clusters", "star_clusters",
@@ -43,11 +45,13 @@ REPRESENTATIVE_SHARE = 0.75
 
 
 def cluster_state(
-    cfg: Config, sets: NodeStore, edges: np.ndarray, paragraphs: np.ndarray, n_docs: int, workers: Runner
+    cfg: Config, sets: NodeStore, edges: np.ndarray, paragraphs: np.ndarray, n_docs: int, workers: Runner,
+    text: Callable[[int], str],
 ) -> dict[str, np.ndarray]:
     """The clusters of the paragraphs (int64 ``[n, P_COLUMNS]``, the ``P_*`` columns) of ``n_docs``
     documents, from the verified ``edges`` between the nodes of ``sets``: the arrays named
-    by :data:`STATE_FIELDS`."""
+    by :data:`STATE_FIELDS`. ``text(d)``: the text of document ``d`` (read for a bounded number
+    of documents, see :mod:`dedup.topics`)."""
     n_nodes = sets.n
     node_comp = components(n_nodes, edges[:, 0], edges[:, 1])
     par = paragraphs
@@ -61,7 +65,7 @@ def cluster_state(
     cluster = first_of_comp[comp]
     size = np.bincount(cluster, minlength=n_par)[cluster] if n_par else e
     doc_freq = distinct_count(cluster, doc, n_par)
-    doc_cluster, story_freq, boiler = stories(cfg, sets, par, cluster, n_docs, workers)
+    doc_cluster, story_freq, boiler = stories(cfg, sets, par, cluster, n_docs, workers, text)
     # similarity of each paragraph to the earliest one of its cluster
     sim = np.ones(n_par, dtype=np.float64)
     diff = node != node[cluster] if n_par else np.zeros(0, dtype=bool)
@@ -74,12 +78,12 @@ def cluster_state(
 
 
 def stories(cfg: Config, sets: NodeStore, par: np.ndarray, cluster: np.ndarray, n_docs: int,
-            workers: Runner) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            workers: Runner, text: Callable[[int], str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The document clusters; per paragraph, the number of distinct document clusters
     (stories) its paragraph cluster reaches; and which paragraphs are boilerplate.
 
     A paragraph is boilerplate when its cluster reaches ``boilerplate_min`` stories (so
-    copies of one story count once), or when it belongs to a template family
+    copies of one story count once) that are not about one topic (:mod:`dedup.topics`), or when it belongs to a template family
     (:mod:`dedup.templates`); never when its form exempts it (:mod:`dedup.forms`). Stories
     are first clustered over every kept paragraph; only if some paragraph is boilerplate
     are they clustered again without the boilerplate (so that shared chrome does not join
@@ -89,11 +93,33 @@ def stories(cfg: Config, sets: NodeStore, par: np.ndarray, cluster: np.ndarray, 
     story_freq = distinct_count(cluster, story[doc], len(doc))
     exempt_ = exempt(par[:, P_FORM], cluster)
     by_count = (story_freq >= cfg.boilerplate_min) & ~exempt_
+    if by_count.any():
+        by_count &= ~np.isin(cluster, sorted(topical(par, cluster, story, by_count, text)))
     boiler = by_count | (template_paragraphs(par[:, P_LEAD:], par[:, P_TOKENS], doc, story, cfg.boilerplate_min,
                                              by_count) & ~exempt_)
     if not boiler.any():
         return story, story_freq, boiler
     return doc_clusters(cfg, sets, doc, node, removed | boiler, n_docs, workers), story_freq, boiler
+
+
+def topical(par: np.ndarray, cluster: np.ndarray, story: np.ndarray, candidate: np.ndarray,
+            text: Callable[[int], str]) -> set[int]:
+    """The ``candidate`` paragraphs' clusters whose stories are about one topic
+    (:func:`~dedup.topics.topical_clusters`); a document's words are those of its kept
+    paragraphs that are not candidates."""
+    doc = par[:, P_DOC]
+    per, base = topic_docs(candidate, cluster, story[doc], doc)
+    counted = ~candidate & ~par[:, P_REMOVED].astype(bool)
+    bounds = np.searchsorted(doc, np.arange(story.shape[0] + 1))
+    seen: dict[int, frozenset[str]] = {}
+
+    def words(d: int) -> frozenset[str]:
+        if d not in seen:
+            rows = np.arange(bounds[d], bounds[d + 1])[counted[bounds[d] : bounds[d + 1]]]
+            seen[d] = words_of(text(d), list(zip(par[rows, P_START].tolist(), par[rows, P_END].tolist())))
+        return seen[d]
+
+    return topical_clusters(per, base, words)
 
 
 def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray, excluded: np.ndarray,

@@ -134,6 +134,10 @@ class IndexView:
         self.edges.append(link[2])
         self._state = None
 
+    def doc_text(self, doc: int) -> str:
+        """The stored text of document ``doc``."""
+        return self.store.docs(doc, doc + 1)[0][2]
+
     def state(self) -> dict[str, np.ndarray]:
         """The cluster state over everything in the view: kept, read from the store (checked)
         or made (and stored by the writer, whose view is the index's)."""
@@ -147,7 +151,8 @@ class IndexView:
             self._state = stored
         if self._state is None:
             edges = np.concatenate(self.edges) if self.edges else np.zeros((0, 2), dtype=np.int64)
-            self._state = cluster_state(self.config, self.nodes.sets, edges, par, self.n_docs, self.runner)
+            self._state = cluster_state(self.config, self.nodes.sets, edges, par, self.n_docs, self.runner,
+                                        self.doc_text)
             if self.writer:
                 self.store.write_state(self._state, stamp)
         return self._state

@@ -20,7 +20,7 @@ from .errors import IndexMismatchError, damaged_error
 __all__ = ["SCHEMA_VERSION", "FINGERPRINT_FIELDS", "TABLES", "SCHEMA", "config_fingerprint", "table_names",
            "open_schema"]
 
-SCHEMA_VERSION = 10  # 10: paragraphs of scripts without spaces shingled by nospace_shingle_size; 9: within-document decisions of glued copies, repetition the author meant and letter labels (stored repeats differ); 8: paragraphs carry their form and lead keys (fragments, template lines); 7: repeats carry their kind; 6: a CRC per row, text sizes, batch document ranges; 5: repeats as float64 rows; 4: edges per linking pass; 3: paragraphs per batch; 2: nodes are sets of the whole corpus
+SCHEMA_VERSION = 11  # 11: boilerplate leaves out paragraph clusters whose stories are about one topic (stored cluster states differ); 10: paragraphs of scripts without spaces shingled by nospace_shingle_size; 9: within-document decisions of glued copies, repetition the author meant and letter labels (stored repeats differ); 8: paragraphs carry their form and lead keys (fragments, template lines); 7: repeats carry their kind; 6: a CRC per row, text sizes, batch document ranges; 5: repeats as float64 rows; 4: edges per linking pass; 3: paragraphs per batch; 2: nodes are sets of the whole corpus
 
 #: Config fields that change what is stored (everything but performance knobs).
 FINGERPRINT_FIELDS = (
