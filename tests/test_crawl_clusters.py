@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import dedup
-from dedup.corpus.clusters import star_clusters
+from dedup.corpus import settings
+from dedup.corpus.clusters import linking_edges, star_clusters
 from dedup.corpus.runner import Runner
 from dedup.lsh import jaccard_pairs
 from dedup.shingle import ShingleSets
@@ -97,6 +98,53 @@ def test_star_clusters_are_the_same_for_any_edge_order() -> None:
         assert star_clusters(sets, right[order], left[order], 12, 0.3, workers).tolist() == a.tolist()
     rep_sim = jaccard_pairs(sets, np.arange(12), a)
     assert (rep_sim >= 0.3).all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_verifying_only_the_pairs_components_need_gives_the_stars_of_all_pairs(seed: int) -> None:
+    """Random sets (many near copies, and chains whose far members leave their star) and
+    random candidate pairs: linking_edges in pieces of one pair (the most set aside) and
+    star_clusters over its edges and pending pairs give the clusters of every pair verified."""
+    rnd = random.Random(seed)
+    base = [sorted(rnd.sample(range(400), 40)) for _ in range(5)]
+    rows = []
+    for _ in range(40):
+        b = list(rnd.choice(base))
+        for _ in range(rnd.randint(0, 30)):  # drift: near copies, and rows far from their base
+            b[rnd.randrange(len(b))] = rnd.randrange(400, 800)
+        rows.append(np.array(sorted(set(b)), dtype=np.uint32))
+    offsets = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(np.int64)
+    sets = ShingleSets(np.concatenate(rows), offsets, np.array([len(r) for r in rows], dtype=np.int64))
+    pairs = sorted({tuple(sorted(rnd.sample(range(40), 2))) for _ in range(400)})
+    left, right = (np.array(x, dtype=np.int64) for x in zip(*pairs))
+    workers = Runner(1)
+    sim = jaccard_pairs(sets, left, right)
+    ok = sim >= 0.4 - 1e-12
+    want = star_clusters(sets, left[ok], right[ok], 40, 0.3, workers, sim[ok])
+    for piece in (1, 7, len(left)):
+        settings.LINK_PIECE = piece
+        try:
+            edges, s, pending = linking_edges(sets, left, right, 40, 0.4, workers)
+        finally:
+            settings.LINK_PIECE = 1 << 15
+        got = star_clusters(sets, *edges, 40, 0.3, workers, s, pending=pending, link=0.4)
+        assert got.tolist() == want.tolist(), piece
+
+
+def test_members_that_leave_a_star_are_joined_by_a_pair_set_aside() -> None:
+    """A, X, B, C: X links A to B and C, which are too far from A and leave; B and C are near
+    copies, their pair was set aside (X had linked them) and must still join them."""
+    rows = [np.arange(a, a + 100, dtype=np.uint32) for a in (0, 30, 60, 61)]
+    sets = ShingleSets(np.concatenate(rows), np.arange(0, 401, 100, dtype=np.int64), np.full(4, 100, dtype=np.int64))
+    left, right = np.array([0, 0, 0, 1, 1, 2]), np.array([1, 2, 3, 2, 3, 3])
+    workers = Runner(1)
+    settings.LINK_PIECE = 1
+    try:
+        edges, sim, pending = linking_edges(sets, left, right, 4, 0.4, workers)
+    finally:
+        settings.LINK_PIECE = 1 << 15
+    assert pending[0].tolist() == [2] and pending[1].tolist() == [3]
+    assert star_clusters(sets, *edges, 4, 0.3, workers, sim, pending=pending, link=0.4).tolist() == [0, 0, 2, 2]
 
 
 def test_a_paragraph_reused_by_a_few_follow_ups_of_one_story_is_not_boilerplate() -> None:

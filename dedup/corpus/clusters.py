@@ -30,7 +30,7 @@ from .settings import P_DOC, P_END, P_FORM, P_LEAD, P_NODE, P_REMOVED, P_START, 
 
 __all__ = [
     "STATE_FIELDS", "REPRESENTATIVE_SHARE", "cluster_state", "state_misfit", "doc_clusters", "star_clusters",
-    "pair_jaccard", "doc_sets",
+    "pair_jaccard", "doc_sets", "linking_edges",
 ]
 
 #: The arrays of a cluster state: per paragraph, then ``doc_cluster`` per document.
@@ -148,18 +148,53 @@ def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray
     done = range_pairs(workers.share, pieces, keys, cfg.bucket_window, 0, False)
     left, right = unique_pairs(np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]), n_docs,
                                runs=True)
-    sim = pair_jaccard(dsets, left, right, workers)
-    ok = sim >= cfg.doc_threshold - 1e-12
-    return star_clusters(dsets, left[ok], right[ok], n_docs, cfg.doc_threshold * REPRESENTATIVE_SHARE, workers,
-                         sim[ok])
+    edges, sim, pending = linking_edges(dsets, left, right, n_docs, cfg.doc_threshold, workers)
+    return star_clusters(dsets, edges[0], edges[1], n_docs, cfg.doc_threshold * REPRESENTATIVE_SHARE, workers,
+                         sim, pending=pending, link=cfg.doc_threshold)
+
+
+def linking_edges(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.ndarray, n: int, threshold: float,
+                  workers: Runner) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """The candidate pairs ``left``-``right`` of rows ``0..n-1`` verified (Jaccard at least
+    ``threshold``) as far as the connected components need: in pieces of :data:`~settings.LINK_PIECE`, a pair
+    whose rows the edges so far connect already is not compared but set aside. Returns the
+    verified edges, their Jaccard and the pairs set aside (*pending*). The components of the
+    edges are those of all pairs verified; :func:`star_clusters` verifies the pending pairs it
+    needs (between members that leave), so that its result is that of all pairs verified.
+
+    Many copies of one story make most candidate pairs redundant: all copies are linked after
+    a few of their pairs."""
+    label = np.arange(n, dtype=np.int64)
+    got: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    aside: list[np.ndarray] = []
+    at = 0
+    while at < len(left):
+        idx = np.arange(at, min(at + settings.LINK_PIECE, len(left)))
+        at += len(idx)
+        linked = label[left[idx]] == label[right[idx]]
+        aside.append(idx[linked])
+        idx = idx[~linked]
+        sim = pair_jaccard(sets, left[idx], right[idx], workers)
+        ok = sim >= threshold - 1e-12
+        a, b = left[idx[ok]], right[idx[ok]]
+        got.append((a, b, sim[ok]))
+        if len(a):
+            label = components(n, label[a], label[b])[label]
+    e = np.zeros(0, dtype=np.int64)
+    cat = [np.concatenate([g[i] for g in got]) if got else e for i in range(3)]
+    rest = np.concatenate(aside) if aside else e
+    return (cat[0], cat[1]), cat[2].astype(np.float64), (left[rest], right[rest])
 
 
 def star_clusters(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.ndarray, n: int, threshold: float,
-                  workers: Runner, sim: np.ndarray | None = None) -> np.ndarray:
+                  workers: Runner, sim: np.ndarray | None = None, *,
+                  pending: tuple[np.ndarray, np.ndarray] | None = None, link: float = 0.0) -> np.ndarray:
     """Clusters of the rows ``0..n-1`` of ``sets`` linked by the edges ``left``-``right``, each
     named by its earliest row (its representative), in which every member has Jaccard at least
     ``threshold`` with the representative. ``sim``: the edges' Jaccard, where known (a member
-    linked to its representative directly is not compared again).
+    linked to its representative directly is not compared again). ``pending``: candidate pairs
+    not verified yet (see :func:`linking_edges`), edges if their Jaccard is at least ``link``;
+    those between members that leave are verified when they leave.
 
     Connected components first; members too far from their representative leave, and are
     clustered again among themselves (by the edges between them), until every member holds.
@@ -178,6 +213,13 @@ def star_clusters(sets: ShingleSets | NodeStore, left: np.ndarray, right: np.nda
             return label
         inner = out[left] & out[right]
         left, right = left[inner], right[inner]
+        if pending is not None and len(pending[0]):
+            pl, pr = pending
+            now = out[pl] & out[pr]
+            s = pair_jaccard(sets, pl[now], pr[now], workers)
+            ok = s >= link - 1e-12
+            left, right = np.r_[left, pl[now][ok]], np.r_[right, pr[now][ok]]
+            pending = (pl[~now], pr[~now])
         sub = components(n, left, right)
         label[out] = sub[out]
         free = out

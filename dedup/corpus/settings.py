@@ -18,7 +18,7 @@ from typing import Any
 from ..templates import FAMILIES
 
 __all__ = ["PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS", "RANGE_PIECES", "PIECES", "WORKERS_AFTER",
-           "RESULT_CHUNK", "RANGE_PIECE", "SHARE_DIR", "MAP_MIN_BYTES", "Share", "P_DOC", "P_START", "P_END",
+           "RESULT_CHUNK", "RANGE_PIECE", "LINK_PIECE", "SHARE_DIR", "MAP_MIN_BYTES", "Share", "P_DOC", "P_START", "P_END",
            "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED", "P_FORM", "P_LEAD", "P_COLUMNS"]
 
 #: Below this many items (keys, paragraphs, shingles), a corpus-wide step runs in this process
@@ -31,6 +31,9 @@ SPAWN_MIN_ITEMS = 1 << 23
 RANGE_PIECES, PIECES = 1, 8
 #: Batches this process runs before the workers take the others (a one-batch input starts none).
 WORKERS_AFTER = 1
+#: Candidate document pairs verified at once by linking_edges (the pairs of a piece whose documents
+#: the pieces before linked are not compared).
+LINK_PIECE = 1 << 15
 #: Documents per chunk of :meth:`Corpus.results`.
 RESULT_CHUNK = 512
 #: Band keys sorted at once by a key-range step (see bucket_pairs).
