@@ -161,6 +161,7 @@ class FieldSpool:
     def __init__(self) -> None:
         self._file: IO[bytes] | None = None
         self._size = 0  # bytes written to the file
+        self._at = 0  # where the file's position is
         # entry i is bytes starts[i]..ends[i] of the file (empty: no fields)
         self._starts = array("q")
         self._ends = array("q")
@@ -180,10 +181,13 @@ class FieldSpool:
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="dedup-fields-")
         data = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.seek(self._size)
+        at, self._at = self._at, -1  # (unknown until the write is done)
+        if at != self._size:
+            self._file.seek(self._size)
         self._file.write(data)
         self._starts[pos], self._ends[pos] = self._size, self._size + len(data)
         self._size += len(data)
+        self._at = self._size
 
     def drop_from(self, pos: int) -> None:
         """Forget the entries at and after ``pos`` (a batch read but never stored, before an error)."""
@@ -203,14 +207,18 @@ class FieldSpool:
             return out
         if all(starts[b] == ends[a] for a, b in zip(full, full[1:])):  # (one piece of the file: read at once)
             base = starts[full[0]]
+            self._at = -1
             self._file.seek(base)
             data = self._file.read(ends[full[-1]] - base)
+            self._at = ends[full[-1]]
             for k in full:
                 out[k] = pickle.loads(data[starts[k] - base : ends[k] - base])
         else:
+            self._at = -1
             for k in full:
                 self._file.seek(starts[k])
                 out[k] = pickle.loads(self._file.read(ends[k] - starts[k]))
+            self._at = ends[full[-1]]
         return out
 
     def close(self) -> None:

@@ -27,12 +27,12 @@ sharing the file (:mod:`~dedup.index.sharing`), its error (:mod:`~dedup.index.er
 and the :class:`Store` (:mod:`~dedup.index.store`).
 """
 
-from .encoding import decode_text, encode_text, row_crc, stored_text
+from .encoding import decode_text, doc_crc, encode_id, encode_text, row_crc, stored_text
 from .errors import IndexError_, IndexMismatchError
 from .schema import SCHEMA_VERSION, config_fingerprint
 from .store import Store
 
 __all__ = [
     "SCHEMA_VERSION", "IndexMismatchError", "IndexError_", "Store", "encode_text", "decode_text", "stored_text", "config_fingerprint",
-    "row_crc",
+    "row_crc", "doc_crc", "encode_id",
 ]

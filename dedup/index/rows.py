@@ -12,7 +12,7 @@ import numpy as np
 
 from ..shingle import ShingleSets
 from ..templates import FAMILIES
-from .encoding import decode_text, encode_id, from_blob, row_crc, to_blob
+from .encoding import decode_text, doc_crc, encode_id, from_blob, row_crc, to_blob
 from .errors import IndexMismatchError, damaged_error
 
 __all__ = ["PARAGRAPH_COLUMNS", "doc_rows", "batch_row", "links_row", "state_rows", "check_docs", "decode_id", "decode_doc", "decode_batch", "decode_links", "decode_state"]
@@ -23,7 +23,11 @@ PARAGRAPH_COLUMNS = 8 + len(FAMILIES)
 
 def doc_rows(batch: int, docs: list[tuple[int, str, bytes, int, bytes]]) -> list[tuple[Any, ...]]:
     """The rows of the documents ``(doc, id, stored text, its size, stored repeats)`` of ``batch``."""
-    return [(d, encode_id(i), t, s, r, batch, row_crc(d, i, t, s, r, batch)) for d, i, t, s, r in docs]
+    rows = []
+    for d, i, t, s, r in docs:
+        ident = encode_id(i)
+        rows.append((d, ident, t, s, r, batch, doc_crc(d, ident, t, s, r, batch)))
+    return rows
 
 
 def batch_row(batch: int, docs: list[tuple[int, str, bytes, int, bytes]], paragraphs: np.ndarray, first_node: int,
@@ -64,7 +68,8 @@ def decode_doc(path: Path, compressed: bool, d: int, raw: bytes, t: bytes, s: in
                crc: int) -> tuple[int, str, str, bytes]:
     """A stored document checked (CRC, text size) and decoded: ``(doc, id, text, stored repeats)``."""
     i = decode_id(path, raw, d)
-    if not isinstance(t, bytes) or not isinstance(r, bytes) or crc != row_crc(d, i, t, s, r, b):
+    typed = isinstance(t, bytes) and isinstance(r, bytes) and all(type(x) is int for x in (d, s, b))
+    if not typed or crc != doc_crc(d, raw, t, s, r, b):
         raise damaged_error(path, f"document {d} (id {i!r:.60}) does not match its checksum")
     try:
         return d, i, decode_text(t, compressed, s), r
