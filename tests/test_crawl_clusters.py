@@ -101,7 +101,9 @@ def test_star_clusters_are_the_same_for_any_edge_order() -> None:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_verifying_only_the_pairs_components_need_gives_the_stars_of_all_pairs(seed: int) -> None:
+def test_verifying_only_the_pairs_components_need_gives_the_stars_of_all_pairs(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Random sets (many near copies, and chains whose far members leave their star) and
     random candidate pairs: linking_edges in pieces of one pair (the most set aside) and
     star_clusters over its edges and pending pairs give the clusters of every pair verified."""
@@ -122,27 +124,21 @@ def test_verifying_only_the_pairs_components_need_gives_the_stars_of_all_pairs(s
     ok = sim >= 0.4 - 1e-12
     want = star_clusters(sets, left[ok], right[ok], 40, 0.3, workers, sim[ok])
     for piece in (1, 7, len(left)):
-        settings.LINK_PIECE = piece
-        try:
-            edges, s, pending = linking_edges(sets, left, right, 40, 0.4, workers)
-        finally:
-            settings.LINK_PIECE = 1 << 15
+        monkeypatch.setattr(settings, "LINK_PIECE", piece)
+        edges, s, pending = linking_edges(sets, left, right, 40, 0.4, workers)
         got = star_clusters(sets, *edges, 40, 0.3, workers, s, pending=pending, link=0.4)
         assert got.tolist() == want.tolist(), piece
 
 
-def test_members_that_leave_a_star_are_joined_by_a_pair_set_aside() -> None:
+def test_members_that_leave_a_star_are_joined_by_a_pair_set_aside(monkeypatch: pytest.MonkeyPatch) -> None:
     """A, X, B, C: X links A to B and C, which are too far from A and leave; B and C are near
     copies, their pair was set aside (X had linked them) and must still join them."""
     rows = [np.arange(a, a + 100, dtype=np.uint32) for a in (0, 30, 60, 61)]
     sets = ShingleSets(np.concatenate(rows), np.arange(0, 401, 100, dtype=np.int64), np.full(4, 100, dtype=np.int64))
     left, right = np.array([0, 0, 0, 1, 1, 2]), np.array([1, 2, 3, 2, 3, 3])
     workers = Runner(1)
-    settings.LINK_PIECE = 1
-    try:
-        edges, sim, pending = linking_edges(sets, left, right, 4, 0.4, workers)
-    finally:
-        settings.LINK_PIECE = 1 << 15
+    monkeypatch.setattr(settings, "LINK_PIECE", 1)
+    edges, sim, pending = linking_edges(sets, left, right, 4, 0.4, workers)
     assert pending[0].tolist() == [2] and pending[1].tolist() == [3]
     assert star_clusters(sets, *edges, 4, 0.3, workers, sim, pending=pending, link=0.4).tolist() == [0, 0, 2, 2]
 
