@@ -181,14 +181,16 @@ class Corpus:
         batches = read_batches(it, self.ids, inflight, size=self.batch_size, base=self.n_docs,
                                text_field=self.text_field, id_field=self.id_field)
         added = 0
+        mapped = self.workers.map(analyze_batch, batches, self._kernel_args)
         try:
-            for batch, analysis in self.workers.map(analyze_batch, batches, self._kernel_args):
+            for batch, analysis in mapped:
                 self.view.ingest(batch, analysis)
                 for did, _ in batch:
                     inflight.pop(did, None)
                 added += len(batch)
             self.view.link()
         except BaseException:
+            mapped.close()
             self.release_workers()
             raise
         return added

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
@@ -123,21 +124,32 @@ class Runner:
         """``(item, fn(*args(item)))`` for each of ``items``, in order, as each is ready.
 
         The first :data:`~settings.WORKERS_AFTER` items are run here (a one-batch input starts
-        no worker); then the workers take chunks of ``8 * n_jobs`` items, read here (in this
-        thread: reading checks ids against the index) while they work on the chunk before."""
+        no worker); then the workers take chunks of ``4 * n_jobs`` items, two chunks handed out
+        at a time: the next chunk is read here (in this thread: reading checks ids against the
+        index) once the one before it is done, while the workers run the one after it, so they
+        never wait for it. At most ``8 * n_jobs`` items are out at once."""
         it = iter(items)
         for item in islice(it, settings.WORKERS_AFTER if self.n_jobs > 1 else None):
             yield item, fn(*args(item))
-        ahead = 8 * self.n_jobs
-        chunk = list(islice(it, ahead))
-        while chunk:
-            done = self.parallel()(delayed(in_worker)(os.getpid(), fn, *args(x)) for x in chunk)
-            self.tasks += len(chunk)
-            nxt: list[Any] = []
-            for item, res in zip(chunk, done):
-                nxt.extend(islice(it, 1))
-                yield item, res
-            chunk = nxt + list(islice(it, ahead - len(nxt)))
+        out: deque[tuple[list[Any], Iterator[Any]]] = deque()
+
+        def hand_out() -> None:
+            chunk = list(islice(it, 4 * self.n_jobs))
+            if chunk:
+                out.append((chunk, self.parallel()(delayed(in_worker)(os.getpid(), fn, *args(x)) for x in chunk)))
+                self.tasks += len(chunk)
+
+        try:
+            hand_out()
+            hand_out()
+            while out:
+                chunk, done = out[0]
+                yield from zip(chunk, done)
+                out.popleft()
+                hand_out()
+        finally:  # (closed early: the chunks still out are cancelled now, not when collected)
+            for _, done in out:
+                done.close()  # type: ignore[attr-defined]
 
     def pieces(self, items: int, per_process: int) -> int:
         """Into how many pieces a corpus-wide step over about ``items`` items is cut for
