@@ -18,7 +18,7 @@ from .minhash import signatures_of_sets
 from .mix import fmix64
 from .shingle import ShingleSets
 
-__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "intersection_sizes", "duplicate_classes", "similar_pairs", "set_fingerprints", "unique_pairs", "window_pairs"]
+__all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh", "candidate_pairs", "jaccard_pairs", "intersection_sizes", "duplicate_classes", "similar_pairs", "set_fingerprints", "unique_pairs", "window_pairs", "head_pairs"]
 
 _U = np.uint64
 _BAND_KEY = 0x2545F4914F6CDD1D
@@ -115,6 +115,20 @@ def window_pairs(ids: np.ndarray, rank: np.ndarray, window: int) -> tuple[np.nda
     at = np.flatnonzero(rank > 0)
     cnt = np.minimum(rank[at], window)
     return ids[ranges(at - cnt, cnt)], np.repeat(ids[at], cnt)
+
+
+def head_pairs(ids: np.ndarray, rank: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`window_pairs`, and each id with the first of its bucket (its *head*) too:
+    a bucket's members are all candidates of its earliest one, while the pairs per
+    member stay at most ``window + 1``.
+
+    Examples:
+        >>> [a.tolist() for a in head_pairs(np.array([4, 5, 6, 7, 9]), np.array([0, 1, 2, 3, 0]), 1)]
+        [[4, 5, 6, 4, 4], [5, 6, 7, 6, 7]]
+    """
+    left, right = window_pairs(ids, rank, window)
+    at = np.flatnonzero(rank > window)
+    return np.concatenate((left, ids[at - rank[at]])), np.concatenate((right, ids[at]))
 
 
 def similar_pairs(

@@ -49,14 +49,14 @@ def doc_clusters(p: DataFrame, nodes: DataFrame, docs: DataFrame, cfg: Config, e
     least ``doc_threshold`` alike, linked, as star clusters."""
     from pyspark.sql import functions as F
 
-    from .corpus.clusters import REPRESENTATIVE_SHARE
+    from .corpus.clusters import DOC_WINDOW, REPRESENTATIVE_SHARE
 
     kept = p.where(~F.col("removed") & (~F.col(exclude) if exclude else F.lit(True)))
     kept_sets = kept.select("doc", "node").join(nodes.select("node", "shingles"), "node")
     dsets = kept_sets.groupBy("doc").agg(F.collect_list("shingles").alias("sets")).mapInArrow(
         lambda it: doc_set_batches(it, cfg), "doc long, shingles binary, keys array<long>"
     ).persist()
-    dedges = verify(window_pairs(dsets, "doc", cfg.bucket_window), dsets, "doc", cfg.doc_threshold)
+    dedges = verify(window_pairs(dsets, "doc", DOC_WINDOW, heads=True), dsets, "doc", cfg.doc_threshold)
     dcomp = star(dedges, dsets, cfg.doc_threshold * REPRESENTATIVE_SHARE)
     return docs.select("doc").join(dcomp.withColumnRenamed("node", "doc"), "doc", "left").select(
         "doc", F.coalesce("label", "doc").alias("dcluster")

@@ -17,15 +17,16 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["window_pairs", "verify", "components", "LOCAL_EDGES"]
 
 
-def window_pairs(items: DataFrame, item: str, window: int) -> DataFrame:
+def window_pairs(items: DataFrame, item: str, window: int, heads: bool = False) -> DataFrame:
     """Candidate pairs ``(a, b)``, ``a < b``: rows ``(item, keys)``; in each bucket
-    (a key), every item with the ``window`` items before it."""
+    (a key), every item with the ``window`` items before it (``heads``: and with the
+    bucket's first, as :func:`dedup.lsh.head_pairs`)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     w = Window.partitionBy("key").orderBy("b")
     exploded = items.select(F.col(item).alias("b"), F.explode("keys").alias("key"))
-    lags = F.array(*[F.lag("b", k).over(w) for k in range(1, window + 1)])
+    lags = F.array(*[F.lag("b", k).over(w) for k in range(1, window + 1)], *([F.first("b").over(w)] if heads else []))
     pairs = exploded.select("b", lags.alias("before")).select("b", F.explode("before").alias("a"))
     return pairs.where(F.col("a").isNotNull() & (F.col("a") != F.col("b"))).select("a", "b").distinct()
 

@@ -12,7 +12,7 @@ import dedup
 from dedup.corpus import settings
 from dedup.corpus.clusters import linking_edges, star_clusters
 from dedup.corpus.runner import Runner
-from dedup.lsh import jaccard_pairs
+from dedup.lsh import head_pairs, jaccard_pairs, unique_pairs
 from dedup.shingle import ShingleSets
 
 FOOTER = "Follow our channel for more stories like this one every single day"
@@ -55,6 +55,25 @@ def test_a_story_copied_k_times_stays_one_cluster_and_not_boilerplate(k: int, ed
     for r in res:  # only the footer, shared by every story, is boilerplate
         flags = [p.boilerplate for p in r.paragraphs]
         assert flags == [False] * (len(flags) - 1) + [True], r.id
+
+
+def test_many_copies_are_candidates_of_their_earliest_copy_in_pairs_linear_in_the_copies() -> None:
+    # 60 copies of one story, one word edited in each: every bucket pairs each copy with the
+    # one before it and with the earliest copy, so at most 2 pairs per copy and band
+    # (a window of 16 would pair most of the 1,770 two-copy pairs) and one cluster.
+    body = stories(1)[0]
+    docs = []
+    for j in range(60):
+        lines = list(body)
+        words = lines[3].split()
+        words[j % len(words)] = f"edit{j}"
+        lines[3] = " ".join(words)
+        docs.append((f"c{j}", "\n".join(lines) + "\n"))
+    assert len(set(clusters(list(dedup.dedupe(docs))).values())) == 1
+    ids = np.arange(60, dtype=np.int64)
+    rank = np.arange(60, dtype=np.int64)  # one bucket holding every copy
+    left, right = unique_pairs(*head_pairs(ids, rank, 1), 60)
+    assert set(zip(left.tolist(), right.tolist())) == {(j - 1, j) for j in range(1, 60)} | {(0, j) for j in range(2, 60)}
 
 
 def test_boilerplate_flags_do_not_depend_on_the_number_of_copies() -> None:

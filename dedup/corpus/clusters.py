@@ -29,7 +29,7 @@ from .runner import Runner
 from .settings import P_DOC, P_END, P_FORM, P_LEAD, P_NODE, P_REMOVED, P_START, P_TOKENS
 
 __all__ = [
-    "STATE_FIELDS", "REPRESENTATIVE_SHARE", "cluster_state", "state_misfit", "doc_clusters", "star_clusters",
+    "STATE_FIELDS", "REPRESENTATIVE_SHARE", "DOC_WINDOW", "cluster_state", "state_misfit", "doc_clusters", "star_clusters",
     "pair_jaccard", "doc_sets", "linking_edges",
 ]
 
@@ -42,6 +42,13 @@ STATE_FIELDS = ("cluster", "size", "doc_freq", "story_freq", "boilerplate", "sim
 #: where it started. 0.75 keeps every re-crawled or lightly edited copy (measured in
 #: docs/benchmarks.md, corpus section) and stops chains of round-ups and shared site chrome.
 REPRESENTATIVE_SHARE = 0.75
+
+#: Document candidates: in each of its LSH buckets, a document is a candidate of the
+#: :data:`DOC_WINDOW` documents before it and of the bucket's first (earliest) one. Copies of
+#: one story share most buckets, so they meet their earliest copy (the cluster's
+#: representative) many times over, and the pairs grow with the documents, not with the
+#: square of the copies (a window of 16 over 53 bands paired almost every two of 77 copies).
+DOC_WINDOW = 1
 
 
 def cluster_state(
@@ -145,7 +152,7 @@ def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray
     dsets = done[0][0] if len(done) == 1 else NodeStore.of(d for d, _ in done)  # (the parts, not joined)
     keys = Joined(tuple(k for _, k in done))
     pieces = workers.pieces(keys.size, settings.RANGE_PIECES)
-    done = range_pairs(workers.share, pieces, keys, cfg.bucket_window, 0, False)
+    done = range_pairs(workers.share, pieces, keys, DOC_WINDOW, 0, False, heads=True)
     left, right = unique_pairs(np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]), n_docs,
                                runs=True)
     edges, sim, pending = linking_edges(dsets, left, right, n_docs, cfg.doc_threshold, workers)

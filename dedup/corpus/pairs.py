@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..arrays import chunk_bounds, run_ranks, shared_keys, top_bytes
-from ..lsh import unique_pairs, window_pairs
+from ..lsh import head_pairs, unique_pairs, window_pairs
 from . import settings
 from .joined import Joined
 from .settings import Share
@@ -18,22 +18,24 @@ __all__ = ["range_pairs", "bucket_pairs"]
 _U = np.uint64
 
 
-def range_pairs(share: Share, pieces: int, keys: Joined, window: int, first: int, sorted_out: bool) -> list[Any]:
+def range_pairs(share: Share, pieces: int, keys: Joined, window: int, first: int, sorted_out: bool,
+                heads: bool = False) -> list[Any]:
     """:func:`bucket_pairs` over the band ``keys`` (``[row, band]``, row ``i`` being
     node ``first + i``) cut into ``pieces`` ranges of key values (whole buckets in each),
     in order; each process picks its range out of the keys itself (keys are hash
     values: spread evenly)."""
     bands = keys.parts[0].shape[1]
-    return share(bucket_pairs, lambda lo, hi: (keys, lo, hi, bands, window, first, sorted_out),
+    return share(bucket_pairs, lambda lo, hi: (keys, lo, hi, bands, window, first, sorted_out, heads),
                  sorted({round(256 * i / pieces) for i in range(pieces + 1)}))
 
 
 def bucket_pairs(
-    flat: np.ndarray, lo: int, hi: int, bands: int, window: int, first: int, sorted_out: bool
+    flat: np.ndarray, lo: int, hi: int, bands: int, window: int, first: int, sorted_out: bool, heads: bool = False
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | tuple[()]]:
     """For the band keys ``flat`` (``[node - first, band]``, or that raveled) whose top byte is
     in ``[lo, hi)``: the pairs ``(earlier, later)`` of nodes within ``window`` of each
-    other in a bucket, and (``sorted_out``) those keys sorted, their nodes, and how
+    other in a bucket (``heads``: and of each node with its bucket's first, see
+    :func:`~dedup.lsh.head_pairs`; not with ``sorted_out``), and (``sorted_out``) those keys sorted, their nodes, and how
     many nodes from before ``first`` each one's bucket still needs.
 
     The keys are sorted in pieces of whole top-byte values of about
@@ -55,7 +57,8 @@ def bucket_pairs(
         keys = flat[p]
         if not sorted_out:  # only the buckets of two or more nodes matter (and the pairs are distinct)
             order = shared_keys(keys)
-            pairs = unique_pairs(*window_pairs(p[order] // bands + first, run_ranks(keys[order]), window), n)
+            pairs = unique_pairs(*(head_pairs if heads else window_pairs)(p[order] // bands + first,
+                                                                          run_ranks(keys[order]), window), n)
         else:
             order = np.argsort(keys, kind="stable")  # stable: nodes ascending within a bucket
             sk, nodes = keys[order], p[order] // bands + first
