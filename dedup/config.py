@@ -101,9 +101,11 @@ class Config:
             share, inside one earlier kept longer paragraph (a container line
             holding the whole article) is removed as a repeat; ``1.0`` asks for
             every shingle.
-        bucket_window: an LSH bucket larger than this pairs each member only
-            with the ``bucket_window`` members before it (keeps pathological
-            inputs linear; normal text never reaches it).
+        bucket_window: an LSH bucket of paragraphs larger than this pairs each
+            member only with the ``bucket_window`` members before it (keeps
+            pathological inputs linear; normal text never reaches it). Document
+            buckets always pair a document with the one before it and with the
+            bucket's first member, whatever this is.
         candidates: ``"lsh"`` (MinHash LSH banding, then exact verification) or
             ``"exact"`` (all pairs above the threshold by prefix filtering: no
             misses at all; the ground truth LSH is measured against).
