@@ -17,11 +17,11 @@ import numpy as np
 from .additions import adds_fact
 from .arrays import distinct, ranges
 from .authored import keep_meant
+from .candidates import MIN_RUN_TOKENS, TextCandidates, repeats_own, text_candidates
 from .config import Config, resolve
-from .contain import contained_pairs
 from .glue import LOW, bodies, glued_pairs
 from .inside import inside_cuts
-from .lsh import band_keys_of_sets, duplicate_classes, exact_pairs, similar_pairs
+from .lsh import band_keys_of_sets, duplicate_classes
 from .mix import fmix64
 from .policy import COPY, Matches, decide
 from .repeats import REPEAT_KINDS, Block, ExplainedText, Repeat, cut_repeats
@@ -65,8 +65,9 @@ class Analysis:
 def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False, settle: bool = True) -> Analysis:
     """Split, shingle, sign and collapse many texts (already validated ``str``) at once.
 
-    Everything vectorizable runs once for the whole batch; the per-text work is
-    the candidate pairs among that text's classes and the policy. ``cross=True``
+    Everything vectorizable runs once for the whole batch, each text's candidate
+    matches too (:func:`~dedup.candidates.text_candidates`); the per-text work is
+    the policy. ``cross=True``
     computes band keys even when ``cfg.candidates == "exact"`` (the corpus
     driver needs them across documents). ``settle=False`` gives the cuts of one
     pass, without collapsing each collapse again until nothing more goes.
@@ -87,14 +88,16 @@ def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False, settle: b
     if cfg.candidates == "lsh" or cross:
         keys = band_keys_of_sets(rep_sets, cfg.num_perm, cfg.seed, *cfg.lsh)
     maybe = _may_repeat(cls, counts, keys, rep_sets, cfg) if cfg.candidates == "lsh" and len(texts) > 1 else counts >= 1
-    out: list[tuple[Repeat, ...]] = []
-    for d in range(len(texts)):
+    run = np.flatnonzero(maybe)
+    cands = iter(text_candidates(run, doc_offsets, cls, rep_sets, keys, cfg, min(LOW, cfg.threshold)))
+    out: list[tuple[Repeat, ...]] = [()] * len(texts)  # (pairs below the threshold count only as glued copies)
+    for d in run.tolist():
         p0, p1 = int(doc_offsets[d]), int(doc_offsets[d + 1])
         reps, unsettled = _doc_repeats(cfg, texts[d], starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
-                                       cls[p0:p1], rep_sets, keys) if maybe[d] else ([], False)
+                                       next(cands))
         if unsettled and settle:
             reps = _settle(texts[d], reps, starts[p0:p1].tolist(), cfg)
-        out.append(tuple(reps))
+        out[d] = tuple(reps)
     return Analysis(starts, ends, cuts, doc_offsets, sets.tokens, cls, rep_sets, keys, tuple(out))
 
 
@@ -129,7 +132,7 @@ def _may_repeat(cls: np.ndarray, counts: np.ndarray, keys: np.ndarray | None, se
         d, c = dc // width, dc % width
         sel = ~maybe[d]
         maybe[_anchor_shared(d[sel], c[sel], sets, cfg)] = True
-        maybe[d[_repeats_own(sets.take(c), cfg)]] = True
+        maybe[d[repeats_own(sets.take(c), cfg)]] = True
     return maybe & (counts >= 1)
 
 
@@ -145,41 +148,20 @@ def _anchor_shared(d: np.ndarray, c: np.ndarray, sets: ShingleSets, cfg: Config)
     return np.repeat(d, k)[held]
 
 
-def _doc_repeats(
-    cfg: Config,
-    text: str,
-    starts: np.ndarray,
-    ends: np.ndarray,
-    cuts: np.ndarray,
-    tokens: np.ndarray,
-    batch_cls: np.ndarray,
-    rep_sets: ShingleSets,
-    keys: np.ndarray | None,
-) -> tuple[list[Repeat], bool]:
-    """The policy on one text, given its paragraphs' batch classes, and whether
+def _doc_repeats(cfg: Config, text: str, starts: np.ndarray, ends: np.ndarray, cuts: np.ndarray, tokens: np.ndarray,
+                 cand: TextCandidates) -> tuple[list[Repeat], bool]:
+    """The policy on one text, given its classes and candidate matches, and whether
     collapsing the collapse may cut more (a cut inside a paragraph, or a lone copy
     kept for its place, can leave a copy or a run behind)."""
-    uniq, first, inv = np.unique(batch_cls, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")  # number the text's classes by first occurrence
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    cls = rank[inv.reshape(-1)]
-    members = uniq[order]
-    doc_sets = rep_sets.take(members)
-    low = min(LOW, cfg.threshold)  # (pairs below the threshold count only as glued copies)
-    if cfg.candidates == "exact":
-        left, right, sim = exact_pairs(doc_sets, low)
-    else:
-        if keys is None:
-            raise ValueError("candidates='lsh' needs the classes' band keys; pass the keys analyze() computes")
-        left, right, sim = similar_pairs(doc_sets, keys[members], low, cfg.bucket_window)
+    cls, sizes = cand.cls, cand.sizes
+    left, right, sim = cand.pairs
     sl, el, cl = starts.tolist(), ends.tolist(), cuts.tolist()
-    heads = first[order].tolist()
-    left, right, sim, glued = glued_pairs(left, right, sim, doc_sets.sizes, cfg.threshold,
+    heads = cand.heads.tolist()
+    left, right, sim, glued = glued_pairs(left, right, sim, sizes, cfg.threshold,
                                           lambda c: text[sl[heads[c]] : el[heads[c]]], cfg.shingle_size)
-    copy, container, share = contained_pairs(doc_sets, cfg.containment, window=cfg.bucket_window)
+    copy, container, share = cand.contained
     later = copy > container
-    matches = Matches(cls, doc_sets.sizes > 0, left, right, sim, (copy[later], container[later], share[later]))
+    matches = Matches(cls, sizes > 0, left, right, sim, (copy[later], container[later], share[later]))
     cl_ = cls.tolist()
 
     def new_fact(i: int, w: int) -> bool:  # (one class: the same tokens, so the same numbers and words)
@@ -193,9 +175,9 @@ def _doc_repeats(
                   "glued" if k == COPY and bodies(glued, cl_[i], cl_[w]) else REPEAT_KINDS[k])
            for i, w, s, b, k in zip(rem, dec.witness, dec.similarity, blocks, dec.kind)]
     # inside a paragraph: one that repeats its own shingles, or holds a whole earlier one
-    holds = _repeats_own(doc_sets, cfg)
+    holds = cand.own.copy()
     holds[container[~later]] = True
-    witness = np.zeros(len(doc_sets), dtype=bool)
+    witness = np.zeros(len(sizes), dtype=bool)
     witness[copy[~later]] = True
     inside = _inside_repeats(text, starts, ends, cuts, holds[cls], witness[cls], set(rem), max(blocks, default=-1) + 1)
     return (sorted(out + inside, key=lambda r: r.start) if inside else out), bool(inside) or len(dec.removed) < found
@@ -215,18 +197,7 @@ def _inside_repeats(text: str, starts: np.ndarray, ends: np.ndarray, cuts: np.nd
             if c.start > sl[c.index] or c.end < el[c.index] else
             Repeat(c.start, cl[c.index], c.witness_start, c.witness_end, 1.0, block0 + b, c.index, c.witness_index,
                    "contained")
-            for b, c in enumerate(inside_cuts(text, cand, _MIN_RUN_TOKENS))]
-
-
-#: Tokens a run of sentences needs to be cut inside a paragraph.
-_MIN_RUN_TOKENS = 12
-
-
-def _repeats_own(sets: ShingleSets, cfg: Config) -> np.ndarray:
-    """Which rows repeat enough of their own shingles to hold a run of
-    ``_MIN_RUN_TOKENS`` tokens twice."""
-    k = cfg.shingle_size if sets.widths is None else sets.widths
-    return np.maximum(sets.tokens - k + 1, 0) - sets.sizes >= _MIN_RUN_TOKENS - k + 1
+            for b, c in enumerate(inside_cuts(text, cand, MIN_RUN_TOKENS))]
 
 
 #: Collapses of a collapse at most (each one cuts more text, so there are few).

@@ -28,6 +28,7 @@ def contained_pairs(
     min_size: int = 1,
     anchors: int = 2,
     window: int = 16,
+    groups: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs ``(copy, container, containment)`` of rows with
     ``|container| > |copy| >= min_size`` and exact containment of the copy's set in
@@ -40,34 +41,69 @@ def contained_pairs(
     the ``window`` first rows that hold it, so a shingle common to every row costs
     ``window`` checks, not its square.
 
+    ``groups`` (offsets ``0 = g[0] <= g[1] <= ... = len(sets)``) splits the rows into
+    runs that are searched apart, as if each were its own ``sets``: many texts'
+    paragraphs at once, each text's pairs its own.
+
     Examples:
         >>> from dedup.shingle import shingle_sets
         >>> s = shingle_sets(["one two three four five six seven", "x y z", "three four five six"])
         >>> [a.tolist() for a in contained_pairs(s, 0.9)]
         [[2], [0], [1.0]]
+        >>> [a.tolist() for a in contained_pairs(s, 0.9, groups=np.array([0, 2, 3]))]
+        [[], [], []]
     """
     n = len(sets)
-    e = np.zeros(0, dtype=np.int64)
+    bounds = np.array([0, n], dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
+    if len(bounds) < 2 or bounds[0] != 0 or bounds[-1] != n or (np.diff(bounds) < 0).any():
+        raise ValueError(f"groups must be non-decreasing offsets from 0 to len(sets) = {n}, got {bounds[:8].tolist()}...")
+    per = np.diff(bounds)
+    if n < 2 or not len(sets.values) or per.max() < 2:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e.copy(), np.zeros(0, dtype=np.float64)
+    group = np.repeat(np.arange(len(per), dtype=np.int64), per)
     sizes = sets.sizes
-    if n < 2 or not len(sets.values):
-        return e, e.copy(), np.zeros(0, dtype=np.float64)
-    rows = np.repeat(np.arange(n, dtype=np.int64), sizes)
-    post = np.sort((sets.values.astype(_U) << _U(32)) | rows.astype(_U))
-    copies = np.flatnonzero((sizes >= min_size) & (sizes < sizes.max()))
-    k = np.minimum(sizes[copies], anchors)
-    copy = np.repeat(copies, k)
-    anchor = sets.values[ranges(sets.offsets[copies], k)].astype(_U)
-    lo = np.searchsorted(post, anchor << _U(32))
-    hi = np.minimum(np.searchsorted(post, (anchor << _U(32)) | _U(0xFFFFFFFF), side="right"), lo + window)
-    cnt = hi - lo
-    if not (cnt > 1).any():  # every anchor is held by its own row only
-        return e, e.copy(), np.zeros(0, dtype=np.float64)
-    container = (post[ranges(lo, cnt)] & _U(0xFFFFFFFF)).astype(np.int64)
-    copy = np.repeat(copy, cnt)
-    keep = sizes[container] > sizes[copy]
-    code = distinct(copy[keep] * n + container[keep])
-    copy, container = code // n, code % n
+    full = per > 0
+    top = np.zeros(len(per), dtype=np.int64)
+    top[full] = np.maximum.reduceat(sizes, bounds[:-1][full])  # each group's largest row
+    copies = np.flatnonzero((sizes >= min_size) & (sizes < top[group]))
+    rbits = int(per.max() - 1).bit_length()  # a row's place in its group, below its value
+    step = 1 << (32 - rbits)  # groups whose (group, value, place) fit 64 bits
+    parts = [_contained(sets, copies[(copies >= bounds[g0]) & (copies < bounds[min(g0 + step, len(per))])],
+                        bounds, group, g0, min(g0 + step, len(per)), rbits, anchors, window)
+             for g0 in range(0, len(per), step)]
+    copy = np.concatenate([p[0] for p in parts])
+    container = np.concatenate([p[1] for p in parts])
     inter = intersection_sizes(sets, copy, container)
     c = inter / np.maximum(sizes[copy], 1)
     ok = c >= threshold - 1e-12
     return copy[ok], container[ok], c[ok]
+
+
+def _contained(sets: ShingleSets, copies: np.ndarray, bounds: np.ndarray, group: np.ndarray, g0: int, g1: int,
+               rbits: int, anchors: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct candidate pairs ``(copy, container)`` of the ``copies`` in groups ``g0..g1-1``."""
+    e = np.zeros(0, dtype=np.int64)
+    if not len(copies):
+        return e, e.copy()
+    r0, r1 = int(bounds[g0]), int(bounds[g1])
+    sizes = sets.sizes
+    rows = np.repeat(np.arange(r0, r1, dtype=np.int64), sizes[r0:r1])
+    vshift = _U(rbits)
+    gshift = _U(32 + rbits)
+    values = sets.values[sets.offsets[r0] : sets.offsets[r1]].astype(_U)
+    post = np.sort(((group[rows] - g0).astype(_U) << gshift) | (values << vshift) | (rows - bounds[group[rows]]).astype(_U))
+    k = np.minimum(sizes[copies], anchors)
+    copy = np.repeat(copies, k)
+    anchor = ((group[copy] - g0).astype(_U) << gshift) | (sets.values[ranges(sets.offsets[copies], k)].astype(_U) << vshift)
+    lo = np.searchsorted(post, anchor)
+    hi = np.minimum(np.searchsorted(post, anchor | _U((1 << rbits) - 1), side="right"), lo + window)
+    cnt = hi - lo
+    if not (cnt > 1).any():  # every anchor is held by its own row only
+        return e, e.copy()
+    copy = np.repeat(copy, cnt)
+    container = bounds[group[copy]] + (post[ranges(lo, cnt)] & _U((1 << rbits) - 1)).astype(np.int64)
+    keep = sizes[container] > sizes[copy]
+    n = len(sets)
+    code = distinct(copy[keep] * n + container[keep])
+    return code // n, code % n

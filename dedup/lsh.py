@@ -22,6 +22,7 @@ __all__ = ["band_keys", "band_keys_of_sets", "exact_pairs", "to_datasketch_lsh",
 
 _U = np.uint64
 _BAND_KEY = 0x2545F4914F6CDD1D
+_GROUP_KEY = 0x9E3779B97F4A7C15
 #: Shingles (plus one per row) whose signatures are computed per block.
 _SIG_ROWS_CHUNK = 1 << 18
 
@@ -132,12 +133,26 @@ def head_pairs(ids: np.ndarray, rank: np.ndarray, window: int) -> tuple[np.ndarr
 
 
 def similar_pairs(
-    sets: ShingleSets, keys: np.ndarray, threshold: float, window: int = 16
+    sets: ShingleSets, keys: np.ndarray, threshold: float, window: int = 16, *, groups: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """LSH candidates among the rows of ``sets`` (band ``keys``), verified:
     ``(left, right, similarity)`` of the pairs with exact Jaccard >= ``threshold``
-    (compared with a 1e-12 tolerance, so 3/4 counts as 0.75)."""
+    (compared with a 1e-12 tolerance, so 3/4 counts as 0.75).
+
+    ``groups`` (offsets ``0 = g[0] <= ... = len(sets)``) splits the rows into runs
+    searched apart, as if each were its own ``sets`` (each run's keys are mixed
+    with its number, so runs share no bucket but through a 64-bit collision,
+    whose pairs are dropped)."""
+    if groups is not None:
+        per = np.diff(np.asarray(groups, dtype=np.int64))
+        if len(per) == 0 or groups[0] != 0 or per.sum() != len(sets) or (per < 0).any():
+            raise ValueError(f"groups must be non-decreasing offsets from 0 to len(sets) = {len(sets)}")
+        group = np.repeat(np.arange(len(per), dtype=_U), per)
+        keys = keys ^ fmix64(group + _U(_GROUP_KEY))[:, None]
     left, right = candidate_pairs(keys, window)
+    if groups is not None:
+        same = group[left] == group[right]
+        left, right = left[same], right[same]
     sim = jaccard_pairs(sets, left, right)
     ok = sim >= threshold - 1e-12
     return left[ok], right[ok], sim[ok]
