@@ -57,14 +57,18 @@ def repeats_own(sets: ShingleSets, cfg: Config) -> np.ndarray:
 
 
 def text_candidates(docs: np.ndarray, doc_offsets: np.ndarray, cls: np.ndarray, rep_sets: ShingleSets,
-                    keys: np.ndarray | None, cfg: Config, low: float) -> list[TextCandidates]:
-    """The :class:`TextCandidates` of the texts ``docs`` (each with a paragraph),
-    whose paragraphs ``doc_offsets[d]:doc_offsets[d + 1]`` have the batch classes
-    ``cls`` with sets ``rep_sets`` and band ``keys`` (needed when
-    ``cfg.candidates == "lsh"``)."""
+                    keys: np.ndarray | None, cfg: Config, low: float) -> tuple[np.ndarray, list[TextCandidates]]:
+    """The texts among ``docs`` (each with a paragraph) that can hold a repeat, and their
+    :class:`TextCandidates`; their paragraphs ``doc_offsets[d]:doc_offsets[d + 1]`` have
+    the batch classes ``cls`` with sets ``rep_sets`` and band ``keys`` (needed when
+    ``cfg.candidates == "lsh"``).
+
+    A text can hold a repeat when a class occurs twice in it, or two of its classes
+    match (Jaccard at or above ``low``, or containment), or a class repeats its own
+    shingles: with none of these the policy has nothing to cut."""
     docs = np.asarray(docs, dtype=np.int64)
     if not len(docs):
-        return []
+        return docs, []
     if cfg.candidates == "lsh" and keys is None:
         raise ValueError("candidates='lsh' needs the classes' band keys; pass the keys analyze() computes")
     local, heads, members, bounds = _local_classes(docs, doc_offsets, cls)
@@ -75,12 +79,17 @@ def text_candidates(docs: np.ndarray, doc_offsets: np.ndarray, cls: np.ndarray, 
         pairs = _split(similar_pairs(sets, keys[members], low, cfg.bucket_window, groups=bounds), bounds)
     contained = _split(contained_pairs(sets, cfg.containment, window=cfg.bucket_window, groups=bounds), bounds)
     sizes, own = sets.sizes, repeats_own(sets, cfg)
-    p0, p1 = doc_offsets[docs].tolist(), doc_offsets[docs + 1].tolist()
-    pstart = np.concatenate(([0], np.cumsum(doc_offsets[docs + 1] - doc_offsets[docs]))).tolist()
+    counts = doc_offsets[docs + 1] - doc_offsets[docs]
+    n_own = np.add.reduceat(own.astype(np.int64), bounds[:-1])  # (every text has a class)
+    may = (counts > np.diff(bounds)) | (n_own > 0)
+    may |= np.fromiter((len(p[0]) > 0 for p in pairs), dtype=bool, count=len(docs))
+    may |= np.fromiter((len(p[0]) > 0 for p in contained), dtype=bool, count=len(docs))
+    pstart = np.concatenate(([0], np.cumsum(counts))).tolist()
     c0, c1 = bounds[:-1].tolist(), bounds[1:].tolist()
-    return [TextCandidates(local[pstart[g] : pstart[g] + p1[g] - p0[g]], heads[c0[g] : c1[g]], sizes[c0[g] : c1[g]],
-                           own[c0[g] : c1[g]], pairs[g], contained[g])
-            for g in range(len(docs))]
+    run = np.flatnonzero(may)
+    return docs[run], [TextCandidates(local[pstart[g] : pstart[g + 1]], heads[c0[g] : c1[g]], sizes[c0[g] : c1[g]],
+                                      own[c0[g] : c1[g]], pairs[g], contained[g])
+                       for g in run.tolist()]
 
 
 def _local_classes(docs: np.ndarray, doc_offsets: np.ndarray, cls: np.ndarray

@@ -15,14 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .additions import adds_fact
-from .arrays import distinct, ranges
 from .authored import keep_meant
-from .candidates import MIN_RUN_TOKENS, TextCandidates, repeats_own, text_candidates
+from .candidates import MIN_RUN_TOKENS, TextCandidates, text_candidates
 from .config import Config, resolve
 from .glue import LOW, bodies, glued_pairs
 from .inside import inside_cuts
 from .lsh import band_keys_of_sets, duplicate_classes
-from .mix import fmix64
 from .policy import COPY, Matches, decide
 from .repeats import REPEAT_KINDS, Block, ExplainedText, Repeat, cut_repeats
 from .settle import merge_later_cuts
@@ -87,65 +85,16 @@ def analyze(texts: Sequence[str], cfg: Config, *, cross: bool = False, settle: b
     keys = None
     if cfg.candidates == "lsh" or cross:
         keys = band_keys_of_sets(rep_sets, cfg.num_perm, cfg.seed, *cfg.lsh)
-    maybe = _may_repeat(cls, counts, keys, rep_sets, cfg) if cfg.candidates == "lsh" and len(texts) > 1 else counts >= 1
-    run = np.flatnonzero(maybe)
-    cands = iter(text_candidates(run, doc_offsets, cls, rep_sets, keys, cfg, min(LOW, cfg.threshold)))
-    out: list[tuple[Repeat, ...]] = [()] * len(texts)  # (pairs below the threshold count only as glued copies)
-    for d in run.tolist():
+    run, cands = text_candidates(np.flatnonzero(counts >= 1), doc_offsets, cls, rep_sets, keys, cfg,
+                                 min(LOW, cfg.threshold))  # (pairs below the threshold count only as glued copies)
+    out: list[tuple[Repeat, ...]] = [()] * len(texts)
+    for d, cand in zip(run.tolist(), cands):
         p0, p1 = int(doc_offsets[d]), int(doc_offsets[d + 1])
-        reps, unsettled = _doc_repeats(cfg, texts[d], starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1],
-                                       next(cands))
+        reps, unsettled = _doc_repeats(cfg, texts[d], starts[p0:p1], ends[p0:p1], cuts[p0:p1], sets.tokens[p0:p1], cand)
         if unsettled and settle:
             reps = _settle(texts[d], reps, starts[p0:p1].tolist(), cfg)
         out[d] = tuple(reps)
     return Analysis(starts, ends, cuts, doc_offsets, sets.tokens, cls, rep_sets, keys, tuple(out))
-
-
-#: Texts with more paragraphs than this always run the policy (see :func:`_may_repeat`).
-_CHECK_MAX = 4096
-
-
-def _may_repeat(cls: np.ndarray, counts: np.ndarray, keys: np.ndarray | None, sets: ShingleSets, cfg: Config) -> np.ndarray:
-    """Which texts can hold a repeat at all: those with a paragraph class seen twice,
-    two classes sharing an LSH band key, or a containment anchor (see
-    :func:`~dedup.contain.contained_pairs`) held by another class (no candidate
-    pair, no match, no policy to run). A false "maybe" only costs the policy;
-    there is no false "no"."""
-    n = len(counts)
-    doc = np.repeat(np.arange(n, dtype=np.int64), counts)
-    width = int(cls.max()) + 1 if len(cls) else 1
-    dc = distinct(doc * width + cls)  # each text's distinct classes
-    n_classes = np.bincount(dc // width, minlength=n)
-    maybe = counts > n_classes
-    maybe |= counts > _CHECK_MAX  # long texts skip the check: it would cost about what it saves
-    if keys is not None and len(dc):
-        d, c = dc // width, dc % width
-        sel = ~maybe[d]
-        d, c = d[sel], c[sel]
-        mixed = (keys[c] ^ fmix64(d.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15))[:, None]).ravel()
-        order = np.argsort(mixed)
-        sk = mixed[order]
-        dup = np.flatnonzero(sk[1:] == sk[:-1])
-        owner = np.repeat(d, keys.shape[1])[order]
-        maybe[owner[dup]] = True
-    if len(dc):
-        d, c = dc // width, dc % width
-        sel = ~maybe[d]
-        maybe[_anchor_shared(d[sel], c[sel], sets, cfg)] = True
-        maybe[d[repeats_own(sets.take(c), cfg)]] = True
-    return maybe & (counts >= 1)
-
-
-def _anchor_shared(d: np.ndarray, c: np.ndarray, sets: ShingleSets, cfg: Config) -> np.ndarray:
-    """The texts ``d`` (with their distinct classes ``c``) in which a containment
-    anchor of one class (its two smallest shingle hashes) is held by another class."""
-    sizes = sets.sizes[c]
-    u = np.uint64
-    post = np.sort((np.repeat(d, sizes).astype(u) << u(32)) | sets.values[ranges(sets.offsets[c], sizes)])
-    k = np.minimum(sizes, 2)
-    anchor = (np.repeat(d, k).astype(u) << u(32)) | sets.values[ranges(sets.offsets[c], k)]
-    held = np.searchsorted(post, anchor, side="right") - np.searchsorted(post, anchor) > 1
-    return np.repeat(d, k)[held]
 
 
 def _doc_repeats(cfg: Config, text: str, starts: np.ndarray, ends: np.ndarray, cuts: np.ndarray, tokens: np.ndarray,
