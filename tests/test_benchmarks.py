@@ -27,6 +27,7 @@ SCRIPTS = [
     ("bench_training_output.py", "training_output_quick.json", True),
     ("bench_reports.py", "reports_quick.json", True),
     ("bench_report_html.py", "report_html_quick.json", True),
+    ("bench_incremental.py", "incremental_quick.json", True),
 ]
 
 
