@@ -32,6 +32,8 @@ elif case == "one_word_lines":
     docs = ["\n".join(r.choice(words) for _ in range(n))]
 elif case == "distinct_lines":
     docs = ["\n".join(f"w{i}" for i in range(n))]
+elif case == "one_line_1m_times":
+    docs = ["Baca juga: a link line that a scraper saved on every page\n" * n]
 elif case == "paragraph_10mb_twice":
     p = line(int(10_000_000 * scale) // 6)
     docs = [p + "\n" + p]
@@ -48,6 +50,7 @@ dt, cpu = time.perf_counter() - t, time.process_time() - c
 check = {
     "one_word_lines": lambda: outs[0] == docs[0],
     "distinct_lines": lambda: outs[0] == docs[0],
+    "one_line_1m_times": lambda: outs[0] == docs[0][: docs[0].index("\n") + 1],
     "paragraph_10mb_twice": lambda: outs[0] == docs[0][: len(docs[0]) // 2 + 1],
     "body_100k_lines_twice": lambda: outs[0] == docs[0][: len(docs[0]) // 2],
 }.get(case, lambda: True)()
@@ -56,7 +59,7 @@ print(json.dumps({"case": case, "docs": len(docs), "mb": size / 1e6, "lines": su
                   "correct": bool(check)}))
 """
 
-CASES = ["news_within_jsonl", "one_word_lines", "distinct_lines", "paragraph_10mb_twice", "body_100k_lines_twice"]
+CASES = ["news_within_jsonl", "one_word_lines", "distinct_lines", "one_line_1m_times", "paragraph_10mb_twice", "body_100k_lines_twice"]
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ the collapse sees the same ones.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Callable
 
@@ -81,18 +82,21 @@ def keep_meant(dec: Decision, text: str, starts: np.ndarray, ends: np.ndarray, t
     if not lone:
         return dec
     sl, el = starts.tolist(), ends.tolist()
-    kept = (tokens > 0).tolist()
-    for i in dec.removed:
-        kept[i] = False
+    keep = tokens > 0
+    keep[dec.removed] = False
+    kept = np.flatnonzero(keep).tolist()  # the kept paragraphs, ascending (a lone copy that stays joins them)
 
     def line(i: int) -> str:
         return text[sl[i] : el[i]]
 
-    def near(i: int, step: int, skip: int) -> int:
-        j = i + step
-        while 0 <= j < len(kept) and not (kept[j] and j != skip):
-            j += step
-        return j if 0 <= j < len(kept) else -1
+    def near(i: int, step: int, skip: int) -> int:  # the nearest kept paragraph before or after i, not skip
+        if step > 0:
+            at = bisect_right(kept, i)
+            at += at < len(kept) and kept[at] == skip
+            return kept[at] if at < len(kept) else -1
+        at = bisect_left(kept, i) - 1
+        at -= at >= 0 and kept[at] == skip
+        return kept[at] if at >= 0 else -1
 
     def in_list(i: int, other: int) -> bool:
         return any(j >= 0 and not is_copy(i, j) and template_siblings(line(i), line(j))
@@ -109,11 +113,12 @@ def keep_meant(dec: Decision, text: str, starts: np.ndarray, ends: np.ndarray, t
             quoted = nxt >= 0 and near(i, -1, -1) != w and goes_on(line(i), line(nxt))
             if quoted or (in_list(i, w) and in_list(w, i)):
                 stay.add(k)
-                kept[i] = more = True
+                insort(kept, i)
+                more = True
         if not more:
             break
     if not stay:
         return dec
-    keep = [k for k in range(len(dec.removed)) if k not in stay]
-    return Decision(*([col[k] for k in keep] for col in (dec.removed, dec.witness, dec.similarity, dec.block,
+    left = [k for k in range(len(dec.removed)) if k not in stay]
+    return Decision(*([col[k] for k in left] for col in (dec.removed, dec.witness, dec.similarity, dec.block,
                                                          dec.kind)))

@@ -354,3 +354,9 @@ def test_large_inputs_are_correct():
 
 
 # ---------------------------------------------------------------- real-text defects
+
+
+def test_a_line_saved_many_times_collapses_to_one_line():
+    line = "Baca juga: a link line that a scraper saved on every page\r\n"
+    assert dedup.collapse(line * 20_000) == line
+    assert dedup.collapse(("Lede of the story, long enough to count here.\n" + line) * 5_000).count(line) == 1
