@@ -34,6 +34,11 @@ elif case == "distinct_lines":
     docs = ["\n".join(f"w{i}" for i in range(n))]
 elif case == "one_line_1m_times":
     docs = ["Baca juga: a link line that a scraper saved on every page\n" * n]
+elif case == "glued_5k_sentences_then_lines":
+    sentences = [line(12) + "." for _ in range(int(5000 * scale))]
+    docs = [" ".join(sentences) + "\n" + "\n".join(sentences) + "\n"]
+elif case == "near_copies_10k":
+    docs = ["".join(f"Harga cabai rawit di pasar induk naik tajam kata{i} menurut para pedagang\n" for i in range(int(10000 * scale)))]
 elif case == "paragraph_10mb_twice":
     p = line(int(10_000_000 * scale) // 6)
     docs = [p + "\n" + p]
@@ -50,6 +55,8 @@ dt, cpu = time.perf_counter() - t, time.process_time() - c
 check = {
     "one_word_lines": lambda: outs[0] == docs[0],
     "distinct_lines": lambda: outs[0] == docs[0],
+    "glued_5k_sentences_then_lines": lambda: outs[0] == docs[0][: docs[0].index("\n") + 1],
+    "near_copies_10k": lambda: outs[0] == docs[0],
     "one_line_1m_times": lambda: outs[0] == docs[0][: docs[0].index("\n") + 1],
     "paragraph_10mb_twice": lambda: outs[0] == docs[0][: len(docs[0]) // 2 + 1],
     "body_100k_lines_twice": lambda: outs[0] == docs[0][: len(docs[0]) // 2],
@@ -59,7 +66,7 @@ print(json.dumps({"case": case, "docs": len(docs), "mb": size / 1e6, "lines": su
                   "correct": bool(check)}))
 """
 
-CASES = ["news_within_jsonl", "one_word_lines", "distinct_lines", "one_line_1m_times", "paragraph_10mb_twice", "body_100k_lines_twice"]
+CASES = ["news_within_jsonl", "one_word_lines", "distinct_lines", "one_line_1m_times", "glued_5k_sentences_then_lines", "near_copies_10k", "paragraph_10mb_twice", "body_100k_lines_twice"]
 
 
 def main() -> None:

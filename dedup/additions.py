@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import regex
@@ -20,6 +21,12 @@ __all__ = ["numbers", "adds_numbers", "labels", "adds_label", "adds_words", "add
 _NUMBER_RE = regex.compile(r"\p{Nd}+|\p{Numeric_Type=Numeric}+")
 
 
+#: Texts whose numbers, labels and words are kept, most recent first: a long paragraph that
+#: many copies repeat (a glued article) is read once, not once per copy.
+_CACHED_TEXTS = 8
+
+
+@lru_cache(maxsize=_CACHED_TEXTS)
 def numbers(text: str) -> frozenset[str]:
     """The digit runs and numeral-letter runs of ``fold(text)`` (NFKC maps full-width
     digits to ASCII): what :func:`adds_numbers` compares.
@@ -52,6 +59,7 @@ _NEAR = rf"[[\p{{L}}\p{{N}}\p{{M}}]--[{NOSPACE_SCRIPTS}]]"
 _LABEL_RE = regex.compile(rf"(?<!{_NEAR})\p{{Lu}}(?!{_NEAR})", flags=regex.V1)
 
 
+@lru_cache(maxsize=_CACHED_TEXTS)
 def labels(text: str) -> frozenset[str]:
     """The capital letters of ``text`` that stand alone as words (NFKC first).
 
@@ -102,9 +110,7 @@ def adds_words(copy: str, original: str) -> bool:
         >>> adds_words("PiacquadioThe vote ends in the rouunds", "KOMPAS - The vote ends in the rounds")
         False
     """
-    have = set(TOKEN_RE.findall(fold(original)))
-    long_have = [w for w in have if len(w) >= 4]
-    ends = tuple(w for w in have if len(w) >= 3)
+    have, long_have, ends = _vocabulary(original)
     for w in set(TOKEN_RE.findall(fold(_BRACKETED_RE.sub(" ", copy)))) - have:
         if len(w) < _MIN_NEW_WORD or w.isdigit() or w.startswith(ends) or w.endswith(ends):
             continue
@@ -112,6 +118,14 @@ def adds_words(copy: str, original: str) -> bool:
             continue
         return True
     return False
+
+
+@lru_cache(maxsize=_CACHED_TEXTS)
+def _vocabulary(original: str) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """The words of ``original`` that :func:`adds_words` looks up: all, those of four
+    letters or more, and those of three or more."""
+    have = frozenset(TOKEN_RE.findall(fold(original)))
+    return have, tuple(w for w in have if len(w) >= 4), tuple(w for w in have if len(w) >= 3)
 
 
 def _within_two_edits(a: str, b: str) -> bool:

@@ -113,8 +113,15 @@ def _doc_repeats(cfg: Config, text: str, starts: np.ndarray, ends: np.ndarray, c
     matches = Matches(cls, sizes > 0, left, right, sim, (copy[later], container[later], share[later]))
     cl_ = cls.tolist()
 
+    paras: dict[int, str] = {}  # (one object per paragraph: a long witness is hashed once by the caches of adds_fact)
+
+    def para(k: int) -> str:
+        if k not in paras:
+            paras[k] = text[sl[k] : el[k]]
+        return paras[k]
+
     def new_fact(i: int, w: int) -> bool:  # (one class: the same tokens, so the same numbers and words)
-        return cl_[i] != cl_[w] and adds_fact(text[sl[i] : el[i]], text[sl[w] : el[w]], bodies(glued, cl_[i], cl_[w]))
+        return cl_[i] != cl_[w] and adds_fact(para(i), para(w), bodies(glued, cl_[i], cl_[w]))
 
     dec = decide(cls, word_weight(text, starts, ends, tokens), matches, cfg.min_tokens, new_fact)
     found = len(dec.removed)

@@ -79,6 +79,15 @@ def _tokens(line: str) -> tuple[str, ...]:
     return tuple(TOKEN_RE.findall(fold(line)))
 
 
+def _glue_ends(x: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """What :func:`_best` can pair in a line of tokens ``x``: the ends its head tokens can
+    glue (each proper suffix of :data:`MIN_GLUED_WORD` letters or more of its first
+    :data:`MAX_HEAD` tokens), and the first words a body can start with (its first
+    ``MAX_HEAD + 1`` tokens of that length)."""
+    glue = frozenset(t[i:] for t in x[:MAX_HEAD] for i in range(1, len(t) - MIN_GLUED_WORD + 1))
+    return glue, frozenset(w for w in x[: MAX_HEAD + 1] if len(w) >= MIN_GLUED_WORD)
+
+
 def _glued(x: tuple[str, ...], y: tuple[str, ...], threshold: float, k: int) -> Glued | None:
     s, g, h = _best(x, y, k)
     if s >= threshold - 1e-12:
@@ -104,11 +113,15 @@ def glued_pairs(
     sims = sim.copy()
     found: dict[tuple[int, int], Glued] = {}
     toks: dict[int, tuple[str, ...]] = {}
+    ends: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
     for n in maybe.tolist():
         a, b = sorted((int(left[n]), int(right[n])))
         for r in (a, b):
             if r not in toks:
                 toks[r] = _tokens(line(r))
+                ends[r] = _glue_ends(toks[r])
+        if ends[a][0].isdisjoint(ends[b][1]) and ends[b][0].isdisjoint(ends[a][1]):
+            continue  # no head token of one ends with a first word of the other: no glue
         g = _glued(toks[a], toks[b], threshold, k)
         if g is not None:
             found[(a, b)] = g

@@ -57,3 +57,18 @@ def test_groups_that_do_not_cover_the_rows_are_refused(groups):
     keys = band_keys_of_sets(sets, 128, 1, 16, 8)
     with pytest.raises(ValueError, match="groups must be non-decreasing offsets"):
         similar_pairs(sets, keys, 0.5, groups=np.array(groups))
+
+
+@given(st.lists(st.lists(st.integers(0, 40), max_size=15), min_size=1, max_size=8), st.data())
+def test_held_sizes_are_the_intersection_sizes(rows, data):
+    from dedup.contain import held_sizes
+    from dedup.exact import intersection_sizes
+    from dedup.shingle import ShingleSets
+
+    rows = [sorted(set(r)) for r in rows]
+    offsets = np.cumsum([0] + [len(r) for r in rows])
+    sets = ShingleSets(np.array([v for r in rows for v in r], dtype=np.uint32), offsets, np.zeros(len(rows), np.int64))
+    pick = st.lists(st.tuples(st.integers(0, len(rows) - 1), st.integers(0, len(rows) - 1)), max_size=20)
+    pairs = np.array(data.draw(pick), dtype=np.int64).reshape(-1, 2)
+    got = held_sizes(sets, pairs[:, 0], pairs[:, 1])
+    assert got.tolist() == intersection_sizes(sets, pairs[:, 0], pairs[:, 1]).tolist()

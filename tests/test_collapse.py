@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from importlib import resources
 
@@ -360,3 +361,11 @@ def test_a_line_saved_many_times_collapses_to_one_line():
     line = "Baca juga: a link line that a scraper saved on every page\r\n"
     assert dedup.collapse(line * 20_000) == line
     assert dedup.collapse(("Lede of the story, long enough to count here.\n" + line) * 5_000).count(line) == 1
+
+
+def test_a_glued_article_of_a_thousand_sentences_then_its_lines():
+    rnd = random.Random(5)
+    words = [f"kata{i}" for i in range(3000)]
+    sentences = [" ".join(rnd.choice(words) for _ in range(12)) + "." for _ in range(1000)]
+    glued = " ".join(sentences) + "\n"
+    assert dedup.collapse(glued + "\n".join(sentences) + "\n") == glued
