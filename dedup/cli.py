@@ -170,7 +170,7 @@ def _corpus_run_args(k: argparse.ArgumentParser) -> None:
         "--encoding", type=_encoding, default="utf-8",
         help=".txt input and output encoding (default %(default)s; JSONL is UTF-8)",
     )
-    k.add_argument("--n-jobs", type=_positive_int, default=1, help="processes, this one included, or Spark cores with --engine spark (default %(default)s)")
+    k.add_argument("--n-jobs", type=_positive_int, default=1, help="worker processes (1: all in this one), or Spark cores with --engine spark (default %(default)s)")
     k.add_argument("--batch-size", type=_positive_int, default=256, help="documents per batch (default %(default)s)")
     k.add_argument(
         "--engine", choices=["local", "spark"], default="local",

@@ -48,9 +48,10 @@ class Corpus:
             keeps a temporary one that is deleted on :meth:`close`.
         text_field: key of the text in dict documents.
         id_field: key of the id in dict documents.
-        n_jobs: processes sharing the per-batch kernel and the corpus-wide steps,
-            this one included (so ``n_jobs=2`` starts one worker, once the input
-            has run past one batch); the output does not depend on it.
+        n_jobs: worker processes that run the per-batch kernel and share the
+            corpus-wide steps while this one reads and stores (``1``: everything
+            here; ``2`` starts two workers, once the input has run past one
+            batch); the output does not depend on it.
         batch_size: documents per batch (and per index transaction).
         dedupe_ids: skip a document whose id was seen before instead of raising
             (a document whose id and text the index holds already is not a duplicate:
