@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["ranges", "distinct", "distinct_inverse", "distinct_count", "run_ranks", "chunk_bounds", "shared_keys", "top_bytes"]
+__all__ = ["ranges", "distinct", "distinct_inverse", "distinct_count", "run_ranks", "chunk_bounds", "shared_keys", "top_bytes", "group_offsets"]
 
 _U = np.uint64
 
@@ -176,3 +176,18 @@ def top_bytes(flat: np.ndarray) -> np.ndarray:
         [1, 0, 255]
     """
     return flat.view(np.uint8)[7::8] if sys.byteorder == "little" else flat.view(np.uint8)[0::8]
+
+
+def group_offsets(groups: np.ndarray | None, n: int) -> np.ndarray:
+    """``groups`` checked as offsets of runs of ``n`` rows (``0 = g[0] <= g[1] <= ... = n``),
+    as ``int64``; ``None`` is one run of all rows. Anything else raises ``ValueError``.
+
+    Examples:
+        >>> group_offsets(None, 3).tolist(), group_offsets([0, 2, 3], 3).tolist()
+        ([0, 3], [0, 2, 3])
+    """
+    bounds = np.array([0, n], dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64).reshape(-1)
+    if len(bounds) < 2 or bounds[0] != 0 or bounds[-1] != n or (np.diff(bounds) < 0).any():
+        raise ValueError(f"groups must be non-decreasing offsets from 0 to len(sets) = {n}, got {bounds[:8].tolist()}"
+                         f"{'...' if len(bounds) > 8 else ''}")
+    return bounds

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import chunk_bounds, distinct, distinct_inverse, ranges
+from .arrays import chunk_bounds, distinct, distinct_inverse, group_offsets, ranges
 from .exact import PAIR_CHUNK
 from .shingle import ShingleSets
 
@@ -54,9 +54,7 @@ def contained_pairs(
         [[], [], []]
     """
     n = len(sets)
-    bounds = np.array([0, n], dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
-    if len(bounds) < 2 or bounds[0] != 0 or bounds[-1] != n or (np.diff(bounds) < 0).any():
-        raise ValueError(f"groups must be non-decreasing offsets from 0 to len(sets) = {n}, got {bounds[:8].tolist()}...")
+    bounds = group_offsets(groups, n)
     per = np.diff(bounds)
     if n < 2 or not len(sets.values) or per.max() < 2:
         e = np.zeros(0, dtype=np.int64)
@@ -69,9 +67,10 @@ def contained_pairs(
     copies = np.flatnonzero((sizes >= min_size) & (sizes < top[group]))
     rbits = int(per.max() - 1).bit_length()  # a row's place in its group, below its value
     step = 1 << (32 - rbits)  # groups whose (group, value, place) fit 64 bits
-    parts = [_contained(sets, copies[(copies >= bounds[g0]) & (copies < bounds[min(g0 + step, len(per))])],
-                        bounds, group, g0, min(g0 + step, len(per)), rbits, anchors, window)
-             for g0 in range(0, len(per), step)]
+    ends = [(g0, min(g0 + step, len(per))) for g0 in range(0, len(per), step)]
+    at = np.searchsorted(copies, bounds[[g0 for g0, _ in ends] + [len(per)]]).tolist()  # (copies ascend)
+    parts = [_contained(sets, copies[at[k] : at[k + 1]], bounds, group, g0, g1, rbits, anchors, window)
+             for k, (g0, g1) in enumerate(ends)]
     copy = np.concatenate([p[0] for p in parts])
     container = np.concatenate([p[1] for p in parts])
     inter = held_sizes(sets, copy, container)

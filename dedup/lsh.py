@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import chunk_bounds, distinct, ranges, run_ranks, shared_keys
+from .arrays import chunk_bounds, distinct, group_offsets, ranges, run_ranks, shared_keys
 from .config import Config, resolve
 from .exact import duplicate_classes, intersection_sizes, jaccard_pairs, set_fingerprints
 from .minhash import signatures_of_sets
@@ -144,9 +144,7 @@ def similar_pairs(
     with its number, so runs share no bucket but through a 64-bit collision,
     whose pairs are dropped)."""
     if groups is not None:
-        per = np.diff(np.asarray(groups, dtype=np.int64))
-        if len(per) == 0 or groups[0] != 0 or per.sum() != len(sets) or (per < 0).any():
-            raise ValueError(f"groups must be non-decreasing offsets from 0 to len(sets) = {len(sets)}")
+        per = np.diff(group_offsets(groups, len(sets)))
         group = np.repeat(np.arange(len(per), dtype=_U), per)
         keys = keys ^ fmix64(group + _U(_GROUP_KEY))[:, None]
     left, right = candidate_pairs(keys, window)
