@@ -16,7 +16,7 @@ import termios
 
 import pytest
 
-from .conftest import ROOT, TEST_JVM, shared_file
+from .conftest import ROOT, TEST_JVM, TEST_SPARK_CONF, shared_file
 from .test_cli_corpus import BODY, FOOT, docs, read_report, write_jsonl
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -146,7 +146,8 @@ def test_engine_spark_quiet_silences_java_logging(tmp_path):
     env = {k: v for k, v in ENV.items() if k != "PYSPARK_SUBMIT_ARGS"}
     conf = tmp_path / "spark-conf"  # the test session's JVM options, apart from the ones -q gives
     conf.mkdir()
-    (conf / "spark-defaults.conf").write_text(f"spark.driver.defaultJavaOptions {TEST_JVM}\n", encoding="utf-8")
+    (conf / "spark-defaults.conf").write_text(f"spark.driver.defaultJavaOptions {TEST_JVM}\n{TEST_SPARK_CONF}\n",
+                                             encoding="utf-8")
     env["SPARK_CONF_DIR"] = str(conf)
     p = subprocess.run([sys.executable, "-m", "dedup", "corpus", str(src), "-o", str(tmp_path / "out.jsonl"),
                         "--engine", "spark", "-q"], capture_output=True, env=env, timeout=600)

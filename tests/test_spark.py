@@ -11,7 +11,7 @@ import pytest
 
 import dedup
 
-from .conftest import TEST_JVM, shared_file
+from .conftest import TEST_JVM, TEST_SPARK_CONF, shared_file
 from .test_corpus import line_variants, synthetic_corpus
 
 
@@ -27,6 +27,8 @@ def spark():
             mp.setenv("PYSPARK_SUBMIT_ARGS", f'--driver-java-options "{TEST_JVM}" pyspark-shell')
         s = local_session(2, memory="2g")
     s.sparkContext.setLogLevel("ERROR")
+    key, value = TEST_SPARK_CONF.split()
+    s.conf.set(key, value)
     yield s
 
 
