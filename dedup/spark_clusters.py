@@ -18,7 +18,7 @@ __all__ = ["star", "doc_clusters", "with_boilerplate"]
 
 
 def star(edges: DataFrame, dsets: DataFrame, threshold: float) -> DataFrame:
-    """:func:`dedup.corpus.clusters.star_clusters` on DataFrames: rows ``(node, label)`` of
+    """:func:`dedup.corpus.linking.star_clusters` on DataFrames: rows ``(node, label)`` of
     the documents that have an edge; members below ``threshold`` Jaccard with their
     representative leave and are clustered again among themselves, until all hold."""
     from pyspark.sql import functions as F
@@ -49,7 +49,7 @@ def doc_clusters(p: DataFrame, nodes: DataFrame, docs: DataFrame, cfg: Config, e
     least ``doc_threshold`` alike, linked, as star clusters."""
     from pyspark.sql import functions as F
 
-    from .corpus.clusters import DOC_WINDOW, REPRESENTATIVE_SHARE
+    from .corpus.linking import DOC_WINDOW, REPRESENTATIVE_SHARE
 
     kept = p.where(~F.col("removed") & (~F.col(exclude) if exclude else F.lit(True)))
     kept_sets = kept.select("doc", "node").join(nodes.select("node", "shingles"), "node")

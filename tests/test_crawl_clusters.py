@@ -10,7 +10,8 @@ import pytest
 
 import dedup
 from dedup.corpus import settings
-from dedup.corpus.clusters import linking_edges, star_clusters
+from dedup.corpus.linking import linking_edges, star_clusters
+from dedup.corpus.memo import PairSims
 from dedup.corpus.runner import Runner
 from dedup.lsh import head_pairs, jaccard_pairs, unique_pairs
 from dedup.shingle import ShingleSets
@@ -110,11 +111,11 @@ def test_star_clusters_are_the_same_for_any_edge_order() -> None:
     sets = ShingleSets(np.concatenate(rows), offsets, np.full(12, 30, dtype=np.int64))
     left = np.array([*range(11), 0, 3], dtype=np.int64)
     right = np.array([*range(1, 12), 5, 9], dtype=np.int64)
-    workers = Runner(1)
-    a = star_clusters(sets, left, right, 12, 0.3, workers)
+    jac = PairSims(sets, Runner(1), 12)
+    a = star_clusters(jac, left, right, 12, 0.3)
     for seed in range(3):
         order = np.random.default_rng(seed).permutation(len(left))
-        assert star_clusters(sets, right[order], left[order], 12, 0.3, workers).tolist() == a.tolist()
+        assert star_clusters(jac, right[order], left[order], 12, 0.3).tolist() == a.tolist()
     rep_sim = jaccard_pairs(sets, np.arange(12), a)
     assert (rep_sim >= 0.3).all()
 
@@ -138,14 +139,14 @@ def test_verifying_only_the_pairs_components_need_gives_the_stars_of_all_pairs(
     sets = ShingleSets(np.concatenate(rows), offsets, np.array([len(r) for r in rows], dtype=np.int64))
     pairs = sorted({tuple(sorted(rnd.sample(range(40), 2))) for _ in range(400)})
     left, right = (np.array(x, dtype=np.int64) for x in zip(*pairs))
-    workers = Runner(1)
+    jac = PairSims(sets, Runner(1), 40)
     sim = jaccard_pairs(sets, left, right)
     ok = sim >= 0.4 - 1e-12
-    want = star_clusters(sets, left[ok], right[ok], 40, 0.3, workers, sim[ok])
+    want = star_clusters(jac, left[ok], right[ok], 40, 0.3, sim[ok])
     for piece in (1, 7, len(left)):
         monkeypatch.setattr(settings, "LINK_PIECE", piece)
-        edges, s, pending = linking_edges(sets, left, right, 40, 0.4, workers)
-        got = star_clusters(sets, *edges, 40, 0.3, workers, s, pending=pending, link=0.4)
+        edges, s, pending = linking_edges(jac, left, right, 40, 0.4)
+        got = star_clusters(jac, *edges, 40, 0.3, s, pending=pending, link=0.4)
         assert got.tolist() == want.tolist(), piece
 
 
@@ -155,11 +156,11 @@ def test_members_that_leave_a_star_are_joined_by_a_pair_set_aside(monkeypatch: p
     rows = [np.arange(a, a + 100, dtype=np.uint32) for a in (0, 30, 60, 61)]
     sets = ShingleSets(np.concatenate(rows), np.arange(0, 401, 100, dtype=np.int64), np.full(4, 100, dtype=np.int64))
     left, right = np.array([0, 0, 0, 1, 1, 2]), np.array([1, 2, 3, 2, 3, 3])
-    workers = Runner(1)
+    jac = PairSims(sets, Runner(1), 4)
     monkeypatch.setattr(settings, "LINK_PIECE", 1)
-    edges, sim, pending = linking_edges(sets, left, right, 4, 0.4, workers)
+    edges, sim, pending = linking_edges(jac, left, right, 4, 0.4)
     assert pending[0].tolist() == [2] and pending[1].tolist() == [3]
-    assert star_clusters(sets, *edges, 4, 0.3, workers, sim, pending=pending, link=0.4).tolist() == [0, 0, 2, 2]
+    assert star_clusters(jac, *edges, 4, 0.3, sim, pending=pending, link=0.4).tolist() == [0, 0, 2, 2]
 
 
 def test_a_paragraph_reused_by_a_few_follow_ups_of_one_story_is_not_boilerplate() -> None:

@@ -12,10 +12,12 @@ from ..lsh import set_fingerprints
 from ..shingle import ShingleSets
 from . import settings
 from .batches import BatchAnalysis
-from .clusters import cluster_state, pair_jaccard, state_misfit
+from .clusters import cluster_state, state_misfit
+from .jaccard import pair_jaccard
+from .memo import read_memos, stored_memos
 from .nodes import Nodes
 from .runner import Runner
-from .settings import P_COLUMNS
+from .settings import P_COLUMNS, P_DOC
 
 __all__ = ["IndexView", "read_view", "link_new"]
 
@@ -151,8 +153,12 @@ class IndexView:
             self._state = stored
         if self._state is None:
             edges = np.concatenate(self.edges) if self.edges else np.zeros((0, 2), dtype=np.int64)
-            self._state = cluster_state(self.config, self.nodes.sets, edges, par, self.n_docs, self.runner,
-                                        self.doc_text)
+            memos, bad = read_memos(self.store.read_memos(), 2, par[:, P_DOC], self.n_docs, self.config.doc_lsh[0])
+            if bad is not None:
+                raise self.store.damaged(f"its {bad} does not fit its {len(par)} paragraphs")
+            record = self.writer and self.store.durable
+            self._state, made = cluster_state(self.config, self.nodes.sets, edges, par, self.n_docs, self.runner,
+                                              self.doc_text, (memos[0], memos[1]), record)
             if self.writer:
-                self.store.write_state(self._state, stamp)
+                self.store.write_state(self._state, stamp, stored_memos(made))
         return self._state

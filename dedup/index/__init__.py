@@ -30,9 +30,9 @@ and the :class:`Store` (:mod:`~dedup.index.store`).
 from .encoding import decode_text, doc_crc, encode_id, encode_text, row_crc, stored_text
 from .errors import IndexError_, IndexMismatchError
 from .schema import SCHEMA_VERSION, config_fingerprint
-from .store import Store
+from .store import MEMO, Store
 
 __all__ = [
-    "SCHEMA_VERSION", "IndexMismatchError", "IndexError_", "Store", "encode_text", "decode_text", "stored_text", "config_fingerprint",
+    "SCHEMA_VERSION", "MEMO", "IndexMismatchError", "IndexError_", "Store", "encode_text", "decode_text", "stored_text", "config_fingerprint",
     "row_crc", "doc_crc", "encode_id",
 ]

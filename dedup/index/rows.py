@@ -45,10 +45,11 @@ def links_row(first_node: int, last_node: int, edges: np.ndarray, sims: np.ndarr
     return (*fields, row_crc(*fields))
 
 
-def state_rows(arrays: dict[str, np.ndarray], stamp: np.ndarray) -> list[tuple[Any, ...]]:
-    """The rows of the cluster state ``arrays`` and its ``stamp``."""
+def state_rows(arrays: dict[str, np.ndarray], stamp: np.ndarray | None) -> list[tuple[Any, ...]]:
+    """The rows of the cluster state ``arrays`` and its ``stamp`` (if any)."""
     rows = []
-    for k, v in {**arrays, "stamp": np.asarray(stamp, dtype=np.int64)}.items():
+    named = arrays if stamp is None else {**arrays, "stamp": np.asarray(stamp, dtype=np.int64)}
+    for k, v in named.items():
         dt, data = v.dtype.str.lstrip("<>|="), to_blob(v)
         rows.append((k, dt, data, row_crc(k, dt, data)))
     return rows

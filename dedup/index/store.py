@@ -31,7 +31,11 @@ from .rows import (
 from .schema import open_schema
 from .sharing import HAVE_FLOCK, Transaction, acquire_lock, lock_path, snapshot
 
-__all__ = ["Store"]
+__all__ = ["Store", "MEMO"]
+
+#: The prefix of the names of the memos stored with the cluster state (see :meth:`Store.write_state`).
+MEMO = "memo"
+_DROP_STATE = "DELETE FROM state WHERE substr(name, 1, 4) != ?"
 
 
 class Store:
@@ -146,7 +150,7 @@ class Store:
             if self.durable:
                 row = batch_row(batch, docs, paragraphs, first_node, sets, keys)
                 db.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
-                db.execute("DELETE FROM state")  # cluster state is stale now
+                db.execute(_DROP_STATE, (MEMO,))  # the cluster state is stale now (its memos still hold)
 
     @sqlite_errors
     def write_links(self, first_node: int, last_node: int, edges: np.ndarray, sims: np.ndarray) -> None:
@@ -157,16 +161,20 @@ class Store:
         row = links_row(first_node, last_node, edges, sims)
         with self.transaction():
             db.execute("INSERT INTO links VALUES (?, ?, ?, ?, ?)", row)
-            db.execute("DELETE FROM state")
+            db.execute(_DROP_STATE, (MEMO,))
 
     @sqlite_errors
-    def write_state(self, arrays: dict[str, np.ndarray], stamp: np.ndarray) -> None:
+    def write_state(self, arrays: dict[str, np.ndarray], stamp: np.ndarray,
+                    memos: dict[str, np.ndarray] | None = None) -> None:
         """Replace the stored cluster state (one transaction), stamped with ``stamp``
-        (what it was derived from: :meth:`read_state` returns it for that stamp only)."""
+        (what it was derived from: :meth:`read_state` returns it for that stamp only), and
+        the ``memos`` made with it (named ``memo...``: :meth:`read_memos` returns them)."""
         if not self.durable:
             return
         db = self.conn
-        rows = state_rows(arrays, stamp)
+        if any(not k.startswith(MEMO) for k in memos or {}):
+            raise ValueError(f"memo names start with {MEMO!r}, got {sorted(memos or {})}")
+        rows = state_rows(arrays, stamp) + state_rows(memos or {}, None)
         with self.transaction():
             db.execute("DELETE FROM state")
             db.executemany("INSERT INTO state VALUES (?, ?, ?, ?)", rows)
@@ -287,9 +295,16 @@ class Store:
         """The stored cluster state if it was derived from ``stamp`` (see :meth:`write_state`),
         else ``None``."""
         db = self.conn
-        rows = db.execute("SELECT name, dtype, data, crc FROM state").fetchall()
+        rows = db.execute("SELECT name, dtype, data, crc FROM state WHERE substr(name, 1, 4) != ?", (MEMO,)).fetchall()
         out = decode_state(self.path, rows)
         st = out.pop("stamp", None)
         if st is None or not np.array_equal(st, np.asarray(stamp, dtype=np.int64)):
             return None
         return out
+
+    def read_memos(self) -> dict[str, np.ndarray]:
+        """The memos stored with the cluster state (see :meth:`write_state`), whatever its stamp:
+        they hold for the documents they cover (see :mod:`dedup.corpus.memo`)."""
+        rows = self.conn.execute("SELECT name, dtype, data, crc FROM state WHERE substr(name, 1, 4) = ?",
+                                 (MEMO,)).fetchall()
+        return decode_state(self.path, rows)
