@@ -7,10 +7,11 @@ They know nothing of paragraphs or shingles; every other module of ``dedup`` may
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["ranges", "distinct", "distinct_inverse", "distinct_count", "run_ranks", "chunk_bounds", "shared_keys", "top_bytes", "group_offsets"]
+__all__ = ["ranges", "distinct", "distinct_runs", "distinct_inverse", "distinct_count", "run_ranks", "chunk_bounds", "shared_keys", "top_bytes", "group_offsets"]
 
 _U = np.uint64
 
@@ -45,6 +46,31 @@ def distinct(values: np.ndarray, *, runs: bool = False) -> np.ndarray:
     if len(out) > 1:
         out = out[np.concatenate(([True], out[1:] != out[:-1]))]
     return out
+
+
+def distinct_runs(runs: Iterable[np.ndarray], hold: int = 1 << 20) -> np.ndarray:
+    """The sorted distinct values of ``runs`` (each sorted and distinct), merged as they come:
+    whenever the runs held outgrow both ``hold`` values and the distinct values merged so far,
+    they are merged into those. However often each value recurs across the runs (a pair of
+    near copies comes from every band they share), memory stays a few times the distinct values.
+
+    Examples:
+        >>> distinct_runs([np.array([1, 5]), np.array([2, 5]), np.array([1, 9])], hold=1).tolist()
+        [1, 2, 5, 9]
+    """
+    done: np.ndarray | None = None
+    held: list[np.ndarray] = []
+    size = 0
+    for r in runs:
+        held.append(r)
+        size += len(r)
+        if size > max(hold, 0 if done is None else len(done)):
+            done = distinct(np.concatenate(held if done is None else [done, *held]), runs=True)
+            held, size = [], 0
+    if held or done is None:
+        parts = held if done is None else [done, *held]
+        done = distinct(np.concatenate(parts), runs=True) if parts else np.zeros(0, dtype=np.int64)
+    return done
 
 
 def distinct_inverse(ids: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -109,6 +109,16 @@ def test_shared_keys_equals_definition(parts):
     assert shared_keys(keys).tolist() == [i for _, i in want]
 
 
+@given(st.lists(st.lists(st.integers(-3, 40), max_size=30), max_size=12), st.integers(1, 20))
+def test_distinct_runs_equals_the_distinct_values_of_all(runs, hold):
+    """Runs merged as they come, however small the share held before a merge."""
+    from dedup.arrays import distinct_runs
+
+    arrays = [np.unique(np.array(r, dtype=np.int64)) for r in runs]
+    want = sorted({v for r in runs for v in r})
+    assert distinct_runs(iter(arrays), hold=hold).tolist() == want
+
+
 def test_union_and_jaccard_merge_paths_match_plain_sort(monkeypatch):
     """jaccard_pairs and union_rows rely on a stable sort merging sorted runs; the
     answers equal Python sets on rows of many sizes (large enough to be chunked)."""

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import chunk_bounds, run_ranks, shared_keys, top_bytes
-from ..lsh import head_pairs, unique_pairs, window_pairs
+from ..arrays import chunk_bounds, distinct, distinct_runs, run_ranks, shared_keys, top_bytes
+from ..lsh import head_pairs, window_pairs
 from . import settings
 from .joined import Joined
 from .settings import Share
@@ -51,27 +51,34 @@ def bucket_pairs(
     step = max(1, len(flat) // (1 << 16))
     counts = np.bincount(top[::step], minlength=256) * step
     bytes_ = [lo + a for a, _ in chunk_bounds(counts[lo:hi], settings.RANGE_PIECE)] + [hi]
-    left, right, out = [], [], []
-    for b0, b1 in zip(bytes_, bytes_[1:]):
-        p = np.flatnonzero((top >= b0) & (top < b1)) if (b0, b1) != (0, 256) else np.arange(len(flat), dtype=np.int64)
-        keys = flat[p]
-        if not sorted_out:  # only the buckets of two or more nodes matter (and the pairs are distinct)
+    pieces = list(zip(bytes_, bytes_[1:]))
+
+    def piece(b0: int, b1: int) -> np.ndarray:
+        return np.flatnonzero((top >= b0) & (top < b1)) if (b0, b1) != (0, 256) else np.arange(len(flat), dtype=np.int64)
+
+    if not sorted_out:  # only the buckets of two or more nodes matter; pairs merged as the pieces come
+        def codes(p: np.ndarray) -> np.ndarray:
+            keys = flat[p]
             order = shared_keys(keys)
-            pairs = unique_pairs(*(head_pairs if heads else window_pairs)(p[order] // bands + first,
-                                                                          run_ranks(keys[order]), window), n)
-        else:
-            order = np.argsort(keys, kind="stable")  # stable: nodes ascending within a bucket
-            sk, nodes = keys[order], p[order] // bands + first
-            rank = run_ranks(sk)
-            pairs = window_pairs(nodes, rank, window)
-            out.append((sk, nodes, np.maximum(window - rank, 0)))
+            a, b = (head_pairs if heads else window_pairs)(p[order] // bands + first, run_ranks(keys[order]), window)
+            return distinct(a[a != b] * n + b[a != b])
+
+        code = distinct_runs(codes(piece(b0, b1)) for b0, b1 in pieces)
+        return code // n, code % n, ()
+    left, right, out = [], [], []
+    for b0, b1 in pieces:
+        p = piece(b0, b1)
+        keys = flat[p]
+        order = np.argsort(keys, kind="stable")  # stable: nodes ascending within a bucket
+        sk, nodes = keys[order], p[order] // bands + first
+        rank = run_ranks(sk)
+        pairs = window_pairs(nodes, rank, window)
+        out.append((sk, nodes, np.maximum(window - rank, 0)))
         left.append(pairs[0])
         right.append(pairs[1])
     e = np.zeros(0, dtype=np.int64)
     lcat = np.concatenate(left) if left else e
     rcat = np.concatenate(right) if right else e.copy()
-    if not sorted_out:  # distinct within each piece: merged, not sorted
-        return (*unique_pairs(lcat, rcat, n, runs=True), ())
     if not out:
         return lcat, rcat, (np.zeros(0, dtype=_U), e.copy(), e.copy())
     sk, nodes, need = (np.concatenate([o[i] for o in out]) for i in range(3))
