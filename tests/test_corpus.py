@@ -626,3 +626,24 @@ def test_index_mismatch_error_is_public_and_says_the_fix(tmp_path):
     with pytest.raises(dedup.IndexMismatchError, match=f"{path}.*different Config") as e:
         dedup.Corpus(dedup.Config(threshold=0.8), index=path)
     assert isinstance(e.value, ValueError)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_small_memory_budget_gives_the_same_results(monkeypatch, n_jobs):
+    """Document sets over DOC_SETS_BYTES are made per piece of pairs and dropped, pairs are
+    verified a few shingles at a time: the results do not change."""
+    import dedup.corpus
+    from dedup.corpus import linking
+
+    docs, _ = synthetic_corpus(12)
+    want = [r.to_json() for r in dedup.dedupe(docs)]
+    made = []
+    keys = linking.doc_keys
+    monkeypatch.setattr(linking, "doc_keys", lambda *a: made.append(a[3]) or keys(*a))
+    monkeypatch.setattr(dedup.corpus.settings, "DOC_SETS_BYTES", 256)
+    monkeypatch.setattr(dedup.corpus.settings, "JACCARD_PIECE", 40)
+    monkeypatch.setattr(dedup.corpus.settings, "PARALLEL_MIN_ITEMS", 0)
+    monkeypatch.setattr(dedup.corpus.settings, "SPAWN_MIN_ITEMS", 0)
+    assert [r.to_json() for r in dedup.dedupe(docs, n_jobs=n_jobs)] == want
+    if n_jobs == 1:  # (the workers' calls are not seen here)
+        assert len(made) > 4 and max(made) < len(docs) // 2  # pieces of documents

@@ -24,7 +24,7 @@ from .pairs import range_pairs
 from .runner import Runner
 
 __all__ = ["REPRESENTATIVE_SHARE", "DOC_WINDOW", "Jaccard", "doc_clusters", "all_doc_sets", "memo_doc_sets",
-           "doc_sets", "linking_edges", "star_clusters"]
+           "doc_sets", "doc_keys", "linking_edges", "star_clusters"]
 
 #: The Jaccard of pairs of rows ``(left, right)`` (such as a :class:`~dedup.corpus.memo.PairSims`).
 Jaccard = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -77,10 +77,15 @@ def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray
 
 
 def all_doc_sets(cfg: Config, sets: NodeStore, kd: np.ndarray, kn: np.ndarray, n_docs: int, workers: Runner
-                 ) -> tuple[ShingleSets | NodeStore, Joined]:
+                 ) -> tuple[ShingleSets | NodeStore | LazyDocSets, Joined]:
     """The sets and band keys of all ``n_docs`` documents (paragraph nodes ``kn`` of the
-    documents ``kd``), made by ranges of documents with about equal numbers of paragraphs."""
+    documents ``kd``), made by ranges of documents with about equal numbers of paragraphs; sets
+    that could take more than :data:`~settings.DOC_SETS_BYTES` are not kept but made again
+    where pairs compare them (:class:`~dedup.corpus.memo.LazyDocSets`)."""
+    bound = int(sets.sizes[kn].sum()) * 4  # bytes the sets take at most
     k = workers.pieces(len(kd) * 16, settings.PIECES)
+    if bound > settings.DOC_SETS_BYTES:  # pieces of at most a quarter of the budget each
+        k = max(k, -(-bound * 4 // settings.DOC_SETS_BYTES))
     cuts = sorted({0, n_docs, *(int(kd[len(kd) * i // k]) for i in range(1, k))})
 
     def part(d0: int, d1: int) -> tuple[Any, ...]:
@@ -88,9 +93,16 @@ def all_doc_sets(cfg: Config, sets: NodeStore, kd: np.ndarray, kn: np.ndarray, n
         uniq, inv = distinct_inverse(kn[p0:p1], sets.n)
         return sets.take(uniq), inv, kd[p0:p1] - d0, d1 - d0, cfg.num_perm, cfg.seed, cfg.doc_lsh
 
-    done = workers.share(doc_sets, part, cuts)
-    dsets = done[0][0] if len(done) == 1 else NodeStore.of(d for d, _ in done)  # (the parts, not joined)
-    return dsets, Joined(tuple(k for _, k in done))
+    if bound <= settings.DOC_SETS_BYTES:
+        done = workers.share(doc_sets, part, cuts)
+        dsets = done[0][0] if len(done) == 1 else NodeStore.of(d for d, _ in done)  # (the parts, not joined)
+        return dsets, Joined(tuple(k for _, k in done))
+    # bounded memory: each document's keys and set size made by pieces, the sets dropped
+    lazy = LazyDocSets(sets, kd, kn, n_docs, keep=False)
+    step = max(1, workers.n_jobs)  # (pieces at once: one per process)
+    done = [d for g in range(0, len(cuts) - 1, step) for d in workers.share(doc_keys, part, cuts[g : g + step + 1])]
+    lazy.sizes = np.concatenate([s for s, _ in done])
+    return lazy, Joined(tuple(k for _, k in done))
 
 
 def memo_doc_sets(cfg: Config, sets: NodeStore, kd: np.ndarray, kn: np.ndarray, n_docs: int, memo: PassMemo,
@@ -198,6 +210,14 @@ class _EdgeJaccard:
         if miss.any():
             out[miss] = self.jaccard(a[miss], b[miss])
         return out
+
+
+def doc_keys(
+    sets: ShingleSets, rows: np.ndarray, docs: np.ndarray, n_docs: int, num_perm: int, seed: int, lsh: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`doc_sets`, the sets' sizes instead of the sets."""
+    dsets, keys = doc_sets(sets, rows, docs, n_docs, num_perm, seed, lsh)
+    return np.diff(dsets.offsets), keys
 
 
 def doc_sets(

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..arrays import distinct_inverse, ranges
+from ..arrays import chunk_bounds, distinct_inverse, ranges
 from ..index import MEMO
 from ..shingle import ShingleSets, union_rows
+from . import settings
 from .jaccard import Rows, pair_jaccard
 from .nodes import NodeStore
 from .runner import Runner
@@ -111,11 +112,12 @@ def read_memos(arrays: dict[str, np.ndarray], passes: int, doc: np.ndarray, n_do
 class LazyDocSets:
     """The document sets of ``n_docs`` documents, each the union of the node sets (rows of
     ``nodes``) of its paragraphs ``node`` (``doc``: their documents, ascending), made on the
-    first :meth:`take` that names it. ``sizes``: each set's size (filled by the caller for
+    first :meth:`take` that names it and kept (``keep``), or made for each :meth:`take` (memory
+    bounded by what one take asks for). ``sizes``: each set's size (filled by the caller for
     the documents it has not taken)."""
 
-    def __init__(self, nodes: NodeStore, doc: np.ndarray, node: np.ndarray, n_docs: int):
-        self.nodes, self.node = nodes, node
+    def __init__(self, nodes: NodeStore, doc: np.ndarray, node: np.ndarray, n_docs: int, keep: bool = True):
+        self.nodes, self.node, self.keep = nodes, node, keep
         self.bounds = np.searchsorted(doc, np.arange(n_docs + 1, dtype=np.int64))
         self.sizes = np.zeros(n_docs, dtype=np.int64)
         self.at = np.full(n_docs, -1, dtype=np.int64)  # row in ``made`` of each document made
@@ -124,14 +126,21 @@ class LazyDocSets:
     def take(self, docs: np.ndarray) -> ShingleSets:
         """The sets of ``docs``, in that order."""
         docs = np.asarray(docs, dtype=np.int64)
+        if not self.keep:
+            new, inv = np.unique(docs, return_inverse=True)
+            return self.union(new).take(inv.reshape(-1))
         new = np.unique(docs[self.at[docs] < 0])
         if len(new):
-            counts = self.bounds[new + 1] - self.bounds[new]
-            uniq, inv = distinct_inverse(self.node[ranges(self.bounds[new], counts)], self.nodes.n)
-            sets = union_rows(self.nodes.take(uniq), inv, np.repeat(np.arange(len(new)), counts), len(new))
+            sets = self.union(new)
             self.at[new] = self.made.append(sets) + np.arange(len(new))
             self.sizes[new] = np.diff(sets.offsets)
         return self.made.take(self.at[docs])
+
+    def union(self, docs: np.ndarray) -> ShingleSets:
+        """The sets of the distinct ascending ``docs``, made now."""
+        counts = self.bounds[docs + 1] - self.bounds[docs]
+        uniq, inv = distinct_inverse(self.node[ranges(self.bounds[docs], counts)], self.nodes.n)
+        return union_rows(self.nodes.take(uniq), inv, np.repeat(np.arange(len(docs)), counts), len(docs))
 
 
 class PairSims:
@@ -167,10 +176,20 @@ class PairSims:
             miss = ~hit
         if miss.any():
             a, b = left[miss], right[miss]
-            out[miss] = s = pair_jaccard(self.sets, a, b, self.workers)
+            out[miss] = s = self.compute(a, b)
             if self.record:
                 self.got.append((a, b, s))
         return out
+
+    def compute(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The Jaccard of the pairs ``a``-``b``, in pieces of :data:`~settings.JACCARD_PIECE`
+        shingles where the sets are made for each piece."""
+        if not isinstance(self.sets, LazyDocSets) or self.sets.keep:
+            return pair_jaccard(self.sets, a, b, self.workers)
+        sizes = self.sets.sizes
+        cuts = chunk_bounds(sizes[a] + sizes[b], settings.JACCARD_PIECE)
+        e = np.zeros(0, dtype=np.float64)
+        return np.concatenate([e, *(pair_jaccard(self.sets, a[i:j], b[i:j], self.workers) for i, j in cuts)])
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(left, right, sim)`` of every pair known or computed, each once (``left < right``)."""

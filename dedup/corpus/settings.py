@@ -17,7 +17,7 @@ from typing import Any
 
 from ..templates import FAMILIES
 
-__all__ = ["PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS", "RANGE_PIECES", "PIECES", "WORKERS_AFTER",
+__all__ = ["DOC_SETS_BYTES", "JACCARD_PIECE", "PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS", "RANGE_PIECES", "PIECES", "WORKERS_AFTER",
            "RESULT_CHUNK", "RANGE_PIECE", "LINK_PIECE", "SHARE_DIR", "MAP_MIN_BYTES", "Share", "P_DOC", "P_START", "P_END",
            "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED", "P_FORM", "P_LEAD", "P_COLUMNS"]
 
@@ -34,6 +34,13 @@ WORKERS_AFTER = 1
 #: Candidate document pairs verified at once by linking_edges (the pairs of a piece whose documents
 #: the pieces before linked are not compared).
 LINK_PIECE = 1 << 15
+#: Document sets kept in memory for a document-clustering pass while their paragraphs' sets hold
+#: at most this many bytes (an upper bound of theirs); beyond, each piece of pairs makes the sets
+#: it compares and drops them (bounded memory, at about twice the work of making each set once).
+DOC_SETS_BYTES = 1 << 30
+#: Shingles (of both sides) of the pairs compared at once where sets are made per piece, and
+#: candidate node pairs verified at once by a linking pass.
+JACCARD_PIECE = 1 << 25
 #: Documents per chunk of :meth:`Corpus.results`.
 RESULT_CHUNK = 512
 #: Band keys sorted at once by a key-range step (see bucket_pairs).

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import chunk_bounds
 from ..config import Config
 from ..index import Store, stored_text
 from ..lsh import set_fingerprints
@@ -57,10 +58,15 @@ def link_new(nodes: Nodes, config: Config, runner: Runner) -> tuple[int, int, np
     first, last = nodes.linked, nodes.n
     pieces = runner.pieces((last - first) * config.lsh[0], settings.RANGE_PIECES)
     left, right = nodes.candidates(runner.share, pieces)
-    sim = pair_jaccard(nodes.sets, left, right, runner)
-    ok = sim >= config.threshold - 1e-12
-    edges = np.stack((left[ok], right[ok]), axis=1) if ok.any() else np.zeros((0, 2), dtype=np.int64)
-    return first, last, edges, sim[ok]
+    sizes = nodes.sets.sizes
+    got = []
+    for a, b in chunk_bounds(sizes[left] + sizes[right], settings.JACCARD_PIECE):  # (bounded memory)
+        sim = pair_jaccard(nodes.sets, left[a:b], right[a:b], runner)
+        ok = np.flatnonzero(sim >= config.threshold - 1e-12)
+        got.append((left[a:b][ok], right[a:b][ok], sim[ok]))
+    e = np.zeros(0, dtype=np.int64)
+    edges = np.stack((np.concatenate([e, *(g[0] for g in got)]), np.concatenate([e, *(g[1] for g in got)])), axis=1)
+    return first, last, edges, np.concatenate([np.zeros(0), *(g[2] for g in got)])
 
 
 class IndexView:
