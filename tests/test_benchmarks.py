@@ -28,6 +28,7 @@ SCRIPTS = [
     ("bench_reports.py", "reports_quick.json", True),
     ("bench_report_html.py", "report_html_quick.json", True),
     ("bench_incremental.py", "incremental_quick.json", True),
+    ("bench_real_million.py", "real_million_quick.json", True),
 ]
 
 
