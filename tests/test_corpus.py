@@ -642,6 +642,7 @@ def test_a_small_memory_budget_gives_the_same_results(monkeypatch, n_jobs):
     monkeypatch.setattr(linking, "doc_keys", lambda *a: made.append(a[3]) or keys(*a))
     monkeypatch.setattr(dedup.corpus.settings, "DOC_SETS_BYTES", 256)
     monkeypatch.setattr(dedup.corpus.settings, "JACCARD_PIECE", 40)
+    monkeypatch.setattr(dedup.corpus.settings, "LINK_VERIFY", 40)
     monkeypatch.setattr(dedup.corpus.settings, "PARALLEL_MIN_ITEMS", 0)
     monkeypatch.setattr(dedup.corpus.settings, "SPAWN_MIN_ITEMS", 0)
     assert [r.to_json() for r in dedup.dedupe(docs, n_jobs=n_jobs)] == want

@@ -12,12 +12,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..arrays import distinct_count
+from ..arrays import chunk_bounds, distinct_count
 from ..cluster import components
 from ..config import Config
 from ..forms import exempt
 from ..templates import template_paragraphs
 from ..topics import topic_docs, topical_clusters, words_of
+from . import settings
 from .jaccard import pair_jaccard
 from .linking import doc_clusters
 from .memo import PassMemo
@@ -54,14 +55,17 @@ def cluster_state(
     first_of_comp = np.full(n_nodes, n_par, dtype=np.int64)
     np.minimum.at(first_of_comp, comp, np.arange(n_par, dtype=np.int64))
     cluster = first_of_comp[comp]
+    del comp, first_of_comp  # (as large as the corpus: gone before the passes)
+    doc_cluster, story_freq, boiler, memos = stories(cfg, sets, par, cluster, n_docs, workers, text, memos, record)
     size = np.bincount(cluster, minlength=n_par)[cluster] if n_par else e
     doc_freq = distinct_count(cluster, doc, n_par)
-    doc_cluster, story_freq, boiler, memos = stories(cfg, sets, par, cluster, n_docs, workers, text, memos, record)
     # similarity of each paragraph to the earliest one of its cluster
     sim = np.ones(n_par, dtype=np.float64)
-    diff = node != node[cluster] if n_par else np.zeros(0, dtype=bool)
-    if diff.any():
-        sim[diff] = pair_jaccard(sets, node[diff], node[cluster[diff]], workers)
+    diff = np.flatnonzero(node != node[cluster]) if n_par else e
+    sizes = sets.sizes
+    for a, b in chunk_bounds(sizes[node[diff]] + sizes[node[cluster[diff]]], settings.LINK_VERIFY):
+        at = diff[a:b]
+        sim[at] = pair_jaccard(sets, node[at], node[cluster[at]], workers)
     return {
         "cluster": cluster, "size": size, "doc_freq": doc_freq, "story_freq": story_freq,
         "boilerplate": boiler.astype(np.int8), "sim": sim, "doc_cluster": doc_cluster,

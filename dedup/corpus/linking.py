@@ -84,8 +84,8 @@ def all_doc_sets(cfg: Config, sets: NodeStore, kd: np.ndarray, kn: np.ndarray, n
     where pairs compare them (:class:`~dedup.corpus.memo.LazyDocSets`)."""
     bound = int(sets.sizes[kn].sum()) * 4  # bytes the sets take at most
     k = workers.pieces(len(kd) * 16, settings.PIECES)
-    if bound > settings.DOC_SETS_BYTES:  # pieces of at most a quarter of the budget each
-        k = max(k, -(-bound * 4 // settings.DOC_SETS_BYTES))
+    if bound > settings.DOC_SETS_BYTES:  # pieces of at most a sixteenth of the budget each
+        k = max(k, -(-bound * 16 // settings.DOC_SETS_BYTES))
     cuts = sorted({0, n_docs, *(int(kd[len(kd) * i // k]) for i in range(1, k))})
 
     def part(d0: int, d1: int) -> tuple[Any, ...]:

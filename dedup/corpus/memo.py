@@ -127,6 +127,8 @@ class LazyDocSets:
         """The sets of ``docs``, in that order."""
         docs = np.asarray(docs, dtype=np.int64)
         if not self.keep:
+            if len(docs) < 2 or (docs[1:] > docs[:-1]).all():  # (as pair_jaccard asks: no copy)
+                return self.union(docs)
             new, inv = np.unique(docs, return_inverse=True)
             return self.union(new).take(inv.reshape(-1))
         new = np.unique(docs[self.at[docs] < 0])

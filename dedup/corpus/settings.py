@@ -17,7 +17,7 @@ from typing import Any
 
 from ..templates import FAMILIES
 
-__all__ = ["DOC_SETS_BYTES", "JACCARD_PIECE", "PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS", "RANGE_PIECES", "PIECES", "WORKERS_AFTER",
+__all__ = ["DOC_SETS_BYTES", "JACCARD_PIECE", "LINK_VERIFY", "PARALLEL_MIN_ITEMS", "SPAWN_MIN_ITEMS", "RANGE_PIECES", "PIECES", "WORKERS_AFTER",
            "RESULT_CHUNK", "RANGE_PIECE", "LINK_PIECE", "SHARE_DIR", "MAP_MIN_BYTES", "Share", "P_DOC", "P_START", "P_END",
            "P_CUT", "P_TOKENS", "P_NODE", "P_REMOVED", "P_FORM", "P_LEAD", "P_COLUMNS"]
 
@@ -38,9 +38,11 @@ LINK_PIECE = 1 << 15
 #: at most this many bytes (an upper bound of theirs); beyond, each piece of pairs makes the sets
 #: it compares and drops them (bounded memory, at about twice the work of making each set once).
 DOC_SETS_BYTES = 1 << 30
-#: Shingles (of both sides) of the pairs compared at once where sets are made per piece, and
-#: candidate node pairs verified at once by a linking pass.
-JACCARD_PIECE = 1 << 25
+#: Shingles (of both sides) of the pairs compared at once where document sets are made per piece.
+JACCARD_PIECE = 1 << 23
+#: Shingles (of both sides) of the node pairs verified at once (a linking pass's candidates, each
+#: paragraph against its cluster's earliest one).
+LINK_VERIFY = 1 << 25
 #: Documents per chunk of :meth:`Corpus.results`.
 RESULT_CHUNK = 512
 #: Band keys sorted at once by a key-range step (see bucket_pairs).

@@ -60,7 +60,7 @@ def link_new(nodes: Nodes, config: Config, runner: Runner) -> tuple[int, int, np
     left, right = nodes.candidates(runner.share, pieces)
     sizes = nodes.sets.sizes
     got = []
-    for a, b in chunk_bounds(sizes[left] + sizes[right], settings.JACCARD_PIECE):  # (bounded memory)
+    for a, b in chunk_bounds(sizes[left] + sizes[right], settings.LINK_VERIFY):  # (bounded memory)
         sim = pair_jaccard(nodes.sets, left[a:b], right[a:b], runner)
         ok = np.flatnonzero(sim >= config.threshold - 1e-12)
         got.append((left[a:b][ok], right[a:b][ok], sim[ok]))
