@@ -238,5 +238,7 @@ class Nodes:
             right.append(nodes[q])
         self.unindexed += self.pending
         self.linked, self.pending = first + sum(len(k) for k in self.pending), []
+        if not has_old and len(left) == 1:  # one range, its pairs distinct and sorted already
+            return left[0], right[0]
         # each range's pairs are distinct already when there are no old nodes: merged, not sorted
         return unique_pairs(np.concatenate(left), np.concatenate(right), self.linked, runs=not has_old)
