@@ -16,6 +16,7 @@ import dedup
 from dedup.corpus import linking
 from dedup.corpus.memo import LazyDocSets, PairSims
 from dedup.corpus.nodes import NodeStore
+from dedup.corpus.pairs import appended_pairs, bucket_pairs
 from dedup.corpus.runner import Runner
 from dedup.index import IndexMismatchError, row_crc
 from dedup.lsh import jaccard_pairs
@@ -154,3 +155,19 @@ def test_lazy_doc_sets_are_the_unions_made_at_once():
     assert got[:2].tolist() == [0.25, 0.5]  # looked up
     assert got[2:].tolist() == jaccard_pairs(want, left[2:], right[2:]).tolist()
     assert [a.tolist() for a in jac.pairs()[:2]] == [left.tolist(), right.tolist()]
+
+
+@given(seed=st.integers(0, 10**6), n_old=st.integers(0, 30), n_new=st.integers(0, 12), heads=st.booleans())
+def test_appended_rows_change_only_their_buckets_pairs(seed, n_old, n_new, heads):
+    """The pairs of all rows' buckets are the old rows' pairs and those of the buckets the
+    appended rows join (few key values, so buckets are large and shared)."""
+    rng = np.random.default_rng(seed)
+    keys = rng.integers(0, 6, size=(n_old + n_new, 3)).astype(np.uint64) + np.array([0, 10, 20], dtype=np.uint64)
+    n = len(keys)
+
+    def pairs(k):
+        left, right, _ = bucket_pairs(k, 0, 256, 3, 1, 0, False, heads)
+        return set((left * n + right).tolist())
+
+    got = pairs(keys[:n_old]) | set(appended_pairs(keys[:n_old], keys[n_old:], 1, heads).tolist())
+    assert got == pairs(keys)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import distinct_inverse
+from ..arrays import distinct, distinct_inverse
 from ..cluster import components
 from ..config import Config
 from ..lsh import band_keys_of_sets, unique_pairs
@@ -20,7 +20,7 @@ from . import settings
 from .joined import Joined
 from .memo import LazyDocSets, PairSims, PassMemo
 from .nodes import NodeStore
-from .pairs import range_pairs
+from .pairs import appended_pairs, range_pairs
 from .runner import Runner
 
 __all__ = ["REPRESENTATIVE_SHARE", "DOC_WINDOW", "Jaccard", "doc_clusters", "all_doc_sets", "memo_doc_sets",
@@ -64,16 +64,21 @@ def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray
         dsets, keys = all_doc_sets(cfg, sets, kd, kn, n_docs, workers)
         sizes, known = dsets.sizes, None
     jaccard = PairSims(dsets, workers, n_docs, known, record)
-    pieces = workers.pieces(keys.size, settings.RANGE_PIECES)
-    done = range_pairs(workers.share, pieces, keys, DOC_WINDOW, 0, False, heads=True)
-    left, right = unique_pairs(np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]), n_docs,
-                               runs=True)
+    if memo is not None and same is not None and same[: memo.n_docs].all():  # only documents appended
+        code = appended_pairs(memo.keys, keys.array()[memo.n_docs :], DOC_WINDOW, True)
+        code = distinct(np.concatenate((memo.cand_left * n_docs + memo.cand_right, code)), runs=True)
+        left, right = code // n_docs, code % n_docs
+    else:
+        pieces = workers.pieces(keys.size, settings.RANGE_PIECES)
+        done = range_pairs(workers.share, pieces, keys, DOC_WINDOW, 0, False, heads=True)
+        left, right = unique_pairs(np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]),
+                                   n_docs, runs=True)
     edges, sim, pending = linking_edges(jaccard, left, right, n_docs, cfg.doc_threshold)
     label = star_clusters(jaccard, edges[0], edges[1], n_docs, cfg.doc_threshold * REPRESENTATIVE_SHARE, sim,
                           pending=pending, link=cfg.doc_threshold)
     if not record:
         return label, None
-    return label, PassMemo(excluded.astype(np.int8), keys.array(), sizes, *jaccard.pairs())
+    return label, PassMemo(excluded.astype(np.int8), keys.array(), sizes, left, right, *jaccard.pairs())
 
 
 def all_doc_sets(cfg: Config, sets: NodeStore, kd: np.ndarray, kn: np.ndarray, n_docs: int, workers: Runner

@@ -25,19 +25,21 @@ from .runner import Runner
 __all__ = ["MEMO_FIELDS", "PassMemo", "LazyDocSets", "PairSims", "stored_memos", "read_memos"]
 
 #: The arrays of a :class:`PassMemo`, as stored.
-MEMO_FIELDS = ("excluded", "keys", "sizes", "left", "right", "sim")
+MEMO_FIELDS = ("excluded", "keys", "sizes", "cand_left", "cand_right", "left", "right", "sim")
 
 
 @dataclass(frozen=True)
 class PassMemo:
     """One pass over the first ``len(sizes)`` documents: which of their paragraphs it left out
     (``excluded``, int8 per paragraph), each document's band keys (uint64 ``[docs, bands]``)
-    and set size, and the document pairs whose Jaccard it computed (``left``, ``right``,
-    ``sim``)."""
+    and set size, its candidate pairs (``cand_left < cand_right``, sorted) and the document
+    pairs whose Jaccard it computed (``left``, ``right``, ``sim``)."""
 
     excluded: np.ndarray
     keys: np.ndarray
     sizes: np.ndarray
+    cand_left: np.ndarray
+    cand_right: np.ndarray
     left: np.ndarray
     right: np.ndarray
     sim: np.ndarray
@@ -54,10 +56,10 @@ class PassMemo:
             return "its shape"
         if p != int(np.searchsorted(doc, n)):
             return "its paragraphs"
-        pairs = (self.left, self.right)
-        if not len(self.left) == len(self.right) == len(self.sim):
+        pairs = (self.left, self.right, self.cand_left, self.cand_right)
+        if not len(self.left) == len(self.right) == len(self.sim) or len(self.cand_left) != len(self.cand_right):
             return "its pairs"
-        if len(self.left) and (min(int(a.min()) for a in pairs) < 0 or max(int(a.max()) for a in pairs) >= n):
+        if any(len(a) and (int(a.min()) < 0 or int(a.max()) >= n) for a in pairs):
             return "its pairs"
         return None
 

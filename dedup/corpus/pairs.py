@@ -13,7 +13,7 @@ from . import settings
 from .joined import Joined
 from .settings import Share
 
-__all__ = ["range_pairs", "bucket_pairs"]
+__all__ = ["range_pairs", "bucket_pairs", "appended_pairs"]
 
 _U = np.uint64
 
@@ -84,3 +84,27 @@ def bucket_pairs(
     sk, nodes, need = (np.concatenate([o[i] for o in out]) for i in range(3))
     return lcat, rcat, (sk, nodes, need)
 
+
+
+def appended_pairs(old: np.ndarray, new: np.ndarray, window: int, heads: bool) -> np.ndarray:
+    """The pairs :func:`bucket_pairs` finds, as codes ``earlier * n + later`` (``n``: all rows), in
+    the buckets of the band keys ``new`` (``[row - len(old), band]``: rows appended after those of
+    ``old``): the only buckets whose pairs the new rows change. Rows come last in every bucket they
+    join, so the pairs of the other buckets, and the old rows' pairs in these, stay as they were.
+
+    Examples:
+        >>> old = np.array([[5, 7], [5, 8]], dtype=np.uint64)
+        >>> appended_pairs(old, np.array([[5, 9], [4, 8]], dtype=np.uint64), 1, True).tolist()
+        [1, 2, 6, 7]
+    """
+    bands = old.shape[1] if old.ndim == 2 else new.shape[1]
+    n = len(old) + len(new)
+    flat_old, flat_new = old.reshape(-1).astype(_U, copy=False), new.reshape(-1).astype(_U, copy=False)
+    sorted_new = np.sort(flat_new)
+    at = np.minimum(np.searchsorted(sorted_new, flat_old), max(len(sorted_new) - 1, 0))
+    hit = np.flatnonzero(sorted_new[at] == flat_old) if len(sorted_new) else np.zeros(0, dtype=np.int64)
+    pos = np.concatenate((hit, np.arange(len(flat_new), dtype=np.int64) + len(flat_old)))  # ascending
+    keys = np.concatenate((flat_old[hit], flat_new))
+    order = np.argsort(keys, kind="stable")  # stable: rows ascending within a bucket
+    a, b = (head_pairs if heads else window_pairs)(pos[order] // bands, run_ranks(keys[order]), window)
+    return distinct(a[a != b] * n + b[a != b])
