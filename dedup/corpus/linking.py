@@ -104,10 +104,12 @@ def all_doc_sets(cfg: Config, sets: NodeStore, kd: np.ndarray, kn: np.ndarray, n
         return dsets, Joined(tuple(k for _, k in done))
     # bounded memory: each document's keys and set size made by pieces, the sets dropped
     lazy = LazyDocSets(sets, kd, kn, n_docs, keep=False)
+    keys = np.empty((n_docs, cfg.doc_lsh[0]), dtype=np.uint64)  # (filled as the pieces come: no parts held)
     step = max(1, workers.n_jobs)  # (pieces at once: one per process)
-    done = [d for g in range(0, len(cuts) - 1, step) for d in workers.share(doc_keys, part, cuts[g : g + step + 1])]
-    lazy.sizes = np.concatenate([s for s, _ in done])
-    return lazy, Joined(tuple(k for _, k in done))
+    for g in range(0, len(cuts) - 1, step):
+        for (sz, ks), d0, d1 in zip(workers.share(doc_keys, part, cuts[g : g + step + 1]), cuts[g:], cuts[g + 1 :]):
+            lazy.sizes[d0:d1], keys[d0:d1] = sz, ks
+    return lazy, Joined((keys,))
 
 
 def memo_doc_sets(cfg: Config, sets: NodeStore, kd: np.ndarray, kn: np.ndarray, n_docs: int, memo: PassMemo,

@@ -42,7 +42,7 @@ DOC_SETS_BYTES = 1 << 30
 JACCARD_PIECE = 1 << 23
 #: Shingles (of both sides) of the node pairs verified at once (a linking pass's candidates, each
 #: paragraph against its cluster's earliest one).
-LINK_VERIFY = 1 << 25
+LINK_VERIFY = 1 << 24
 #: Documents per chunk of :meth:`Corpus.results`.
 RESULT_CHUNK = 512
 #: Band keys sorted at once by a key-range step (see bucket_pairs).
