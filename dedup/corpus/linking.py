@@ -23,7 +23,7 @@ from .nodes import NodeStore
 from .pairs import appended_pairs, range_pairs
 from .runner import Runner
 
-__all__ = ["REPRESENTATIVE_SHARE", "DOC_WINDOW", "Jaccard", "doc_clusters", "all_doc_sets", "memo_doc_sets",
+__all__ = ["REPRESENTATIVE_SHARE", "DOC_WINDOW", "Jaccard", "doc_clusters", "doc_candidates", "all_doc_sets", "memo_doc_sets",
            "doc_sets", "doc_keys", "linking_edges", "star_clusters"]
 
 #: The Jaccard of pairs of rows ``(left, right)`` (such as a :class:`~dedup.corpus.memo.PairSims`).
@@ -64,21 +64,29 @@ def doc_clusters(cfg: Config, sets: NodeStore, doc: np.ndarray, node: np.ndarray
         dsets, keys = all_doc_sets(cfg, sets, kd, kn, n_docs, workers)
         sizes, known = dsets.sizes, None
     jaccard = PairSims(dsets, workers, n_docs, known, record)
-    if memo is not None and same is not None and same[: memo.n_docs].all():  # only documents appended
-        code = appended_pairs(memo.keys, keys.array()[memo.n_docs :], DOC_WINDOW, True)
-        code = distinct(np.concatenate((memo.cand_left * n_docs + memo.cand_right, code)), runs=True)
-        left, right = code // n_docs, code % n_docs
-    else:
-        pieces = workers.pieces(keys.size, settings.RANGE_PIECES)
-        done = range_pairs(workers.share, pieces, keys, DOC_WINDOW, 0, False, heads=True)
-        left, right = unique_pairs(np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]),
-                                   n_docs, runs=True)
+    appended = memo is not None and same is not None and bool(same[: memo.n_docs].all())
+    left, right = doc_candidates(keys, n_docs, workers, memo if appended else None)
     edges, sim, pending = linking_edges(jaccard, left, right, n_docs, cfg.doc_threshold)
     label = star_clusters(jaccard, edges[0], edges[1], n_docs, cfg.doc_threshold * REPRESENTATIVE_SHARE, sim,
                           pending=pending, link=cfg.doc_threshold)
     if not record:
         return label, None
     return label, PassMemo(excluded.astype(np.int8), keys.array(), sizes, left, right, *jaccard.pairs())
+
+
+def doc_candidates(keys: Joined, n_docs: int, workers: Runner, memo: PassMemo | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs ``(earlier, later)`` of documents with band ``keys`` (distinct, sorted):
+    from all keys; or, given the ``memo`` of a pass over the first documents whose keys are
+    those of ``keys``, its pairs and those of the buckets the later documents join."""
+    if memo is not None:
+        code = appended_pairs(memo.keys, keys.array()[memo.n_docs :], DOC_WINDOW, True)
+        code = distinct(np.concatenate((memo.cand_left * n_docs + memo.cand_right, code)), runs=True)
+        return code // n_docs, code % n_docs
+    pieces = workers.pieces(keys.size, settings.RANGE_PIECES)
+    done = range_pairs(workers.share, pieces, keys, DOC_WINDOW, 0, False, heads=True)
+    return unique_pairs(np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]), n_docs,
+                        runs=True)
 
 
 def all_doc_sets(cfg: Config, sets: NodeStore, kd: np.ndarray, kn: np.ndarray, n_docs: int, workers: Runner
