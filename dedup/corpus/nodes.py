@@ -4,11 +4,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from ..arrays import ranges, run_ranks
+from ..arrays import distinct_runs, ranges, run_ranks
 from ..lsh import unique_pairs
 from ..shingle import ShingleSets
 from .joined import Joined
@@ -238,7 +238,18 @@ class Nodes:
             right.append(nodes[q])
         self.unindexed += self.pending
         self.linked, self.pending = first + sum(len(k) for k in self.pending), []
-        if not has_old and len(left) == 1:  # one range, its pairs distinct and sorted already
+        if has_old:
+            return unique_pairs(np.concatenate(left), np.concatenate(right), self.linked)
+        if len(left) == 1:  # one range: its pairs are distinct and sorted already
             return left[0], right[0]
-        # each range's pairs are distinct already when there are no old nodes: merged, not sorted
-        return unique_pairs(np.concatenate(left), np.concatenate(right), self.linked, runs=not has_old)
+        # each range's pairs are distinct and sorted already: merged range by range, each range's
+        # arrays let go once merged (a pair recurs in the ranges of the bands it comes from)
+        del done
+        n = self.linked
+
+        def codes() -> Iterator[np.ndarray]:
+            while left:
+                yield left.pop(0) * n + right.pop(0)
+
+        code = distinct_runs(codes(), hold=0)
+        return code // n, code % n
