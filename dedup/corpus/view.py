@@ -165,6 +165,7 @@ class IndexView:
             record = self.writer and self.store.durable
             self._state, made = cluster_state(self.config, self.nodes.sets, edges, par, self.n_docs, self.runner,
                                               self.doc_text, (memos[0], memos[1]), record)
+            del memos  # (the old ones: gone before the new ones are written)
             if self.writer:
                 self.store.write_state(self._state, stamp, stored_memos(made))
         return self._state

@@ -174,7 +174,8 @@ class Store:
         db = self.conn
         if any(not k.startswith(MEMO) for k in memos or {}):
             raise ValueError(f"memo names start with {MEMO!r}, got {sorted(memos or {})}")
-        rows = state_rows(arrays, stamp) + state_rows(memos or {}, None)
+        named = [({k: v}, None) for k, v in (memos or {}).items()]
+        rows = (row for a, st in [(arrays, stamp), *named] for row in state_rows(a, st))  # (a blob at a time)
         with self.transaction():
             db.execute("DELETE FROM state")
             db.executemany("INSERT INTO state VALUES (?, ?, ?, ?)", rows)
@@ -305,6 +306,8 @@ class Store:
     def read_memos(self) -> dict[str, np.ndarray]:
         """The memos stored with the cluster state (see :meth:`write_state`), whatever its stamp:
         they hold for the documents they cover (see :mod:`dedup.corpus.memo`)."""
-        rows = self.conn.execute("SELECT name, dtype, data, crc FROM state WHERE substr(name, 1, 4) = ?",
-                                 (MEMO,)).fetchall()
-        return decode_state(self.path, rows)
+        rows = self.conn.execute("SELECT name, dtype, data, crc FROM state WHERE substr(name, 1, 4) = ?", (MEMO,))
+        out: dict[str, np.ndarray] = {}
+        for row in rows:  # (one blob at a time)
+            out.update(decode_state(self.path, [row]))
+        return out
