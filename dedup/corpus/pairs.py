@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import chunk_bounds, distinct, distinct_runs, run_ranks, shared_keys, top_bytes
+from ..arrays import chunk_bounds, distinct, distinct_runs, ranges, run_ranks, shared_keys, top_bytes
 from ..lsh import head_pairs, window_pairs
 from . import settings
 from .joined import Joined
@@ -87,15 +87,16 @@ def bucket_pairs(
 
 
 def appended_pairs(old: np.ndarray, new: np.ndarray, window: int, heads: bool) -> np.ndarray:
-    """The pairs :func:`bucket_pairs` finds, as codes ``earlier * n + later`` (``n``: all rows), in
-    the buckets of the band keys ``new`` (``[row - len(old), band]``: rows appended after those of
-    ``old``): the only buckets whose pairs the new rows change. Rows come last in every bucket they
-    join, so the pairs of the other buckets, and the old rows' pairs in these, stay as they were.
+    """The pairs :func:`bucket_pairs` finds over all rows that it does not find over the rows of
+    ``old`` alone, as codes ``earlier * n + later`` (``n``: all rows), for the band keys ``new``
+    (``[row - len(old), band]``: rows appended after those of ``old``). Appended rows come last in
+    every bucket they join, so the pairs of the old rows stay as they were and the new pairs are
+    each appended row's: with the ``window`` rows before it in its bucket and (``heads``) its first.
 
     Examples:
         >>> old = np.array([[5, 7], [5, 8]], dtype=np.uint64)
         >>> appended_pairs(old, np.array([[5, 9], [4, 8]], dtype=np.uint64), 1, True).tolist()
-        [1, 2, 6, 7]
+        [2, 6, 7]
     """
     bands = old.shape[1] if old.ndim == 2 else new.shape[1]
     n = len(old) + len(new)
@@ -106,5 +107,13 @@ def appended_pairs(old: np.ndarray, new: np.ndarray, window: int, heads: bool) -
     pos = np.concatenate((hit, np.arange(len(flat_new), dtype=np.int64) + len(flat_old)))  # ascending
     keys = np.concatenate((flat_old[hit], flat_new))
     order = np.argsort(keys, kind="stable")  # stable: rows ascending within a bucket
-    a, b = (head_pairs if heads else window_pairs)(pos[order] // bands, run_ranks(keys[order]), window)
+    ids, rank = pos[order] // bands, run_ranks(keys[order])
+    # only the pairs whose later row is new (the others are the old rows' own): each new row with
+    # the ``window`` rows before it in its bucket, and (``heads``) with the bucket's first
+    at = np.flatnonzero((order >= len(hit)) & (rank > 0))
+    cnt = np.minimum(rank[at], window)
+    a, b = ids[ranges(at - cnt, cnt)], np.repeat(ids[at], cnt)
+    if heads:
+        far = at[rank[at] > window]
+        a, b = np.concatenate((a, ids[far - rank[far]])), np.concatenate((b, ids[far]))
     return distinct(a[a != b] * n + b[a != b])
