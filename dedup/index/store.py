@@ -35,7 +35,8 @@ __all__ = ["Store", "MEMO"]
 
 #: The prefix of the names of the memos stored with the cluster state (see :meth:`Store.write_state`).
 MEMO = "memo"
-_DROP_STATE = "DELETE FROM state WHERE substr(name, 1, 4) != ?"
+_NOT_MEMO = f"substr(name, 1, {len(MEMO)}) != ?"
+_DROP_STATE = f"DELETE FROM state WHERE {_NOT_MEMO}"
 
 
 class Store:
@@ -296,17 +297,19 @@ class Store:
         """The stored cluster state if it was derived from ``stamp`` (see :meth:`write_state`),
         else ``None``."""
         db = self.conn
-        rows = db.execute("SELECT name, dtype, data, crc FROM state WHERE substr(name, 1, 4) != ?", (MEMO,)).fetchall()
+        rows = db.execute(f"SELECT name, dtype, data, crc FROM state WHERE {_NOT_MEMO}", (MEMO,)).fetchall()
         out = decode_state(self.path, rows)
         st = out.pop("stamp", None)
         if st is None or not np.array_equal(st, np.asarray(stamp, dtype=np.int64)):
             return None
         return out
 
+    @sqlite_errors
     def read_memos(self) -> dict[str, np.ndarray]:
         """The memos stored with the cluster state (see :meth:`write_state`), whatever its stamp:
         they hold for the documents they cover (see :mod:`dedup.corpus.memo`)."""
-        rows = self.conn.execute("SELECT name, dtype, data, crc FROM state WHERE substr(name, 1, 4) = ?", (MEMO,))
+        rows = self.conn.execute(f"SELECT name, dtype, data, crc FROM state WHERE substr(name, 1, {len(MEMO)}) = ?",
+                                 (MEMO,))
         out: dict[str, np.ndarray] = {}
         for row in rows:  # (one blob at a time)
             out.update(decode_state(self.path, [row]))
