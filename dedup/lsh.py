@@ -104,21 +104,24 @@ def unique_pairs(left: np.ndarray, right: np.ndarray, n: int, *, runs: bool = Fa
     return code // n, code % n
 
 
-def window_pairs(ids: np.ndarray, rank: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+def window_pairs(ids: np.ndarray, rank: np.ndarray, window: int, later: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs ``(earlier, later)`` of ``ids`` sorted bucket by bucket, ``rank`` being each
     one's position in its bucket (:func:`~dedup.arrays.run_ranks` of the sorted keys):
-    each is paired with the ``window`` ids before it in its bucket.
+    each is paired with the ``window`` ids before it in its bucket (``later``: only the ids
+    it marks are, as the later of a pair).
 
     Examples:
         >>> [a.tolist() for a in window_pairs(np.array([4, 5, 6, 9]), np.array([0, 1, 2, 0]), 1)]
         [[4, 5], [5, 6]]
     """
-    at = np.flatnonzero(rank > 0)
+    at = np.flatnonzero(rank > 0 if later is None else (rank > 0) & later)
     cnt = np.minimum(rank[at], window)
     return ids[ranges(at - cnt, cnt)], np.repeat(ids[at], cnt)
 
 
-def head_pairs(ids: np.ndarray, rank: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+def head_pairs(ids: np.ndarray, rank: np.ndarray, window: int, later: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`window_pairs`, and each id with the first of its bucket (its *head*) too:
     a bucket's members are all candidates of its earliest one, while the pairs per
     member stay at most ``window + 1``.
@@ -127,8 +130,8 @@ def head_pairs(ids: np.ndarray, rank: np.ndarray, window: int) -> tuple[np.ndarr
         >>> [a.tolist() for a in head_pairs(np.array([4, 5, 6, 7, 9]), np.array([0, 1, 2, 3, 0]), 1)]
         [[4, 5, 6, 4, 4], [5, 6, 7, 6, 7]]
     """
-    left, right = window_pairs(ids, rank, window)
-    at = np.flatnonzero(rank > window)
+    left, right = window_pairs(ids, rank, window, later)
+    at = np.flatnonzero(rank > window if later is None else (rank > window) & later)
     return np.concatenate((left, ids[at - rank[at]])), np.concatenate((right, ids[at]))
 
 

@@ -12,14 +12,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..arrays import chunk_bounds, distinct_count
+from ..arrays import distinct_count
 from ..cluster import components
 from ..config import Config
 from ..forms import exempt
 from ..templates import template_paragraphs
 from ..topics import topic_docs, topical_clusters, words_of
 from . import settings
-from .jaccard import pair_jaccard
+from .jaccard import jaccard_pieces
 from .linking import doc_clusters
 from .memo import PassMemo
 from .nodes import NodeStore
@@ -62,10 +62,8 @@ def cluster_state(
     # similarity of each paragraph to the earliest one of its cluster
     sim = np.ones(n_par, dtype=np.float64)
     diff = np.flatnonzero(node != node[cluster]) if n_par else e
-    sizes = sets.sizes
-    for a, b in chunk_bounds(sizes[node[diff]] + sizes[node[cluster[diff]]], settings.LINK_VERIFY):
-        at = diff[a:b]
-        sim[at] = pair_jaccard(sets, node[at], node[cluster[at]], workers)
+    for a, b, s in jaccard_pieces(sets, node[diff], node[cluster[diff]], workers, settings.LINK_VERIFY):
+        sim[diff[a:b]] = s
     return {
         "cluster": cluster, "size": size, "doc_freq": doc_freq, "story_freq": story_freq,
         "boilerplate": boiler.astype(np.int8), "sim": sim, "doc_cluster": doc_cluster,

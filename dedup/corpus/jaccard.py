@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 import numpy as np
 
-from ..arrays import distinct_inverse
+from ..arrays import chunk_bounds, distinct_inverse
 from ..lsh import jaccard_pairs
 from ..shingle import ShingleSets
 from . import settings
 from .runner import Runner
 
-__all__ = ["Rows", "pair_jaccard"]
+__all__ = ["Rows", "pair_jaccard", "jaccard_pieces"]
 
 
 class Rows(Protocol):
@@ -40,3 +41,13 @@ def pair_jaccard(sets: Rows, left: np.ndarray, right: np.ndarray, workers: Runne
         return sets.take(rows), inv[: b - a], inv[b - a :]
 
     return np.concatenate(workers.share(jaccard_pairs, part, cuts))
+
+
+def jaccard_pieces(sets: Rows, left: np.ndarray, right: np.ndarray, workers: Runner, piece: int
+                   ) -> Iterator[tuple[int, int, np.ndarray]]:
+    """:func:`pair_jaccard` of the pairs by consecutive pieces of about ``piece`` shingles (of
+    both sides): ``(start, end, similarities)`` of each, so that a caller holds one piece's
+    work at a time (and may keep only what it needs of each)."""
+    sizes = sets.sizes
+    for a, b in chunk_bounds(sizes[left] + sizes[right], piece):
+        yield a, b, pair_jaccard(sets, left[a:b], right[a:b], workers)

@@ -18,7 +18,7 @@ from ..lsh import band_keys_of_sets, unique_pairs
 from ..shingle import ShingleSets, union_rows
 from . import settings
 from .joined import Joined
-from .memo import LazyDocSets, PairSims, PassMemo
+from .memo import KnownPairs, LazyDocSets, PairSims, PassMemo
 from .nodes import NodeStore
 from .pairs import appended_pairs, range_pairs
 from .runner import Runner
@@ -210,17 +210,12 @@ class _EdgeJaccard:
     """The Jaccard of the pairs of rows that are edges, looked up; of the others, computed."""
 
     def __init__(self, jaccard: Jaccard, left: np.ndarray, right: np.ndarray, sim: np.ndarray, n: int) -> None:
-        self.jaccard = jaccard
-        code = np.minimum(left, right) * n + np.maximum(left, right)
-        order = np.argsort(code, kind="stable")
-        self.code, self.sim, self.n = code[order], sim[order], n
+        self.jaccard, self.known = jaccard, KnownPairs(left, right, sim, n)
 
     def get(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        code = np.minimum(a, b) * self.n + np.maximum(a, b)
-        pos = np.minimum(np.searchsorted(self.code, code), max(len(self.code) - 1, 0))
-        hit = self.code[pos] == code if len(self.code) else np.zeros(len(a), dtype=bool)
         out = np.empty(len(a), dtype=np.float64)
-        out[hit] = self.sim[pos[hit]]
+        hit, values = self.known.find(a, b)
+        out[hit] = values
         miss = ~hit
         if miss.any():
             out[miss] = self.jaccard(a[miss], b[miss])

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..arrays import chunk_bounds, distinct_inverse, ranges
+from ..arrays import distinct_inverse, ranges
 from ..index import MEMO
 from ..shingle import ShingleSets, union_rows
 from . import settings
-from .jaccard import Rows, pair_jaccard
+from .jaccard import Rows, jaccard_pieces, pair_jaccard
 from .nodes import NodeStore
 from .runner import Runner
 
-__all__ = ["MEMO_FIELDS", "PassMemo", "LazyDocSets", "PairSims", "stored_memos", "read_memos"]
+__all__ = ["MEMO_FIELDS", "PassMemo", "LazyDocSets", "KnownPairs", "PairSims", "stored_memos", "read_memos"]
 
 #: The arrays of a :class:`PassMemo`, as stored.
 MEMO_FIELDS = ("excluded", "keys", "sizes", "cand_left", "cand_right", "left", "right", "sim")
@@ -147,6 +147,30 @@ class LazyDocSets:
         return union_rows(self.nodes.take(uniq), inv, np.repeat(np.arange(len(docs)), counts), len(docs))
 
 
+class KnownPairs:
+    """Values of pairs of rows ``0..n-1``, either way round, looked up.
+
+    Examples:
+        >>> k = KnownPairs(np.array([0, 2]), np.array([1, 1]), np.array([0.5, 0.25]), 3)
+        >>> [a.tolist() for a in k.find(np.array([1, 0]), np.array([2, 2]))]
+        [[True, False], [0.25]]
+    """
+
+    def __init__(self, left: np.ndarray, right: np.ndarray, values: np.ndarray, n: int):
+        code = np.minimum(left, right) * n + np.maximum(left, right)
+        order = np.argsort(code, kind="stable")
+        self.code, self.values, self.n = code[order], values[order], n
+
+    def find(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which pairs ``a``-``b`` are known, and the values of those."""
+        if not len(self.code) or not len(a):
+            return np.zeros(len(a), dtype=bool), self.values[:0]
+        code = np.minimum(a, b) * self.n + np.maximum(a, b)
+        pos = np.minimum(np.searchsorted(self.code, code), len(self.code) - 1)
+        hit = self.code[pos] == code
+        return hit, self.values[pos[hit]]
+
+
 class PairSims:
     """The Jaccard of pairs of rows ``0..n-1`` of ``sets``: looked up among the ``known``
     pairs ``(left, right, sim)``, or computed (:func:`~dedup.corpus.jaccard.pair_jaccard`,
@@ -163,21 +187,14 @@ class PairSims:
                  known: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None, record: bool = False):
         self.sets, self.workers, self.n, self.record = sets, workers, n, record
         e = np.zeros(0, dtype=np.int64)
-        left, right, sim = known if known is not None else (e, e, np.zeros(0, dtype=np.float64))
-        code = np.minimum(left, right) * n + np.maximum(left, right)
-        order = np.argsort(code, kind="stable")
-        self.code, self.sim = code[order], sim[order]
+        self.known = KnownPairs(*(known if known is not None else (e, e, np.zeros(0, dtype=np.float64))), n)
         self.got: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def __call__(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         out = np.empty(len(left), dtype=np.float64)
-        miss = np.ones(len(left), dtype=bool)
-        if len(self.code) and len(left):
-            code = np.minimum(left, right) * self.n + np.maximum(left, right)
-            pos = np.minimum(np.searchsorted(self.code, code), len(self.code) - 1)
-            hit = self.code[pos] == code
-            out[hit] = self.sim[pos[hit]]
-            miss = ~hit
+        hit, values = self.known.find(left, right)
+        out[hit] = values
+        miss = ~hit
         if miss.any():
             a, b = left[miss], right[miss]
             out[miss] = s = self.compute(a, b)
@@ -190,15 +207,14 @@ class PairSims:
         shingles where the sets are made for each piece."""
         if not isinstance(self.sets, LazyDocSets) or self.sets.keep:
             return pair_jaccard(self.sets, a, b, self.workers)
-        sizes = self.sets.sizes
-        cuts = chunk_bounds(sizes[a] + sizes[b], settings.JACCARD_PIECE)
         e = np.zeros(0, dtype=np.float64)
-        return np.concatenate([e, *(pair_jaccard(self.sets, a[i:j], b[i:j], self.workers) for i, j in cuts)])
+        return np.concatenate([e, *(s for _, _, s in jaccard_pieces(self.sets, a, b, self.workers,
+                                                                     settings.JACCARD_PIECE))])
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(left, right, sim)`` of every pair known or computed, each once (``left < right``)."""
         n = self.n
-        codes = [self.code] + [np.minimum(a, b) * n + np.maximum(a, b) for a, b, _ in self.got]
-        sims = [self.sim] + [s for _, _, s in self.got]
+        codes = [self.known.code] + [np.minimum(a, b) * n + np.maximum(a, b) for a, b, _ in self.got]
+        sims = [self.known.values] + [s for _, _, s in self.got]
         code, first = np.unique(np.concatenate(codes), return_index=True)
         return code // n, code % n, np.concatenate(sims)[first]

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import chunk_bounds, distinct, distinct_runs, ranges, run_ranks, shared_keys, top_bytes
+from ..arrays import chunk_bounds, distinct, distinct_runs, run_ranks, shared_keys, top_bytes
 from ..lsh import head_pairs, window_pairs
 from . import settings
 from .joined import Joined
@@ -107,13 +107,7 @@ def appended_pairs(old: np.ndarray, new: np.ndarray, window: int, heads: bool) -
     pos = np.concatenate((hit, np.arange(len(flat_new), dtype=np.int64) + len(flat_old)))  # ascending
     keys = np.concatenate((flat_old[hit], flat_new))
     order = np.argsort(keys, kind="stable")  # stable: rows ascending within a bucket
-    ids, rank = pos[order] // bands, run_ranks(keys[order])
-    # only the pairs whose later row is new (the others are the old rows' own): each new row with
-    # the ``window`` rows before it in its bucket, and (``heads``) with the bucket's first
-    at = np.flatnonzero((order >= len(hit)) & (rank > 0))
-    cnt = np.minimum(rank[at], window)
-    a, b = ids[ranges(at - cnt, cnt)], np.repeat(ids[at], cnt)
-    if heads:
-        far = at[rank[at] > window]
-        a, b = np.concatenate((a, ids[far - rank[far]])), np.concatenate((b, ids[far]))
+    # only the pairs whose later row is new: the others are the old rows' own
+    a, b = (head_pairs if heads else window_pairs)(pos[order] // bands, run_ranks(keys[order]), window,
+                                                   later=order >= len(hit))
     return distinct(a[a != b] * n + b[a != b])

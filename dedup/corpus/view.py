@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arrays import chunk_bounds
 from ..config import Config
 from ..index import Store, stored_text
 from ..lsh import set_fingerprints
@@ -14,7 +13,7 @@ from ..shingle import ShingleSets
 from . import settings
 from .batches import BatchAnalysis
 from .clusters import cluster_state, state_misfit
-from .jaccard import pair_jaccard
+from .jaccard import jaccard_pieces
 from .memo import read_memos, stored_memos
 from .nodes import Nodes
 from .runner import Runner
@@ -58,10 +57,8 @@ def link_new(nodes: Nodes, config: Config, runner: Runner) -> tuple[int, int, np
     first, last = nodes.linked, nodes.n
     pieces = runner.pieces((last - first) * config.lsh[0], settings.RANGE_PIECES)
     left, right = nodes.candidates(runner.share, pieces)
-    sizes = nodes.sets.sizes
     got = []
-    for a, b in chunk_bounds(sizes[left] + sizes[right], settings.LINK_VERIFY):  # (bounded memory)
-        sim = pair_jaccard(nodes.sets, left[a:b], right[a:b], runner)
+    for a, b, sim in jaccard_pieces(nodes.sets, left, right, runner, settings.LINK_VERIFY):  # (the edges kept)
         ok = np.flatnonzero(sim >= config.threshold - 1e-12)
         got.append((left[a:b][ok], right[a:b][ok], sim[ok]))
     e = np.zeros(0, dtype=np.int64)
